@@ -1,0 +1,121 @@
+//! Reading inputs: files, standard input and inline tokens, and turning flags into
+//! request options. Errors are core diagnostics so that every face reports them alike.
+
+use std::io::Read;
+
+use oidc_trust::{CatalogVersion, Diagnostic, Location, RequestOptions, Severity};
+
+use crate::args::EvalArgs;
+
+/// An input read from a file, standard input, or the command line.
+pub(crate) struct Source {
+    /// How to name it in messages.
+    pub(crate) name: String,
+    pub(crate) text: String,
+}
+
+pub(crate) fn usage_error(code: &'static str, message: String, help: &str) -> Diagnostic {
+    Diagnostic {
+        code,
+        severity: Severity::Error,
+        message,
+        help: help.into(),
+        input: "options",
+        location: Location::pointer_only(""),
+    }
+}
+
+/// Reads `arg`: `-` is standard input, anything else a file.
+pub(crate) fn read(arg: &str, what: &str) -> Result<Source, Diagnostic> {
+    if arg == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            usage_error(
+                "io",
+                format!("cannot read the {what} from standard input: {e}"),
+                "pipe UTF-8 text into the command",
+            )
+        })?;
+        return Ok(Source {
+            name: "<stdin>".into(),
+            text,
+        });
+    }
+    let bytes = std::fs::read(arg).map_err(|e| {
+        usage_error(
+            "io",
+            format!("cannot read the {what} file `{arg}`: {e}"),
+            "check the path",
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        usage_error(
+            "not-utf8",
+            format!("the {what} file `{arg}` is not UTF-8 text"),
+            "save the file as UTF-8",
+        )
+    })?;
+    Ok(Source {
+        name: arg.to_string(),
+        text,
+    })
+}
+
+/// Reads `--token`: a file when one exists at that path, else the JWT itself.
+pub(crate) fn read_token(arg: &str) -> Result<Source, Diagnostic> {
+    if arg != "-"
+        && !std::path::Path::new(arg).exists()
+        && arg.matches('.').count() >= 2
+        && !arg.contains('/')
+    {
+        return Ok(Source {
+            name: "<token>".into(),
+            text: arg.to_string(),
+        });
+    }
+    read(arg, "token")
+}
+
+/// Builds request options from the flags.
+pub(crate) fn options(args: &EvalArgs) -> Result<RequestOptions, Diagnostic> {
+    let catalog = CatalogVersion::parse(&args.catalog).ok_or_else(|| {
+        usage_error(
+            "invalid-catalog",
+            format!("`{}` is not a catalog version", args.catalog),
+            "use 2026-08 (current) or 2023-06",
+        )
+    })?;
+    let now = match &args.now {
+        Some(t) => Some(oidc_trust::parse_timestamp(t).ok_or_else(|| {
+            usage_error(
+                "invalid-time",
+                format!("`{t}` is not a time"),
+                "give epoch seconds or an ISO 8601 date-time like 2026-11-22T10:00:00Z",
+            )
+        })?),
+        None => None,
+    };
+    let mut context = Vec::new();
+    for kv in &args.context {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(usage_error(
+                "invalid-context",
+                format!("`{kv}` is not KEY=VALUE"),
+                "write e.g. --context aws:SourceIp=203.0.113.7",
+            ));
+        };
+        context.push((
+            k.trim().to_string(),
+            v.split(',').map(|s| s.trim().to_string()).collect(),
+        ));
+    }
+    Ok(RequestOptions {
+        issuer: args.issuer.clone(),
+        account: args.account.clone(),
+        action: Some(args.action.clone()),
+        all_claims_are_keys: args.all_claims_are_keys,
+        catalog,
+        now,
+        context,
+    })
+}

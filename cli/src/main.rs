@@ -1,0 +1,44 @@
+//! `oidc-trust`: evaluate AWS IAM trust policies against CI OIDC tokens from a terminal
+//! or a pipeline. This binary parses arguments, reads files and prints; every IAM
+//! decision is made by the `oidc-trust` core crate.
+
+mod args;
+mod batch;
+mod eval;
+mod input;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// The process exit codes, as documented in `oidc-trust eval --help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exit {
+    /// Evaluated (and the expectation, if any, was met).
+    Ok = 0,
+    /// Evaluated, but the decision is not the one `--expect` asked for.
+    ExpectationFailed = 1,
+    /// Bad input or usage.
+    BadInput = 2,
+}
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                Exit::BadInput as u8
+            } else {
+                Exit::Ok as u8
+            };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let style = cli.style();
+    let exit = match &cli.command {
+        args::Command::Eval(a) => eval::run(a, &style),
+    };
+    ExitCode::from(exit as u8)
+}

@@ -1,0 +1,205 @@
+//! Human-readable output: the verdict first, then a tree of statements and conditions
+//! with ✓/✗ and the reason, and diagnostics with the offending source line.
+
+use std::fmt::Write;
+
+use oidc_trust::{
+    ConditionTrace, Decision, Diagnostic, ElementTrace, Evaluation, NoteLevel, Severity,
+};
+
+/// Output styling.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Style {
+    pub(crate) color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+    fn green(&self, t: &str) -> String {
+        self.paint("32", t)
+    }
+    fn red(&self, t: &str) -> String {
+        self.paint("31", t)
+    }
+    fn yellow(&self, t: &str) -> String {
+        self.paint("33", t)
+    }
+    fn bold(&self, t: &str) -> String {
+        self.paint("1", t)
+    }
+    fn dim(&self, t: &str) -> String {
+        self.paint("2", t)
+    }
+    fn mark(&self, ok: bool) -> String {
+        if ok {
+            self.green("✓")
+        } else {
+            self.red("✗")
+        }
+    }
+}
+
+fn at(loc: &oidc_trust::Location) -> String {
+    match loc.span {
+        Some(s) => format!("{}:{}", s.start.line, s.start.column),
+        None => loc.pointer.clone(),
+    }
+}
+
+/// Renders an evaluation as text.
+pub(crate) fn evaluation(e: &Evaluation, st: &Style) -> String {
+    let mut out = String::new();
+    let verdict = match e.decision {
+        Decision::Allow => st.bold(&st.green("ALLOW")),
+        Decision::Deny => st.bold(&st.red("DENY")),
+    };
+    let summary = e
+        .summary
+        .split_once(": ")
+        .map(|(_, rest)| rest)
+        .unwrap_or(&e.summary);
+    let _ = writeln!(out, "{verdict}  {summary}");
+    let _ = writeln!(out, "  {} {}", st.dim("principal"), e.request.principal);
+    let _ = writeln!(out, "  {} {}", st.dim("action   "), e.request.action);
+    for s in &e.statements {
+        let _ = writeln!(out);
+        let sid = s
+            .sid
+            .as_ref()
+            .map(|sid| format!(" {sid}"))
+            .unwrap_or_default();
+        let head = format!("Statement {}{sid} ({:?})", s.index, s.effect);
+        let _ = writeln!(
+            out,
+            "{} {}  {}",
+            st.mark(s.applies),
+            st.bold(&head),
+            st.dim(&format!("[{}]", at(&s.location)))
+        );
+        let _ = writeln!(out, "  {}", s.summary);
+        element(&mut out, st, "Principal", &s.principal);
+        element(&mut out, st, "Action", &s.action);
+        for c in &s.conditions {
+            condition(&mut out, st, c);
+        }
+    }
+    if !e.notes.is_empty() {
+        let _ = writeln!(out, "\nNotes");
+        for n in &e.notes {
+            let tag = match n.level {
+                NoteLevel::Info => st.dim("info"),
+                NoteLevel::Warning => st.yellow("warning"),
+                NoteLevel::Assumption => st.yellow("assumption"),
+            };
+            let _ = writeln!(out, "  {tag}: {}", n.message);
+        }
+    }
+    if !e.request.unexposed_claims.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} {}",
+            st.dim("Claims AWS does not expose as condition keys for this issuer:"),
+            e.request.unexposed_claims.join(", ")
+        );
+    }
+    out
+}
+
+fn element(out: &mut String, st: &Style, name: &str, e: &ElementTrace) {
+    let _ = writeln!(out, "  {} {:<10} {}", st.mark(e.matched), name, e.why);
+}
+
+fn condition(out: &mut String, st: &Style, c: &ConditionTrace) {
+    let _ = writeln!(
+        out,
+        "  {} {} {}  {}",
+        st.mark(c.satisfied),
+        st.bold(&c.operator),
+        c.key,
+        st.dim(&format!("[{}]", at(&c.key_location)))
+    );
+    let _ = writeln!(out, "      {}", c.why);
+    for v in &c.values {
+        let resolved = v
+            .resolved
+            .as_ref()
+            .map(|r| format!(" → \"{r}\""))
+            .unwrap_or_default();
+        match &v.request {
+            Some(r) => {
+                let _ = writeln!(
+                    out,
+                    "      {} \"{}\"{resolved} vs \"{r}\": {}",
+                    st.mark(v.matched),
+                    v.value,
+                    v.why
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "      {} \"{}\"{resolved}: {}",
+                    st.dim("·"),
+                    v.value,
+                    v.why
+                );
+            }
+        }
+    }
+}
+
+/// Renders a diagnostic with the source line it points at.
+pub(crate) fn diagnostic(d: &Diagnostic, file: &str, text: Option<&str>, st: &Style) -> String {
+    let mut out = String::new();
+    let label = match d.severity {
+        Severity::Error => st.bold(&st.red(&format!("error[{}]", d.code))),
+        Severity::Warning => st.bold(&st.yellow(&format!("warning[{}]", d.code))),
+    };
+    let _ = writeln!(out, "{label}: {}", d.message);
+    let pointer = if d.location.pointer.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", d.location.pointer)
+    };
+    match d.location.span {
+        Some(span) => {
+            let _ = writeln!(
+                out,
+                "  --> {file}:{}:{}{pointer}",
+                span.start.line, span.start.column
+            );
+            if let Some(line) =
+                text.and_then(|t| t.lines().nth(span.start.line.saturating_sub(1) as usize))
+            {
+                let shown: String = line.chars().take(160).collect();
+                let width = if span.end.line == span.start.line {
+                    (span.end.column.saturating_sub(span.start.column)).max(1)
+                } else {
+                    1
+                };
+                let gutter = span.start.line.to_string().len();
+                let _ = writeln!(out, "{:>gutter$} |", "");
+                let _ = writeln!(out, "{} | {shown}", span.start.line);
+                let pad = " ".repeat(span.start.column.saturating_sub(1) as usize);
+                let _ = writeln!(
+                    out,
+                    "{:>gutter$} | {pad}{}",
+                    "",
+                    st.red(&"^".repeat(width.min(80) as usize))
+                );
+            }
+        }
+        None if !d.location.pointer.is_empty() || d.input != "options" => {
+            let _ = writeln!(out, "  --> {file}{pointer}");
+        }
+        None => {}
+    }
+    let _ = writeln!(out, "  = help: {}", d.help);
+    out
+}

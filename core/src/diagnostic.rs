@@ -1,0 +1,164 @@
+//! Errors and warnings about user input, as data: a stable code, a severity, a one-line
+//! message, a help text saying what to do, and the location (JSON pointer and span).
+//!
+//! Messages follow one style: lower-case, no final period, user input in backticks.
+//! Codes are stable strings documented in `docs/diagnostics.md`; faces may match on them.
+
+use serde::Serialize;
+
+use crate::source::{LineIndex, Location};
+
+/// How serious a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Accepted by IAM but odd, risky, or evaluated under an assumption.
+    Warning,
+    /// Refused by IAM, or unreadable: no evaluation happens.
+    Error,
+}
+
+/// One finding about an input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Stable identifier, e.g. `json-syntax` or `resource-in-trust-policy`.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// What to do about it.
+    pub help: String,
+    /// Which input the location refers to: `policy`, `claims`, `token` or `options`.
+    pub input: &'static str,
+    /// Where in that input.
+    pub location: Location,
+}
+
+impl Diagnostic {
+    /// Whether this diagnostic stops evaluation.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Builds diagnostics for one input text, computing spans from byte ranges.
+pub(crate) struct Reporter<'a> {
+    index: LineIndex<'a>,
+    input: &'static str,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Reporter<'a> {
+    pub(crate) fn new(text: &'a str, input: &'static str) -> Self {
+        Reporter {
+            index: LineIndex::new(text),
+            input,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub(crate) fn location(&self, pointer: &str, start: usize, end: usize) -> Location {
+        Location {
+            pointer: pointer.to_string(),
+            span: Some(self.index.span(start, end)),
+        }
+    }
+
+    pub(crate) fn make(
+        &self,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+        help: impl Into<String>,
+        pointer: &str,
+        range: (usize, usize),
+    ) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity,
+            message,
+            help: help.into(),
+            input: self.input,
+            location: self.location(pointer, range.0, range.1),
+        }
+    }
+
+    pub(crate) fn error(
+        &mut self,
+        code: &'static str,
+        message: String,
+        help: impl Into<String>,
+        pointer: &str,
+        range: (usize, usize),
+    ) {
+        let d = self.make(Severity::Error, code, message, help, pointer, range);
+        self.diagnostics.push(d);
+    }
+
+    pub(crate) fn warning(
+        &mut self,
+        code: &'static str,
+        message: String,
+        help: impl Into<String>,
+        pointer: &str,
+        range: (usize, usize),
+    ) {
+        let d = self.make(Severity::Warning, code, message, help, pointer, range);
+        self.diagnostics.push(d);
+    }
+}
+
+/// Levenshtein distance, for "did you mean" suggestions on short names.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let value = (prev + cost)
+                .min(above.saturating_add(1))
+                .min(left.saturating_add(1));
+            prev = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// The closest candidate within a small edit distance, compared case-insensitively.
+pub(crate) fn suggest<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.len() / 4).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_find_near_misses_only() {
+        assert_eq!(
+            suggest("StringEqual", ["StringEquals", "StringLike"]),
+            Some("StringEquals")
+        );
+        assert_eq!(suggest("Banana", ["StringEquals", "StringLike"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -1,0 +1,480 @@
+//! A small JSON reader that keeps the byte span of every value and every object key.
+//!
+//! `serde_json` gives no positions, and IAM users need "line 7, column 12" for every
+//! finding, so policies, claims and tokens are read with this parser. It also keeps
+//! duplicate object keys (IAM accepts them and silently drops one), enforces a nesting
+//! limit, and never panics: every failure is a [`JsonError`] with a byte offset.
+
+/// The deepest nesting accepted. Trust policies nest five levels; tokens two or three.
+pub(crate) const MAX_DEPTH: usize = 64;
+
+/// A parsed JSON value with its span (`start..end` in bytes).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub(crate) kind: Kind,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+/// The shape of a [`Node`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Kind {
+    Null,
+    Bool(bool),
+    /// The number exactly as written, so that `1.0` and `1` can be reported as written.
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` pair of an object, in document order (duplicates kept).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Member {
+    pub(crate) key: String,
+    pub(crate) key_start: usize,
+    pub(crate) key_end: usize,
+    pub(crate) value: Node,
+}
+
+/// Why a text is not JSON, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonError {
+    pub(crate) message: String,
+    pub(crate) help: String,
+    pub(crate) at: usize,
+}
+
+impl Kind {
+    /// The JSON type name used in messages ("a string", "an array"...).
+    pub(crate) fn describe(&self) -> &'static str {
+        match self {
+            Kind::Null => "null",
+            Kind::Bool(_) => "a boolean",
+            Kind::Number(_) => "a number",
+            Kind::String(_) => "a string",
+            Kind::Array(_) => "an array",
+            Kind::Object(_) => "an object",
+        }
+    }
+}
+
+/// Parses a whole document; anything but whitespace after the value is an error.
+pub(crate) fn parse(text: &str) -> Result<Node, JsonError> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    // A UTF-8 byte-order mark is harmless and common in files saved on Windows.
+    if text.starts_with('\u{feff}') {
+        parser.pos = 3;
+    }
+    parser.skip_ws();
+    if parser.pos >= parser.bytes.len() {
+        return Err(parser.error(
+            "the document is empty",
+            "paste a JSON object, starting with `{`",
+        ));
+    }
+    let node = parser.value(0)?;
+    parser.skip_ws();
+    if parser.pos < parser.bytes.len() {
+        return Err(parser.error(
+            "unexpected text after the end of the JSON value",
+            "a document holds exactly one JSON value; remove what follows it, or join the values into an array",
+        ));
+    }
+    Ok(node)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, message: &str, help: &str) -> JsonError {
+        JsonError {
+            message: message.to_string(),
+            help: help.to_string(),
+            at: self.pos,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn found(&self) -> String {
+        match self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+        {
+            Some(c) => format!("`{c}`"),
+            None => "the end of the text".to_string(),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node, JsonError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error(
+                &format!("the document nests deeper than {MAX_DEPTH} levels"),
+                "a trust policy nests five levels deep; this input is not a policy or is malformed",
+            ));
+        }
+        let start = self.pos;
+        let kind = match self.peek() {
+            Some(b'{') => self.object(depth)?,
+            Some(b'[') => self.array(depth)?,
+            Some(b'"') => Kind::String(self.string()?),
+            Some(b't') => self.literal("true", Kind::Bool(true))?,
+            Some(b'f') => self.literal("false", Kind::Bool(false))?,
+            Some(b'n') => self.literal("null", Kind::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(b'\'') => {
+                return Err(self.error(
+                    "strings must use double quotes",
+                    "JSON strings are written \"like this\", not 'like this'",
+                ))
+            }
+            _ => {
+                let msg = format!("expected a JSON value, found {}", self.found());
+                return Err(self.error(
+                    &msg,
+                    "a value is an object, array, string, number, true, false or null",
+                ));
+            }
+        };
+        Ok(Node {
+            kind,
+            start,
+            end: self.pos,
+        })
+    }
+
+    fn literal(&mut self, word: &str, kind: Kind) -> Result<Kind, JsonError> {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(kind)
+        } else {
+            let msg = format!("expected a JSON value, found {}", self.found());
+            Err(self.error(
+                &msg,
+                "literals are lower-case `true`, `false` and `null`; text must be quoted",
+            ))
+        }
+    }
+
+    fn number(&mut self) -> Result<Kind, JsonError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => {
+                return Err(self.error("a number needs digits after `-`", "write for example `-1`"))
+            }
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error(
+                    "a number needs digits after the decimal point",
+                    "write `1.0`, not `1.`",
+                ));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error(
+                    "a number needs digits in its exponent",
+                    "write `1e3`, not `1e`",
+                ));
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'0'..=b'9')) {
+            return Err(self.error(
+                "numbers must not have leading zeros",
+                "write `7`, not `07`; quote the value if it is an identifier",
+            ));
+        }
+        Ok(Kind::Number(
+            self.text.get(start..self.pos).unwrap_or("").to_string(),
+        ))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        let open = self.pos;
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let run_start = self.pos;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(self.text.get(run_start..self.pos).unwrap_or(""));
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(b'\n') | None => {
+                    let mut err = self.error(
+                        "this string is not closed",
+                        "add the closing `\"`; a string cannot span lines (write `\\n` for a line break)",
+                    );
+                    err.at = open;
+                    return Err(err);
+                }
+                Some(_) => {
+                    return Err(self.error(
+                        "control characters must be escaped inside strings",
+                        "write a tab as `\\t` and a line break as `\\n`",
+                    ))
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), JsonError> {
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let first = self.hex4()?;
+                let c = if (0xD800..0xDC00).contains(&first) {
+                    if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                        return Err(self.error(
+                            "a UTF-16 high surrogate must be followed by a low surrogate",
+                            "write the character itself, or both halves as `\\uD83D\\uDE00`",
+                        ));
+                    }
+                    self.pos += 2;
+                    let second = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&second) {
+                        return Err(self.error(
+                            "a UTF-16 high surrogate must be followed by a low surrogate",
+                            "write the character itself",
+                        ));
+                    }
+                    char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
+                } else {
+                    char::from_u32(first)
+                };
+                match c {
+                    Some(c) => out.push(c),
+                    None => {
+                        return Err(self.error(
+                            "this `\\u` escape is a lone surrogate",
+                            "write the character itself",
+                        ))
+                    }
+                }
+                return Ok(());
+            }
+            _ => {
+                let msg = format!("unknown escape `\\{}`", self.found().trim_matches('`'));
+                return Err(self.error(&msg, "valid escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a literal backslash as `\\\\`"));
+            }
+        };
+        out.push(c);
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let digits = self.text.get(self.pos..self.pos + 4).unwrap_or("");
+        match u32::from_str_radix(digits, 16) {
+            Ok(v) if digits.len() == 4 && digits.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                self.pos += 4;
+                Ok(v)
+            }
+            _ => Err(self.error(
+                "`\\u` must be followed by four hexadecimal digits",
+                "write for example `\\u00e9`",
+            )),
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Kind, JsonError> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Kind::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            if self.peek() == Some(b']') {
+                return Err(self.error(
+                    "trailing comma before `]`",
+                    "JSON does not allow a comma after the last element; remove it",
+                ));
+            }
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Kind::Array(items));
+                }
+                _ => {
+                    let msg = format!("expected `,` or `]` in this array, found {}", self.found());
+                    return Err(self.error(
+                        &msg,
+                        "separate elements with commas and close the array with `]`",
+                    ));
+                }
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Kind, JsonError> {
+        self.pos += 1;
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Kind::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(b'"') => {}
+                Some(b'}') => {
+                    return Err(self.error(
+                        "trailing comma before `}`",
+                        "JSON does not allow a comma after the last member; remove it",
+                    ))
+                }
+                _ => {
+                    let msg = format!("expected a quoted key, found {}", self.found());
+                    return Err(self.error(
+                        &msg,
+                        "object keys are strings in double quotes, like \"Effect\"",
+                    ));
+                }
+            }
+            let key_start = self.pos;
+            let key = self.string()?;
+            let key_end = self.pos;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                let msg = format!(
+                    "expected `:` after the key \"{key}\", found {}",
+                    self.found()
+                );
+                return Err(self.error(&msg, "write `\"key\": value`"));
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let value = self.value(depth + 1)?;
+            members.push(Member {
+                key,
+                key_start,
+                key_end,
+                value,
+            });
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Kind::Object(members));
+                }
+                _ => {
+                    let msg = format!(
+                        "expected `,` or `}}` in this object, found {}",
+                        self.found()
+                    );
+                    return Err(self.error(
+                        &msg,
+                        "separate members with commas and close the object with `}`",
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> JsonError {
+        parse(text).unwrap_err()
+    }
+
+    #[test]
+    fn parses_values_with_spans() {
+        let node = parse(r#" {"a": [1, "x\u00e9", true, null], "a": {}} "#).unwrap();
+        let Kind::Object(members) = &node.kind else {
+            panic!("not an object")
+        };
+        assert_eq!(members.len(), 2, "duplicate keys are kept");
+        assert_eq!((node.start, node.end), (1, 43));
+        let Kind::Array(items) = &members[0].value.kind else {
+            panic!("not an array")
+        };
+        assert_eq!(items[1].kind, Kind::String("xé".into()));
+        assert_eq!(items[0].kind, Kind::Number("1".into()));
+    }
+
+    #[test]
+    fn errors_say_where() {
+        assert_eq!(err("{\"a\": 1,}").at, 8);
+        assert!(err("{\"a\": 1,}").message.contains("trailing comma"));
+        assert!(err("[1 2]").message.contains("expected `,` or `]`"));
+        assert!(err("{'a': 1}").message.contains("quoted key"));
+        assert_eq!(err("{\"a\": \"open").at, 6);
+        assert!(err("").message.contains("empty"));
+        assert!(err("{} x").message.contains("after the end"));
+        assert!(err("[01]").message.contains("leading zeros"));
+        assert!(err("\"\\ud800\"").message.contains("surrogate"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let text = "[".repeat(100_000);
+        assert!(err(&text).message.contains("deeper"));
+    }
+}

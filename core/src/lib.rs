@@ -1,0 +1,45 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod catalog;
+mod claims;
+mod diagnostic;
+mod eval;
+mod json;
+mod operator;
+mod parse;
+mod pattern;
+mod policy;
+mod request;
+mod source;
+mod trace;
+mod value;
+
+pub use catalog::{CatalogVersion, Provider};
+pub use claims::{
+    decode_token, read_claims, read_claims_or_token, token_time_notes, ClaimValue, Claims,
+    ClaimsInput, DecodedToken, CLOCK_SKEW_SECONDS, MAX_CLAIMS_BYTES,
+};
+pub use diagnostic::{Diagnostic, Severity};
+
+/// Parses a time given as epoch seconds or an ISO 8601 date-time; returns epoch seconds.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    value::parse_date(text).map(|millis| millis.div_euclid(1000))
+}
+pub use eval::{decide, evaluate};
+pub use operator::{BaseOperator, Family, Operator, SetQualifier};
+pub use parse::{parse_policy, Parsed, MAX_POLICY_BYTES, TRUST_POLICY_QUOTA};
+pub use pattern::Variable;
+pub use policy::{
+    ActionPattern, ActionSpec, Condition, ConditionValue, Effect, Policy, PolicyVersion,
+    PrincipalKind, PrincipalSpec, PrincipalValue, Statement,
+};
+pub use request::{
+    normalize_issuer, ContextKey, KeySource, Request, RequestOptions, DEFAULT_ACTION,
+    SESSION_TAGS_CLAIM,
+};
+pub use source::{Location, Position, Span};
+pub use trace::{
+    Absence, ConditionTrace, Decision, DecisionReason, ElementTrace, ElementValue, Evaluation,
+    Note, NoteLevel, RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION,
+};

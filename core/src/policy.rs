@@ -1,0 +1,190 @@
+//! The parsed trust policy: statements, principals, actions and conditions, each with
+//! the location it was read from. Built by [`crate::parse_policy`]; read by the evaluator.
+
+use serde::Serialize;
+
+use crate::operator::Operator;
+use crate::pattern::Template;
+use crate::source::Location;
+use crate::value::IpRange;
+
+/// A trust policy that IAM would accept (warnings aside).
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The `Version` element.
+    pub version: PolicyVersion,
+    /// The statements, in document order.
+    pub statements: Vec<Statement>,
+    /// Things the evaluator must assume about this document (e.g. which duplicate key
+    /// IAM keeps); copied into every trace.
+    pub(crate) assumptions: Vec<ParseAssumption>,
+}
+
+/// An assumption made while reading the document.
+#[derive(Debug, Clone)]
+pub(crate) struct ParseAssumption {
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+    pub(crate) pointer: String,
+}
+
+/// The policy language version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PolicyVersion {
+    /// `2012-10-17`: policy variables are substituted.
+    #[serde(rename = "2012-10-17")]
+    V2012,
+    /// `2008-10-17`: `${...}` is literal text.
+    #[serde(rename = "2008-10-17")]
+    V2008,
+    /// No `Version`: the 2008 rules apply.
+    #[serde(rename = "missing")]
+    Missing,
+}
+
+impl PolicyVersion {
+    /// Whether `${...}` policy variables are substituted.
+    pub fn substitutes_variables(self) -> bool {
+        self == PolicyVersion::V2012
+    }
+}
+
+/// `Allow` or `Deny`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Effect {
+    /// Grants the action when the statement applies.
+    Allow,
+    /// Refuses the action when the statement applies, whatever else allows it.
+    Deny,
+}
+
+/// One statement.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Position in the `Statement` list (0 for a single statement object).
+    pub index: usize,
+    /// The `Sid`, if any.
+    pub sid: Option<String>,
+    /// `Allow` or `Deny`.
+    pub effect: Effect,
+    /// Where the statement is.
+    pub location: Location,
+    /// Who the statement is about.
+    pub principal: PrincipalSpec,
+    /// Which actions the statement is about.
+    pub action: ActionSpec,
+    /// The conditions, one per operator and key, all of which must hold.
+    pub conditions: Vec<Condition>,
+}
+
+/// The `Principal` element.
+#[derive(Debug, Clone)]
+pub struct PrincipalSpec {
+    /// Where the element is.
+    pub location: Location,
+    /// `"Principal": "*"`: everyone.
+    pub any: bool,
+    /// The listed principals, OR-ed.
+    pub values: Vec<PrincipalValue>,
+}
+
+/// The kind of a principal entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum PrincipalKind {
+    /// An identity provider: an OIDC provider ARN or a built-in web identity provider.
+    Federated,
+    /// An AWS account or IAM principal.
+    #[serde(rename = "AWS")]
+    Aws,
+    /// An AWS service.
+    Service,
+    /// An S3 canonical user.
+    CanonicalUser,
+}
+
+impl PrincipalKind {
+    /// The key used in the policy.
+    pub fn name(self) -> &'static str {
+        match self {
+            PrincipalKind::Federated => "Federated",
+            PrincipalKind::Aws => "AWS",
+            PrincipalKind::Service => "Service",
+            PrincipalKind::CanonicalUser => "CanonicalUser",
+        }
+    }
+}
+
+/// One principal value.
+#[derive(Debug, Clone)]
+pub struct PrincipalValue {
+    /// Its kind.
+    pub kind: PrincipalKind,
+    /// The value as written.
+    pub value: String,
+    /// Where it is.
+    pub location: Location,
+}
+
+/// The `Action` or `NotAction` element.
+#[derive(Debug, Clone)]
+pub struct ActionSpec {
+    /// `NotAction`: the statement covers every action *not* listed.
+    pub negated: bool,
+    /// Where the element is.
+    pub location: Location,
+    /// The listed action patterns, OR-ed.
+    pub patterns: Vec<ActionPattern>,
+}
+
+/// One action pattern, e.g. `sts:AssumeRole*`.
+#[derive(Debug, Clone)]
+pub struct ActionPattern {
+    /// The pattern as written.
+    pub text: String,
+    /// Where it is.
+    pub location: Location,
+    /// Lower-cased glob: actions match case-insensitively.
+    pub(crate) glob: Template,
+}
+
+/// One condition: an operator applied to one key with one or more values.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    /// The operator.
+    pub operator: Operator,
+    /// The operator as written.
+    pub operator_text: String,
+    /// Where the operator is.
+    pub operator_location: Location,
+    /// The key as written.
+    pub key: String,
+    /// Where the key is.
+    pub key_location: Location,
+    /// The values, OR-ed (NOR for negated operators).
+    pub values: Vec<ConditionValue>,
+    pub(crate) key_lower: String,
+}
+
+/// One condition value.
+#[derive(Debug, Clone)]
+pub struct ConditionValue {
+    /// The value as written (booleans and numbers as their JSON text).
+    pub text: String,
+    /// Where it is.
+    pub location: Location,
+    pub(crate) compiled: Compiled,
+}
+
+/// A condition value prepared for its operator's family.
+#[derive(Debug, Clone)]
+pub(crate) enum Compiled {
+    Text(Template),
+    Number(f64),
+    Date(i64),
+    Bool(bool),
+    Binary(Vec<u8>),
+    Ip(IpRange),
+    /// Six colon-separated segments; the last one takes the rest of the ARN.
+    Arn(Vec<Template>),
+    Null(bool),
+}

@@ -1,0 +1,341 @@
+//! The request STS evaluates: who calls (the federated principal of the token's issuer),
+//! which action, and the request context — the condition keys and their values.
+
+use serde::Serialize;
+
+use crate::catalog::{exposure, CatalogVersion, Exposure, Provider};
+use crate::claims::{ClaimValue, Claims};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::Location;
+use crate::trace::Note;
+use crate::value::format_epoch;
+
+/// The action evaluated when none is given.
+pub const DEFAULT_ACTION: &str = "sts:AssumeRoleWithWebIdentity";
+
+/// The claim that carries session tags (domain.md §1.4).
+pub const SESSION_TAGS_CLAIM: &str = "https://aws.amazon.com/tags";
+
+/// How to build a [`Request`] from claims.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    /// The issuer (host and optional path; `https://` is stripped). Default: the `iss` claim.
+    pub issuer: Option<String>,
+    /// The AWS account of the OIDC provider. Default: the account of the policy's
+    /// Federated principal for this issuer.
+    pub account: Option<String>,
+    /// The action. Default: `sts:AssumeRoleWithWebIdentity`.
+    pub action: Option<String>,
+    /// Treat every claim as a condition key (what-if), not only those AWS exposes.
+    pub all_claims_are_keys: bool,
+    /// Which key catalog to use.
+    pub catalog: CatalogVersion,
+    /// The evaluation time, epoch seconds: sets `aws:CurrentTime`/`aws:EpochTime` and
+    /// checks `exp`/`nbf`/`iat`.
+    pub now: Option<i64>,
+    /// Extra context keys (e.g. `aws:SourceIp`), each with its values.
+    pub context: Vec<(String, Vec<String>)>,
+}
+
+/// Where a context key's values came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum KeySource {
+    /// A token claim AWS exposes for this issuer.
+    Claim {
+        /// The claim's name.
+        claim: String,
+    },
+    /// A token claim made a key by `all_claims_are_keys`.
+    WhatIf {
+        /// The claim's name.
+        claim: String,
+    },
+    /// The session-tags claim.
+    SessionTags,
+    /// The evaluation time.
+    Clock,
+    /// Given by the caller.
+    Given,
+}
+
+/// One condition key in the request context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContextKey {
+    /// The key, e.g. `token.actions.githubusercontent.com:sub`.
+    pub key: String,
+    /// Its values: one for single-valued keys, several for lists.
+    pub values: Vec<String>,
+    /// Where the values came from.
+    pub source: KeySource,
+    #[serde(skip)]
+    pub(crate) lower: String,
+}
+
+/// A prepared request: build it once per token, evaluate it against many policies.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Request {
+    /// The issuer, as host and optional path.
+    pub issuer: String,
+    /// The action.
+    pub action: String,
+    /// The account given by the caller, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// The key catalog used.
+    pub catalog: CatalogVersion,
+    /// The request context.
+    pub keys: Vec<ContextKey>,
+    /// Claims in the token that are not condition keys for this issuer.
+    pub unexposed_claims: Vec<String>,
+    /// Notes about the token and the request (expiry, issuer mismatch, ignored claims).
+    pub notes: Vec<Note>,
+    /// Whether the token carries session tags (then `sts:TagSession` must be allowed too).
+    pub has_session_tags: bool,
+    #[serde(skip)]
+    pub(crate) claims: Claims,
+    #[serde(skip)]
+    pub(crate) all_claims_are_keys: bool,
+}
+
+fn options_error(code: &'static str, message: String, help: &str, pointer: &str) -> Diagnostic {
+    Diagnostic {
+        code,
+        severity: Severity::Error,
+        message,
+        help: help.into(),
+        input: "options",
+        location: Location::pointer_only(pointer),
+    }
+}
+
+/// Normalises an issuer: strips `https://` and trailing `/`.
+pub fn normalize_issuer(raw: &str) -> Result<String, Diagnostic> {
+    let t = raw.trim();
+    let t = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .unwrap_or(t);
+    let t = t.trim_end_matches('/');
+    if t.is_empty() {
+        return Err(options_error(
+            "invalid-issuer",
+            "the issuer is empty".into(),
+            "give the issuer host, e.g. token.actions.githubusercontent.com",
+            "/issuer",
+        ));
+    }
+    if let Some(c) = t
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"'))
+    {
+        return Err(options_error("invalid-issuer", format!("the issuer `{t}` contains `{}`", c.escape_default()), "an issuer is a host with an optional path, e.g. token.actions.githubusercontent.com/acme", "/issuer"));
+    }
+    Ok(t.to_string())
+}
+
+/// Splits a condition key into its prefix (issuer or service) and name.
+pub(crate) fn split_key(key: &str) -> Option<(&str, &str)> {
+    key.split_once(':')
+}
+
+/// The provider (issuer) named by a Federated principal value.
+pub(crate) fn provider_of(federated: &str) -> &str {
+    match federated.split_once(":oidc-provider/") {
+        Some((_, provider)) if federated.starts_with("arn:") => provider,
+        _ => federated,
+    }
+}
+
+impl Request {
+    /// Builds the request context from claims.
+    pub fn new(claims: &Claims, options: &RequestOptions) -> Result<Request, Diagnostic> {
+        let mut notes = Vec::new();
+        let token_iss = claims.get("iss").and_then(ClaimValue::as_str);
+        let issuer = match (&options.issuer, token_iss) {
+            (Some(given), iss) => {
+                let issuer = normalize_issuer(given)?;
+                if let Some(iss) = iss {
+                    if normalize_issuer(iss).ok().as_deref() != Some(issuer.as_str()) {
+                        notes.push(Note::warning("issuer-mismatch", format!("the token's `iss` is `{iss}`, but the request is evaluated for the issuer `{issuer}`; STS matches the token's `iss` with a registered provider")));
+                    }
+                }
+                issuer
+            }
+            (None, Some(iss)) => normalize_issuer(iss)?,
+            (None, None) => {
+                return Err(options_error(
+                    "missing-issuer",
+                    "the issuer is unknown: the claims have no `iss` and none was given".into(),
+                    "pass the issuer (e.g. --issuer token.actions.githubusercontent.com) or add an `iss` claim",
+                    "/issuer",
+                ))
+            }
+        };
+        let action = options
+            .action
+            .clone()
+            .unwrap_or_else(|| DEFAULT_ACTION.to_string());
+        if !action.contains(':') {
+            return Err(options_error(
+                "invalid-action",
+                format!("`{action}` is not an action"),
+                "write service:Action, e.g. sts:AssumeRoleWithWebIdentity",
+                "/action",
+            ));
+        }
+        if let Some(account) = &options.account {
+            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(options_error(
+                    "invalid-account",
+                    format!("`{account}` is not an AWS account id"),
+                    "an account id is 12 digits",
+                    "/account",
+                ));
+            }
+        }
+        let mut request = Request {
+            issuer,
+            action,
+            account: options.account.clone(),
+            catalog: options.catalog,
+            keys: Vec::new(),
+            unexposed_claims: Vec::new(),
+            notes,
+            has_session_tags: false,
+            claims: claims.clone(),
+            all_claims_are_keys: options.all_claims_are_keys,
+        };
+        request.add_claims(claims, options);
+        if let Some(now) = options.now {
+            request.push(
+                "aws:CurrentTime".into(),
+                vec![format_epoch(now)],
+                KeySource::Clock,
+            );
+            request.push(
+                "aws:EpochTime".into(),
+                vec![now.to_string()],
+                KeySource::Clock,
+            );
+        }
+        for (key, values) in &options.context {
+            request.keys.retain(|k| !k.key.eq_ignore_ascii_case(key));
+            request.push(key.clone(), values.clone(), KeySource::Given);
+        }
+        request
+            .notes
+            .extend(crate::claims::token_time_notes(claims, options.now));
+        Ok(request)
+    }
+
+    fn push(&mut self, key: String, values: Vec<String>, source: KeySource) {
+        let lower = key.to_ascii_lowercase();
+        self.keys.push(ContextKey {
+            key,
+            values,
+            source,
+            lower,
+        });
+    }
+
+    fn add_claims(&mut self, claims: &Claims, options: &RequestOptions) {
+        let google_azp = (Provider::of_issuer(&self.issuer) == Provider::Google)
+            .then(|| claims.get("azp").and_then(ClaimValue::as_str))
+            .flatten();
+        for (name, value) in claims.iter() {
+            if name == SESSION_TAGS_CLAIM {
+                self.add_session_tags(value);
+                continue;
+            }
+            let exposed = exposure(self.catalog, &self.issuer, name);
+            let source = match (exposed, options.all_claims_are_keys) {
+                (Exposure::No, false) => {
+                    self.unexposed_claims.push(name.to_string());
+                    continue;
+                }
+                (Exposure::No, true) => KeySource::WhatIf {
+                    claim: name.to_string(),
+                },
+                _ => KeySource::Claim {
+                    claim: name.to_string(),
+                },
+            };
+            let Some(mut values) = key_values(value) else {
+                self.notes.push(Note::warning("claim-not-a-key-value", format!("the claim `{name}` is {}, which cannot be a condition key value; it is treated as absent", value.describe())));
+                continue;
+            };
+            // Google: when a token has `azp`, `accounts.google.com:aud` is the azp and
+            // `:oaud` is the real audience (domain.md §3.2).
+            if let (Some(azp), "aud") = (google_azp, name) {
+                self.push(format!("{}:oaud", self.issuer), values, source.clone());
+                values = vec![azp.to_string()];
+            }
+            self.push(format!("{}:{name}", self.issuer), values, source);
+        }
+    }
+
+    fn add_session_tags(&mut self, value: &ClaimValue) {
+        let ClaimValue::Object(members) = value else {
+            return;
+        };
+        self.has_session_tags = true;
+        for (name, v) in members {
+            match (name.as_str(), v) {
+                ("principal_tags", ClaimValue::Object(tags)) => {
+                    let mut tag_keys = Vec::new();
+                    for (tag, tag_value) in tags {
+                        let values = key_values(tag_value).unwrap_or_default();
+                        tag_keys.push(tag.clone());
+                        self.push(
+                            format!("aws:RequestTag/{tag}"),
+                            values.into_iter().take(1).collect(),
+                            KeySource::SessionTags,
+                        );
+                    }
+                    self.push("aws:TagKeys".into(), tag_keys, KeySource::SessionTags);
+                }
+                ("transitive_tag_keys", v) => {
+                    let values = key_values(v).unwrap_or_default();
+                    self.push(
+                        "sts:TransitiveTagKeys".into(),
+                        values,
+                        KeySource::SessionTags,
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The context key, looked up case-insensitively (`key_lower` is lower-case).
+    pub(crate) fn lookup(&self, key_lower: &str) -> Option<&ContextKey> {
+        self.keys.iter().find(|k| k.lower == key_lower)
+    }
+
+    /// The context key with this name (any case), if the request has it.
+    pub fn key(&self, name: &str) -> Option<&ContextKey> {
+        self.lookup(&name.to_ascii_lowercase())
+    }
+}
+
+/// The values of a claim as context-key values: strings as they are, lists as several
+/// values, numbers and booleans as their JSON text. Objects and null have none.
+fn key_values(value: &ClaimValue) -> Option<Vec<String>> {
+    match value {
+        ClaimValue::String(s) => Some(vec![s.clone()]),
+        ClaimValue::Number(n) => Some(vec![n.clone()]),
+        ClaimValue::Bool(b) => Some(vec![b.to_string()]),
+        ClaimValue::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                ClaimValue::String(s) => Some(s.clone()),
+                ClaimValue::Number(n) => Some(n.clone()),
+                ClaimValue::Bool(b) => Some(b.to_string()),
+                _ => None,
+            })
+            .collect(),
+        ClaimValue::Null | ClaimValue::Object(_) => None,
+    }
+}

@@ -1,0 +1,268 @@
+//! Typed condition values: numbers, dates, booleans, base64, IP ranges and ARNs, each
+//! parsed once from the policy and compared with request values at evaluation.
+
+use std::net::IpAddr;
+
+/// Parses an IAM number: an integer or a decimal, optionally negative.
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    let ok = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        && !digits.starts_with('.')
+        && !digits.ends_with('.');
+    if ok {
+        t.parse::<f64>().ok()
+    } else {
+        None
+    }
+}
+
+/// Parses an IAM date: ISO 8601 (W3C profile) or epoch seconds. Returns epoch milliseconds.
+pub(crate) fn parse_date(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<i64>().ok().and_then(|s| s.checked_mul(1000));
+    }
+    let b = t.as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let s = t.get(from..from + len)?;
+        if s.bytes().all(|c| c.is_ascii_digit()) {
+            s.parse().ok()
+        } else {
+            None
+        }
+    };
+    let year = num(0, 4)?;
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let (month, day) = (num(5, 2)?, num(8, 2)?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let mut millis = days_from_civil(year, month, day) * 86_400_000;
+    if b.len() == 10 {
+        return Some(millis);
+    }
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let (hour, minute) = (num(11, 2)?, num(14, 2)?);
+    if b.get(13) != Some(&b':') || hour > 23 || minute > 59 {
+        return None;
+    }
+    let mut pos = 16;
+    let mut second = 0;
+    if b.get(pos) == Some(&b':') {
+        second = num(pos + 1, 2)?;
+        if second > 60 {
+            return None;
+        }
+        pos += 3;
+        if b.get(pos) == Some(&b'.') {
+            pos += 1;
+            let frac_start = pos;
+            while b.get(pos).is_some_and(u8::is_ascii_digit) {
+                pos += 1;
+            }
+            if pos == frac_start {
+                return None;
+            }
+            let frac = t.get(frac_start..pos.min(frac_start + 3)).unwrap_or("0");
+            let scale = [100, 10, 1];
+            millis += frac.parse::<i64>().ok()? * scale.get(frac.len() - 1).copied().unwrap_or(1);
+        }
+    }
+    millis += (hour * 3600 + minute * 60 + second) * 1000;
+    match b.get(pos) {
+        None => Some(millis),
+        Some(b'Z' | b'z') if pos + 1 == b.len() => Some(millis),
+        Some(sign @ (b'+' | b'-')) => {
+            let (oh, om) = (num(pos + 1, 2)?, num(pos + 4, 2)?);
+            if b.get(pos + 3) != Some(&b':') || pos + 6 != b.len() {
+                return None;
+            }
+            let offset = (oh * 3600 + om * 60) * 1000;
+            Some(if *sign == b'+' {
+                millis - offset
+            } else {
+                millis + offset
+            })
+        }
+        _ => None,
+    }
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Formats epoch seconds as an ISO 8601 UTC timestamp.
+pub(crate) fn format_epoch(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Parses `true`/`false`, case-insensitively.
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// An IP address range: a CIDR block, or one address as a /32 or /128.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IpRange {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl IpRange {
+    pub(crate) fn parse(text: &str) -> Option<IpRange> {
+        let (addr, prefix) = match text.trim().split_once('/') {
+            Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+            None => (text.trim().parse::<IpAddr>().ok()?, None),
+        };
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(IpRange { addr, prefix })
+    }
+
+    pub(crate) fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Decodes standard or URL-safe base64, with or without padding.
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    let trimmed = text.trim_end_matches('=');
+    for b in trimmed.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // Six leftover bits cannot come from whole bytes.
+    (bits < 6).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("74"), Some(74.0));
+        assert_eq!(parse_number("-1.5"), Some(-1.5));
+        assert_eq!(parse_number("1e3"), None);
+        assert_eq!(parse_number("abc"), None);
+        assert_eq!(parse_number(""), None);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("1970-01-01"), Some(0));
+        assert_eq!(parse_date("2026-01-02T03:04:05Z"), parse_date("1767323045"));
+        assert_eq!(
+            parse_date("2026-01-02T05:04:05+02:00"),
+            parse_date("2026-01-02T03:04:05Z")
+        );
+        assert_eq!(
+            parse_date("2026-01-02T03:04:05.250Z"),
+            parse_date("2026-01-02T03:04:05Z").map(|m| m + 250)
+        );
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("yesterday"), None);
+        assert_eq!(format_epoch(1_767_323_045), "2026-01-02T03:04:05Z");
+    }
+
+    #[test]
+    fn ip_ranges() {
+        let r = IpRange::parse("203.0.113.0/24").unwrap();
+        assert!(r.contains("203.0.113.9".parse().unwrap()));
+        assert!(!r.contains("203.0.114.9".parse().unwrap()));
+        assert!(IpRange::parse("10.0.0.1")
+            .unwrap()
+            .contains("10.0.0.1".parse().unwrap()));
+        assert!(IpRange::parse("2001:db8::/32")
+            .unwrap()
+            .contains("2001:db8::1".parse().unwrap()));
+        assert!(IpRange::parse("0.0.0.0/0")
+            .unwrap()
+            .contains("8.8.8.8".parse().unwrap()));
+        assert_eq!(IpRange::parse("10.0.0.0/33"), None);
+    }
+
+    #[test]
+    fn base64() {
+        assert_eq!(decode_base64("aGk=").unwrap(), b"hi");
+        assert_eq!(decode_base64("aGk").unwrap(), b"hi");
+        assert_eq!(decode_base64("a"), None);
+        assert_eq!(decode_base64("a!"), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! Cross-face tests (filled below).
