@@ -63,11 +63,8 @@ pub(crate) fn read(arg: &str, what: &str) -> Result<Source, Diagnostic> {
 
 /// Reads `--token`: a file when one exists at that path, else the JWT itself.
 pub(crate) fn read_token(arg: &str) -> Result<Source, Diagnostic> {
-    if arg != "-"
-        && !std::path::Path::new(arg).exists()
-        && arg.matches('.').count() >= 2
-        && !arg.contains('/')
-    {
+    let looks_like_jwt = arg.starts_with("eyJ") || arg.matches('.').count() >= 2;
+    if arg != "-" && !std::path::Path::new(arg).exists() && looks_like_jwt && !arg.contains('/') {
         return Ok(Source {
             name: "<token>".into(),
             text: arg.to_string(),

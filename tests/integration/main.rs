@@ -1,1 +1,12 @@
-fn main() {}
+//! The integration tests of oidc-trust, in one binary (fast linking on small machines).
+
+// Subvectors' AWS vectors, observed against live IAM: every one must hold.
+mod conformance;
+// Golden traces of the seed policies against realistic GitHub tokens.
+mod golden;
+// Per-operator and per-rule semantics, each citing domain.md.
+mod semantics;
+// Bad input: every error is located and coded.
+mod diagnostics;
+// Domain laws checked on random policies and tokens.
+mod laws;

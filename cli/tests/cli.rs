@@ -1,0 +1,183 @@
+//! The `oidc-trust` binary as users run it: exit codes, text, JSON and batch output.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_oidc-trust"));
+    c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+const POLICY: &str = "examples/policies/basic-repo.json";
+
+#[test]
+fn allow_deny_and_expectations() {
+    let out = run(
+        &[
+            "eval",
+            "--policy",
+            POLICY,
+            "--token",
+            "examples/tokens/main.jwt",
+            "--expect",
+            "allow",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("ALLOW"));
+    let out = run(
+        &[
+            "eval",
+            "--policy",
+            POLICY,
+            "--claims",
+            "examples/tokens/sibling-repo.json",
+            "--expect",
+            "allow",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("DENY"), "{stdout}");
+    assert!(
+        stdout.contains("✗ StringLike token.actions.githubusercontent.com:sub"),
+        "{stdout}"
+    );
+    assert!(text(&out.stderr).contains("expectation not met"));
+}
+
+#[test]
+fn json_output_is_the_versioned_trace() {
+    let out = run(
+        &[
+            "eval",
+            "--policy",
+            POLICY,
+            "--claims",
+            "examples/tokens/main.json",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["decision"], "allow");
+    assert_eq!(
+        v["statements"][0]["conditions"][1]["key"],
+        "token.actions.githubusercontent.com:sub"
+    );
+}
+
+#[test]
+fn bad_input_exits_2_with_a_located_error() {
+    let out = run(
+        &[
+            "eval",
+            "--policy",
+            "-",
+            "--claims",
+            "examples/tokens/main.json",
+        ],
+        Some("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n}"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("error[json-syntax]"), "{stderr}");
+    assert!(stderr.contains("<stdin>:4:1"), "{stderr}");
+    let out = run(&["eval", "--policy", "-", "--claims", "examples/tokens/main.json", "--format", "json"], Some("{\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"sts:*\", \"Resource\": \"*\"}]}"));
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "resource-in-trust-policy");
+    assert_eq!(v["error"]["pointer"], "/Statement/0/Resource");
+    assert_eq!(v["error"]["line"], 1);
+    let out = run(
+        &[
+            "eval",
+            "--policy",
+            POLICY,
+            "--token",
+            "eyJhbGciOiJub25lIn0.e30",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("token-segments"));
+    let out = run(
+        &[
+            "eval",
+            "--policy",
+            "missing.json",
+            "--claims",
+            "examples/tokens/main.json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&["eval", "--policy", POLICY], None);
+    assert_eq!(out.status.code(), Some(2), "usage errors exit 2");
+}
+
+#[test]
+fn batch_answers_every_line_in_order() {
+    let policy = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/policies/basic-repo.json"
+    ))
+    .unwrap();
+    let policy: serde_json::Value = serde_json::from_str(&policy).unwrap();
+    let good = serde_json::json!({"id": 1, "policy": policy, "claims": {"iss": "https://token.actions.githubusercontent.com", "aud": "sts.amazonaws.com", "sub": "repo:acme/api:ref:refs/heads/main"}});
+    let other = serde_json::json!({"id": "b", "policy": policy.to_string(), "claims": {"aud": "sts.amazonaws.com", "sub": "repo:acme/other:ref:refs/heads/main"}, "issuer": "token.actions.githubusercontent.com"});
+    let input =
+        format!("{good}\nnot json\n{other}\n{{\"id\": 4, \"policy\": {{}}, \"token\": \"x\"}}\n");
+    let out = run(&["eval", "--batch"], Some(&input));
+    assert_eq!(out.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(
+        (lines[0]["id"].clone(), lines[0]["decision"].clone()),
+        (1.into(), "allow".into())
+    );
+    assert_eq!(lines[1]["error"]["code"], "json-syntax");
+    assert_eq!(
+        (lines[2]["id"].clone(), lines[2]["decision"].clone()),
+        ("b".into(), "deny".into())
+    );
+    assert!(lines[3]["error"]["code"].is_string());
+    let out = run(&["eval", "--batch", "--trace"], Some(&format!("{good}\n")));
+    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(line["trace"]["version"], 1);
+}
