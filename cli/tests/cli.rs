@@ -1,4 +1,10 @@
 //! The `oidc-trust` binary as users run it: exit codes, text, JSON and batch output.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly"
+)]
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,13 +1,23 @@
 //! Criterion benchmarks: parsing, request building and evaluation on the seed policies.
 //! Decisions per second on one core = 1 / the `decide` time.
+#![allow(clippy::unwrap_used, reason = "benchmarks run on known-good inputs")]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use oidc_trust::{decide, evaluate, parse_policy, read_claims_or_token, Request, RequestOptions};
 
 const POLICIES: [(&str, &str); 3] = [
-    ("basic-repo", include_str!("../../examples/policies/basic-repo.json")),
-    ("layer1", include_str!("../../examples/policies/hardening-layer1.json")),
-    ("layer2", include_str!("../../examples/policies/hardening-layer2.json")),
+    (
+        "basic-repo",
+        include_str!("../../examples/policies/basic-repo.json"),
+    ),
+    (
+        "layer1",
+        include_str!("../../examples/policies/hardening-layer1.json"),
+    ),
+    (
+        "layer2",
+        include_str!("../../examples/policies/hardening-layer2.json"),
+    ),
 ];
 const TOKEN: &str = include_str!("../../examples/tokens/main.json");
 const JWT: &str = include_str!("../../examples/tokens/main.jwt");
@@ -17,9 +27,15 @@ fn benches(c: &mut Criterion) {
     let request = Request::new(&claims, &RequestOptions::default()).unwrap();
     for (name, text) in POLICIES {
         let policy = parse_policy(text).policy.unwrap();
-        c.bench_function(&format!("parse/{name}"), |b| b.iter(|| parse_policy(black_box(text))));
-        c.bench_function(&format!("decide/{name}"), |b| b.iter(|| decide(black_box(&policy), black_box(&request))));
-        c.bench_function(&format!("evaluate-trace/{name}"), |b| b.iter(|| evaluate(black_box(&policy), black_box(&request))));
+        c.bench_function(&format!("parse/{name}"), |b| {
+            b.iter(|| parse_policy(black_box(text)))
+        });
+        c.bench_function(&format!("decide/{name}"), |b| {
+            b.iter(|| decide(black_box(&policy), black_box(&request)))
+        });
+        c.bench_function(&format!("evaluate-trace/{name}"), |b| {
+            b.iter(|| evaluate(black_box(&policy), black_box(&request)))
+        });
     }
     c.bench_function("request/from-jwt", |b| {
         b.iter(|| {
@@ -32,7 +48,10 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let policy = parse_policy(black_box(text)).policy.unwrap();
             let claims = read_claims_or_token(black_box(TOKEN)).unwrap().claims;
-            decide(&policy, &Request::new(&claims, &RequestOptions::default()).unwrap())
+            decide(
+                &policy,
+                &Request::new(&claims, &RequestOptions::default()).unwrap(),
+            )
         })
     });
 }

@@ -1,4 +1,10 @@
 //! The integration tests of oidc-trust, in one binary (fast linking on small machines).
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly"
+)]
 
 // Subvectors' AWS vectors, observed against live IAM: every one must hold.
 mod conformance;

@@ -1,6 +1,12 @@
 //! Shared helpers of the cross-face tests: loading examples and corpora, turning
 //! conformance vectors into policies, and one `check_*` function per suite so that API
 //! changes touch one place.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly on bad fixtures"
+)]
 
 use std::path::{Path, PathBuf};
 
