@@ -17,6 +17,14 @@ use crate::value::{decode_base64, parse_bool, parse_date, parse_number};
 
 const TAG_SESSION: &str = "sts:tagsession";
 
+/// Providers a trust policy names by host rather than by OIDC provider ARN (domain.md §1.3).
+const BUILT_IN_PROVIDERS: [&str; 4] = [
+    "accounts.google.com",
+    "cognito-identity.amazonaws.com",
+    "graph.facebook.com",
+    "www.amazon.com",
+];
+
 /// Decides allow or deny without building a trace.
 pub fn decide(policy: &Policy, request: &Request) -> Decision {
     let account = resolve_account(policy, request);
@@ -124,7 +132,11 @@ fn principal_matches(
                     provider.eq_ignore_ascii_case(&request.issuer)
                         && account.is_none_or(|a| a == acct)
                 }
-                None => v.value.eq_ignore_ascii_case(&request.issuer),
+                // Only AWS's built-in web identity providers are named without an ARN.
+                None => {
+                    BUILT_IN_PROVIDERS.contains(&v.value.as_str())
+                        && v.value.eq_ignore_ascii_case(&request.issuer)
+                }
             },
             // `{"AWS": "*"}` is documented as "all principals"; assumed to include web identities.
             PrincipalKind::Aws => v.value == "*",
@@ -145,6 +157,13 @@ fn principal_matches(
         t.matched = matched;
         t.why = if matched {
             "the principal names this token's identity provider".into()
+        } else if spec.values.iter().any(|v| {
+            v.kind == PrincipalKind::Federated && v.value.eq_ignore_ascii_case(&request.issuer)
+        }) {
+            format!(
+                "a provider is named by its ARN, arn:aws:iam::ACCOUNT:oidc-provider/{}",
+                request.issuer
+            )
         } else if spec.values.iter().any(|v| {
             v.kind == PrincipalKind::Federated
                 && provider_of(&v.value).eq_ignore_ascii_case(&request.issuer)

@@ -514,6 +514,16 @@ fn statement_logic() {
         .decision,
         Deny
     );
+    let bare_host = json!({"Effect": "Allow", "Principal": {"Federated": GH}, "Action": "sts:AssumeRoleWithWebIdentity"});
+    assert_eq!(
+        run(
+            json!({"Version": "2012-10-17", "Statement": [bare_host]}),
+            claims(json!({})),
+            &RequestOptions::default()
+        )
+        .decision,
+        Deny
+    );
     let wildcard_action =
         json!({"Effect": "Allow", "Principal": {"Federated": ARN}, "Action": "STS:AssumeRole*"});
     assert_eq!(
