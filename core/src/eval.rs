@@ -28,10 +28,10 @@ const BUILT_IN_PROVIDERS: [&str; 4] = [
 /// Decides allow or deny without building a trace.
 pub fn decide(policy: &Policy, request: &Request) -> Decision {
     let account = resolve_account(policy, request);
-    let action = request.action.to_ascii_lowercase();
+    let action = request.action_lower.as_str();
     let mut allowed = false;
     for s in &policy.statements {
-        if statement_applies(s, request, account.as_deref(), &action) {
+        if statement_applies(s, request, account, action) {
             if s.effect == Effect::Deny {
                 return Decision::Deny;
             }
@@ -40,7 +40,7 @@ pub fn decide(policy: &Policy, request: &Request) -> Decision {
     }
     if allowed
         && needs_tag_session(request)
-        && !action_allowed(policy, request, account.as_deref(), TAG_SESSION)
+        && !action_allowed(policy, request, account, TAG_SESSION)
     {
         return Decision::Deny;
     }
@@ -79,9 +79,9 @@ fn action_allowed(policy: &Policy, request: &Request, account: Option<&str>, act
 }
 
 /// The account of the caller: given, else that of the policy's provider ARN for the issuer.
-fn resolve_account(policy: &Policy, request: &Request) -> Option<String> {
-    if request.account.is_some() {
-        return request.account.clone();
+fn resolve_account<'a>(policy: &'a Policy, request: &'a Request) -> Option<&'a str> {
+    if let Some(account) = &request.account {
+        return Some(account);
     }
     policy
         .statements
@@ -91,7 +91,7 @@ fn resolve_account(policy: &Policy, request: &Request) -> Option<String> {
         .find_map(|v| {
             parse_provider_arn(&v.value)
                 .filter(|(_, _, p)| p.eq_ignore_ascii_case(&request.issuer))
-                .map(|(_, a, _)| a.to_string())
+                .map(|(_, a, _)| a)
         })
 }
 
@@ -327,7 +327,7 @@ fn condition_holds(c: &Condition, request: &Request, trace: Option<&mut Conditio
 /// Evaluates with a full trace.
 pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
     let account = resolve_account(policy, request);
-    let action = request.action.to_ascii_lowercase();
+    let action = request.action_lower.as_str();
     let mut notes: Vec<Note> = request.notes.clone();
     for a in &policy.assumptions {
         notes.push(Note::assumption(
@@ -338,13 +338,7 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
     }
     let mut statements = Vec::with_capacity(policy.statements.len());
     for s in &policy.statements {
-        statements.push(trace_statement(
-            s,
-            request,
-            account.as_deref(),
-            &action,
-            &mut notes,
-        ));
+        statements.push(trace_statement(s, request, account, action, &mut notes));
     }
     let applying = |e: Effect| {
         statements
@@ -376,9 +370,7 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
             DecisionReason::NoAllow,
             "deny: no Allow statement applies to this token (denied by default)".to_string(),
         )
-    } else if needs_tag_session(request)
-        && !action_allowed(policy, request, account.as_deref(), TAG_SESSION)
-    {
+    } else if needs_tag_session(request) && !action_allowed(policy, request, account, TAG_SESSION) {
         let s = format!("deny: {} allows this token, but it carries session tags and no statement allows `sts:TagSession`", names(&allows));
         (
             Decision::Deny,
@@ -428,7 +420,7 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
             } else {
                 "unknown"
             },
-            account,
+            account: account.map(str::to_string),
             action: request.action.clone(),
             catalog: request.catalog,
             keys: request.keys.clone(),

@@ -94,6 +94,8 @@ pub struct Request {
     /// Whether the token carries session tags (then `sts:TagSession` must be allowed too).
     pub has_session_tags: bool,
     #[serde(skip)]
+    pub(crate) action_lower: String,
+    #[serde(skip)]
     pub(crate) claims: Claims,
     #[serde(skip)]
     pub(crate) all_claims_are_keys: bool,
@@ -197,6 +199,7 @@ impl Request {
         }
         let mut request = Request {
             issuer,
+            action_lower: action.to_ascii_lowercase(),
             action,
             account: options.account.clone(),
             catalog: options.catalog,
