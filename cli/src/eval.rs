@@ -1,6 +1,8 @@
 //! `oidc-trust eval`: one policy, one token.
 
-use oidc_trust::{evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Request};
+use oidc_trust::{
+    evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Report, Request,
+};
 use serde_json::{json, Value};
 
 use crate::args::{EvalArgs, Expect, Format};
@@ -95,22 +97,14 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
             print!("{}", render::evaluation(&evaluation, style));
         }
         Format::Json => {
-            let mut value = serde_json::to_value(&evaluation).unwrap_or(Value::Null);
-            if let Value::Object(map) = &mut value {
-                map.insert(
-                    "diagnostics".into(),
-                    serde_json::to_value(&warnings).unwrap_or(Value::Null),
-                );
-                if let Some(header) = &claims.header {
-                    map.insert(
-                        "tokenHeader".into(),
-                        serde_json::to_value(header).unwrap_or(Value::Null),
-                    );
-                }
-            }
+            let report = Report {
+                evaluation: &evaluation,
+                diagnostics: &parsed.diagnostics,
+                token_header: claims.header.as_ref(),
+            };
             println!(
                 "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
+                serde_json::to_string_pretty(&report).unwrap_or_default()
             );
         }
     }
@@ -135,17 +129,7 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
 
 /// The JSON form of an error, shared with batch mode.
 pub(crate) fn error_json(d: &Diagnostic) -> Value {
-    let span = d.location.span;
-    json!({
-        "code": d.code,
-        "message": d.message,
-        "help": d.help,
-        "input": d.input,
-        "pointer": d.location.pointer,
-        "line": span.map(|s| s.start.line),
-        "column": span.map(|s| s.start.column),
-        "span": span,
-    })
+    serde_json::to_value(d.flat()).unwrap_or(Value::Null)
 }
 
 fn report_error(format: Format, d: &Diagnostic, source: Option<&Source>, style: &Style) {

@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use oidc_trust::{CatalogVersion, Diagnostic, Location, RequestOptions, Severity};
+use oidc_trust::{Diagnostic, Location, RequestOptions, Severity};
 
 use crate::args::EvalArgs;
 
@@ -75,23 +75,12 @@ pub(crate) fn read_token(arg: &str) -> Result<Source, Diagnostic> {
 
 /// Builds request options from the flags.
 pub(crate) fn options(args: &EvalArgs) -> Result<RequestOptions, Diagnostic> {
-    let catalog = CatalogVersion::parse(&args.catalog).ok_or_else(|| {
-        usage_error(
-            "invalid-catalog",
-            format!("`{}` is not a catalog version", args.catalog),
-            "use 2026-08 (current) or 2023-06",
-        )
-    })?;
-    let now = match &args.now {
-        Some(t) => Some(oidc_trust::parse_timestamp(t).ok_or_else(|| {
-            usage_error(
-                "invalid-time",
-                format!("`{t}` is not a time"),
-                "give epoch seconds or an ISO 8601 date-time like 2026-11-22T10:00:00Z",
-            )
-        })?),
-        None => None,
-    };
+    let catalog = oidc_trust::catalog_option(&args.catalog)?;
+    let now = args
+        .now
+        .as_deref()
+        .map(oidc_trust::time_option)
+        .transpose()?;
     let mut context = Vec::new();
     for kv in &args.context {
         let Some((k, v)) = kv.split_once('=') else {

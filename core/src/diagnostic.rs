@@ -18,8 +18,8 @@ pub enum Severity {
     Error,
 }
 
-/// One finding about an input.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One finding about an input. Serialises flat (see [`FlatDiagnostic`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Stable identifier, e.g. `json-syntax` or `resource-in-trust-policy`.
     pub code: &'static str,
@@ -40,6 +40,55 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+impl Diagnostic {
+    /// The flat form faces hand to users: location split into `pointer`, `line`, `column`.
+    pub fn flat(&self) -> FlatDiagnostic<'_> {
+        let start = self.location.span.map(|s| s.start);
+        FlatDiagnostic {
+            code: self.code,
+            severity: self.severity,
+            message: &self.message,
+            help: &self.help,
+            input: self.input,
+            pointer: &self.location.pointer,
+            line: start.map(|p| p.line),
+            column: start.map(|p| p.column),
+            span: self.location.span,
+        }
+    }
+}
+
+impl Serialize for Diagnostic {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.flat().serialize(s)
+    }
+}
+
+/// A [`Diagnostic`] serialised flat, as the CLI's JSON errors and the npm package's
+/// `OidcTrustError` show it. Line and column are 1-based; absent for inputs that are
+/// not text (options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FlatDiagnostic<'a> {
+    /// Stable identifier.
+    pub code: &'static str,
+    /// Error or warning.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: &'a str,
+    /// What to do.
+    pub help: &'a str,
+    /// Which input: `policy`, `claims`, `token` or `options`.
+    pub input: &'static str,
+    /// JSON pointer into that input.
+    pub pointer: &'a str,
+    /// 1-based line of the start.
+    pub line: Option<u32>,
+    /// 1-based column (Unicode scalar values) of the start.
+    pub column: Option<u32>,
+    /// The full span, with byte and UTF-16 offsets.
+    pub span: Option<crate::source::Span>,
 }
 
 /// Builds diagnostics for one input text, computing spans from byte ranges.

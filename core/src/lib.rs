@@ -20,7 +20,7 @@ pub use claims::{
     decode_token, read_claims, read_claims_or_token, token_time_notes, ClaimValue, Claims,
     ClaimsInput, DecodedToken, CLOCK_SKEW_SECONDS, MAX_CLAIMS_BYTES,
 };
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, FlatDiagnostic, Severity};
 
 /// Parses a time given as epoch seconds or an ISO 8601 date-time; returns epoch seconds.
 pub fn parse_timestamp(text: &str) -> Option<i64> {
@@ -35,11 +35,11 @@ pub use policy::{
     PrincipalKind, PrincipalSpec, PrincipalValue, Statement,
 };
 pub use request::{
-    normalize_issuer, ContextKey, KeySource, Request, RequestOptions, DEFAULT_ACTION,
-    SESSION_TAGS_CLAIM,
+    catalog_option, normalize_issuer, time_option, ContextKey, KeySource, Request, RequestOptions,
+    DEFAULT_ACTION, SESSION_TAGS_CLAIM,
 };
 pub use source::{Location, Position, Span};
 pub use trace::{
     Absence, ConditionTrace, Decision, DecisionReason, ElementTrace, ElementValue, Evaluation,
-    Note, NoteLevel, RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION,
+    Note, NoteLevel, Report, RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION,
 };

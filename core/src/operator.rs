@@ -72,6 +72,7 @@ pub enum SetQualifier {
 
 /// A full condition operator as written in a policy, e.g. `ForAnyValue:StringLikeIfExists`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Operator {
     /// The comparison.
     pub base: BaseOperator,

@@ -9,7 +9,8 @@ use crate::source::Location;
 use crate::value::IpRange;
 
 /// A trust policy that IAM would accept (warnings aside).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Policy {
     /// The `Version` element.
     pub version: PolicyVersion,
@@ -17,6 +18,7 @@ pub struct Policy {
     pub statements: Vec<Statement>,
     /// Things the evaluator must assume about this document (e.g. which duplicate key
     /// IAM keeps); copied into every trace.
+    #[serde(skip)]
     pub(crate) assumptions: Vec<ParseAssumption>,
 }
 
@@ -59,7 +61,8 @@ pub enum Effect {
 }
 
 /// One statement.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Statement {
     /// Position in the `Statement` list (0 for a single statement object).
     pub index: usize,
@@ -78,7 +81,8 @@ pub struct Statement {
 }
 
 /// The `Principal` element.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PrincipalSpec {
     /// Where the element is.
     pub location: Location,
@@ -115,7 +119,8 @@ impl PrincipalKind {
 }
 
 /// One principal value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PrincipalValue {
     /// Its kind.
     pub kind: PrincipalKind,
@@ -126,7 +131,8 @@ pub struct PrincipalValue {
 }
 
 /// The `Action` or `NotAction` element.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ActionSpec {
     /// `NotAction`: the statement covers every action *not* listed.
     pub negated: bool,
@@ -137,18 +143,21 @@ pub struct ActionSpec {
 }
 
 /// One action pattern, e.g. `sts:AssumeRole*`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ActionPattern {
     /// The pattern as written.
     pub text: String,
     /// Where it is.
     pub location: Location,
     /// Lower-cased glob: actions match case-insensitively.
+    #[serde(skip)]
     pub(crate) glob: Template,
 }
 
 /// One condition: an operator applied to one key with one or more values.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Condition {
     /// The operator.
     pub operator: Operator,
@@ -162,16 +171,19 @@ pub struct Condition {
     pub key_location: Location,
     /// The values, OR-ed (NOR for negated operators).
     pub values: Vec<ConditionValue>,
+    #[serde(skip)]
     pub(crate) key_lower: String,
 }
 
 /// One condition value.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ConditionValue {
     /// The value as written (booleans and numbers as their JSON text).
     pub text: String,
     /// Where it is.
     pub location: Location,
+    #[serde(skip)]
     pub(crate) compiled: Compiled,
 }
 

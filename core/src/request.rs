@@ -112,6 +112,30 @@ fn options_error(code: &'static str, message: String, help: &str, pointer: &str)
     }
 }
 
+/// Reads a catalog version option (`2026-08`, `2023-06`); every face reports it alike.
+pub fn catalog_option(text: &str) -> Result<CatalogVersion, Diagnostic> {
+    CatalogVersion::parse(text).ok_or_else(|| {
+        options_error(
+            "invalid-catalog",
+            format!("`{text}` is not a catalog version"),
+            "use 2026-08 (current) or 2023-06",
+            "/catalog",
+        )
+    })
+}
+
+/// Reads an evaluation-time option: epoch seconds or an ISO 8601 date-time.
+pub fn time_option(text: &str) -> Result<i64, Diagnostic> {
+    crate::parse_timestamp(text).ok_or_else(|| {
+        options_error(
+            "invalid-time",
+            format!("`{text}` is not a time"),
+            "give epoch seconds or an ISO 8601 date-time like 2026-11-22T10:00:00Z",
+            "/now",
+        )
+    })
+}
+
 /// Normalises an issuer: strips `https://` and trailing `/`.
 pub fn normalize_issuer(raw: &str) -> Result<String, Diagnostic> {
     let t = raw.trim();

@@ -138,6 +138,22 @@ pub struct Evaluation {
     pub notes: Vec<Note>,
 }
 
+/// What every face prints for one evaluation: the trace, the warnings about the policy,
+/// and the token's header when the claims came from a JWT. The CLI's `--format json`
+/// and the npm package's `evaluate` return exactly this shape.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report<'a> {
+    /// The trace.
+    #[serde(flatten)]
+    pub evaluation: &'a Evaluation,
+    /// Warnings about the policy (errors stop evaluation, so there are none here).
+    pub diagnostics: &'a [crate::Diagnostic],
+    /// The JOSE header, when the claims were read from a JWT.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_header: Option<&'a crate::Claims>,
+}
+
 /// The evaluated request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -32,3 +32,31 @@ fn every_subvectors_aws_vector_holds() {
         failures.join("\n")
     );
 }
+
+/// The JS suites (Node, Deno, browser) read the vectors as ready policies and claims from
+/// `tests/corpus/subvectors-aws.json`, so the conversion lives here only. This test keeps
+/// that file equal to the conversion; `UPDATE_GOLDEN=1` rewrites it.
+#[test]
+fn shared_vector_cases_are_current() {
+    let mut cases = Vec::new();
+    for suite in subvector_suites() {
+        for v in &suite.vectors {
+            cases.push(serde_json::json!({
+                "name": format!("{}/{}", suite.suite, v.id),
+                "policy": v.policy(),
+                "claims": v.token_claims(),
+                "expect": if v.expect == "match" { "allow" } else { "deny" },
+            }));
+        }
+    }
+    let actual = serde_json::to_string_pretty(&cases).unwrap() + "\n";
+    let path = oidc_trust_tests::root().join("tests/corpus/subvectors-aws.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == actual,
+        "tests/corpus/subvectors-aws.json is stale: run the tests with UPDATE_GOLDEN=1"
+    );
+}

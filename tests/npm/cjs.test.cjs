@@ -1,0 +1,16 @@
+// Node, CommonJS: `require` resolves the package's `node` + `require` condition. The
+// shared suite is an ES module, so it is registered from an async describe.
+'use strict';
+const { describe, it } = require('node:test');
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+const lib = require('oidc-trust');
+
+const fixtures = JSON.parse(readFileSync(path.join(__dirname, 'fixtures.json'), 'utf8'));
+describe('cjs', async () => {
+  const { cases } = await import('./suite.mjs');
+  for (const { name, fn } of cases(lib, fixtures)) it(name, fn);
+  it('require() gives the same functions on every call', () => {
+    if (require('oidc-trust') !== lib) throw new Error('module cache');
+  });
+});

@@ -1,0 +1,8 @@
+// Node, ES modules: `import` resolves the package's `node` + `import` condition.
+import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import * as lib from 'oidc-trust';
+import { cases } from './suite.mjs';
+
+const fixtures = JSON.parse(readFileSync(new URL('./fixtures.json', import.meta.url), 'utf8'));
+for (const { name, fn } of cases(lib, fixtures)) test(`esm: ${name}`, fn);

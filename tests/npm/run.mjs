@@ -1,0 +1,109 @@
+// Tests the npm package as a user gets it: packs wasm/pkg, installs the tarball into a
+// fresh project, and runs there the shared suite in Node (ESM and CommonJS), Deno and
+// headless Chromium, then publint, Are The Types Wrong and tsc on a TypeScript consumer.
+// Ends with one line "N passed, N failed" over every suite.
+//
+//   node tests/npm/run.mjs [--keep]     (after `npm --prefix wasm run build`)
+//   --keep: leave the test project in place and print where it is
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const pkgDir = join(root, 'wasm', 'pkg');
+
+if (!existsSync(join(pkgDir, 'package.json'))) {
+  console.error('wasm/pkg is not built: run `npm --prefix wasm run build` first');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'oidc-trust-npm-'));
+const project = join(work, 'project');
+mkdirSync(project);
+const env = { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1', FORCE_COLOR: '0' };
+
+// --- pack and install, as `npm install oidc-trust` would --------------------------------
+const packed = JSON.parse(execFileSync('npm', ['pack', pkgDir, '--json', '--pack-destination', work], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }))[0];
+const tarball = join(work, packed.filename);
+console.log(`packed ${packed.filename}: ${packed.entryCount} files, ${(packed.size / 1000).toFixed(1)} KB packed, ${(packed.unpackedSize / 1000).toFixed(1)} KB unpacked`);
+writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, dependencies: { 'oidc-trust': `file:${tarball}` } }, null, 2));
+execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: project, env, stdio: 'inherit' });
+
+for (const file of ['suite.mjs', 'esm.test.mjs', 'cjs.test.cjs', 'deno.test.mjs', 'browser.html']) {
+  copyFileSync(join(here, file), join(project, file));
+}
+mkdirSync(join(project, 'ts'));
+for (const file of readdirSync(join(here, 'ts'))) copyFileSync(join(here, 'ts', file), join(project, 'ts', file));
+writeFileSync(join(project, 'fixtures.json'), JSON.stringify(fixtures()));
+
+// --- suites -------------------------------------------------------------------------
+const totals = { passed: 0, failed: 0 };
+const lines = [];
+
+function suite(label, cmd, args, parse, options = {}) {
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: project, env, encoding: 'utf8', maxBuffer: 64 << 20, ...options });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  let { passed, failed } = parse(out, r.status);
+  if (r.status !== 0 && failed === 0) failed = 1; // crashed or refused: never a silent pass
+  if (passed + failed === 0) failed = 1;
+  if (failed > 0 || process.env.VERBOSE) process.stdout.write(out.split('\n').filter((l) => !/^ok /.test(l)).join('\n'));
+  totals.passed += passed;
+  totals.failed += failed;
+  lines.push(`${label}: ${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+const tap = (out) => ({ passed: count(out, /^# pass (\d+)/m), failed: count(out, /^# fail (\d+)/m) });
+const deno = (out) => ({ passed: count(out, /(\d+) passed/), failed: count(out, /(\d+) failed/) });
+// A tool run that is not a test suite counts as one test: its exit status.
+const check = (_out, status) => (status === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 });
+
+suite('node esm', process.execPath, ['--test', '--test-reporter=tap', 'esm.test.mjs'], tap);
+suite('node cjs', process.execPath, ['--test', '--test-reporter=tap', 'cjs.test.cjs'], tap);
+suite('deno', bin('deno'), ['test', '--no-remote', '--no-prompt', '--allow-read', 'deno.test.mjs'], deno);
+suite('chromium', process.execPath, [join(here, 'browser.mjs')], tap);
+suite('tsc (nodenext, esm + cjs)', bin('tsc'), ['-p', 'ts/tsconfig.json'], check);
+suite('tsc (bundler)', bin('tsc'), ['-p', 'ts/tsconfig.bundler.json'], check);
+suite('publint', bin('publint'), ['run', join(project, 'node_modules', 'oidc-trust'), '--strict'], check);
+suite('attw', bin('attw'), [tarball, '--format', 'table-flipped'], check);
+
+const wasm = statSync(join(project, 'node_modules', 'oidc-trust', 'oidc_trust_wasm_bg.wasm')).size;
+console.log(`\n${lines.join('\n')}\ninstalled oidc_trust_wasm_bg.wasm: ${(wasm / 1000).toFixed(1)} KB raw`);
+if (process.argv.includes('--keep')) console.log(`test project kept in ${project}`);
+else rmSync(work, { recursive: true, force: true });
+console.log(`${totals.passed} passed, ${totals.failed} failed`);
+process.exitCode = totals.failed ? 1 : 0;
+
+function count(text, re) {
+  const m = text.match(re);
+  return m ? Number(m[1]) : 0;
+}
+
+// The Rust tests' corpus in one file: golden traces with their inputs, the subvectors
+// cases, and the seed policies and tokens by name.
+function fixtures() {
+  const read = (p) => readFileSync(join(root, p), 'utf8');
+  const stem = (f) => f.replace(/\.(json|jwt)$/, '');
+  const golden = JSON.parse(read('tests/corpus/eval/cases.json')).map((c) => ({
+    name: c.name,
+    policyText: read(c.policy),
+    claimsText: read(c.claims),
+    now: c.now,
+    expect: c.expect,
+    trace: JSON.parse(read(`tests/golden/${c.name}.json`)),
+  }));
+  const byName = (dir, ext) => Object.fromEntries(readdirSync(join(root, dir)).filter((f) => f.endsWith(ext)).map((f) => [stem(f), read(`${dir}/${f}`)]));
+  return {
+    golden,
+    vectors: JSON.parse(read('tests/corpus/subvectors-aws.json')),
+    policies: byName('examples/policies', '.json'),
+    tokens: byName('examples/tokens', '.json'),
+    jwt: read('examples/tokens/main.jwt').trim(),
+    expect: Object.fromEntries(golden.map((c) => [c.name, c.expect])),
+  };
+}

@@ -1,0 +1,298 @@
+// The npm package's behaviour, as one list of cases every runtime runs: Node ESM,
+// Node CommonJS, Deno and Chromium. Each harness loads the package its own way and the
+// fixtures (tests/npm/run.mjs bundles them from the Rust tests' corpus and golden
+// files), then registers `cases(lib, fixtures)` with its test API.
+//
+// No imports: the browser runs this file as is, so assertions are local.
+
+/** Returns [{ name, fn }]; `fn` throws on failure. */
+export function cases(lib, fixtures) {
+  const list = [];
+  const add = (name, fn) => list.push({ name, fn });
+
+  // --- the Rust golden traces, unchanged across the boundary -------------------------
+  for (const c of fixtures.golden) {
+    add(`golden trace: ${c.name}`, () => {
+      const e = lib.evaluate(c.policyText, c.claimsText, { now: c.now });
+      equal(e.decision, c.expect, 'decision');
+      const { diagnostics, tokenHeader, ...trace } = e;
+      deepEqual(trace, c.trace, 'trace');
+      ok(Array.isArray(diagnostics), 'diagnostics is a list');
+      equal(tokenHeader !== undefined, c.claimsText.trim().startsWith('eyJ'), 'tokenHeader only for a JWT');
+      equal(e.version, lib.TRACE_VERSION, 'trace version');
+    });
+  }
+
+  add('objects and JSON text give the same verdicts', () => {
+    for (const c of fixtures.golden) {
+      if (!c.claimsText.trim().startsWith('{')) continue;
+      const e = lib.evaluate(JSON.parse(c.policyText), JSON.parse(c.claimsText), { now: new Date(c.now * 1000) });
+      equal(e.decision, c.expect, c.name);
+      equal(e.summary, c.trace.summary, c.name);
+    }
+  });
+
+  // --- the subvectors AWS vectors (converted once, by the Rust tests) ----------------
+  for (const v of fixtures.vectors) {
+    add(`subvectors: ${v.name}`, () => {
+      equal(lib.evaluate(v.policy, v.claims).decision, v.expect, v.name);
+    });
+  }
+
+  // --- compile once, evaluate many ---------------------------------------------------
+  add('a compiled policy agrees with one-shot evaluate, one by one and in bulk', () => {
+    const byPolicy = new Map();
+    for (const c of fixtures.golden) {
+      if (!byPolicy.has(c.policyText)) byPolicy.set(c.policyText, []);
+      byPolicy.get(c.policyText).push(c);
+    }
+    ok(byPolicy.size >= 3, 'several seed policies');
+    for (const [policyText, group] of byPolicy) {
+      const now = group[0].now;
+      const compiled = lib.compile(policyText, { now });
+      try {
+        const claims = group.filter((c) => c.now === now).map((c) => c.claimsText);
+        const many = compiled.evaluateMany(claims);
+        equal(many.length, claims.length, 'one trace per input');
+        claims.forEach((text, i) => {
+          deepEqual(many[i], lib.evaluate(policyText, text, { now }), `evaluateMany[${i}]`);
+          deepEqual(compiled.evaluate(text), many[i], `evaluate[${i}]`);
+          equal(compiled.decide(text), many[i].decision, `decide[${i}]`);
+        });
+        deepEqual(compiled.decideMany(claims), many.map((e) => e.decision), 'decideMany');
+        deepEqual(compiled.evaluateMany([]), [], 'empty list');
+      } finally {
+        compiled.free();
+      }
+    }
+  });
+
+  add('compiled policy exposes its parsed form and warnings', () => {
+    const compiled = lib.compile(fixtures.policies['basic-repo']);
+    equal(compiled.policy.statements.length, 1);
+    equal(compiled.policy.version, '2012-10-17');
+    ok(Array.isArray(compiled.diagnostics));
+    compiled.free();
+  });
+
+  add('free() then use throws `freed`, free() twice is harmless, Symbol.dispose frees', () => {
+    const compiled = lib.compile(fixtures.policies['basic-repo']);
+    compiled.free();
+    compiled.free();
+    throwsCode(() => compiled.evaluate(fixtures.tokens.main), 'freed');
+    const disposable = lib.compile(fixtures.policies['basic-repo']);
+    const dispose = disposable[Symbol.dispose ?? Symbol.for('Symbol.dispose')];
+    equal(typeof dispose, 'function', 'has a dispose method');
+    dispose.call(disposable);
+    throwsCode(() => disposable.decide(fixtures.tokens.main), 'freed');
+  });
+
+  add('options: issuer, account, action, allClaimsAreKeys, catalog, context', () => {
+    const policy = fixtures.policies['basic-repo'];
+    const main = fixtures.tokens.main;
+    equal(lib.evaluate(policy, main, { action: 'sts:AssumeRole' }).decision, 'deny', 'other action');
+    equal(lib.evaluate(policy, main, { account: '999999999999' }).decision, 'deny', 'other account');
+    equal(lib.evaluate(policy, main, { issuer: 'gitlab.com' }).decision, 'deny', 'other issuer');
+    const e = lib.evaluate(policy, main, { catalog: '2023-06', allClaimsAreKeys: true, context: { 'aws:SourceIp': ['203.0.113.7', '198.51.100.1'] } });
+    equal(e.request.catalog, '2023-06');
+    const ip = e.request.keys.find((k) => k.key === 'aws:SourceIp');
+    deepEqual(ip && ip.values, ['203.0.113.7', '198.51.100.1'], 'context values');
+    ok(e.request.keys.some((k) => k.source.kind === 'whatIf'), 'what-if keys');
+  });
+
+  // --- errors: located, typed, and the module keeps working --------------------------
+  add('malformed policy JSON: code, line and column, help', () => {
+    const err = throwsCode(() => lib.evaluate('{\n  "Version": "2012-10-17",\n  "Statement": [ }\n}', fixtures.tokens.main), 'json-syntax');
+    equal(err.input, 'policy');
+    equal(err.line, 3);
+    equal(err.column, 18);
+    ok(err.help.length > 0, 'help text');
+    ok(err instanceof Error && err instanceof lib.OidcTrustError, 'OidcTrustError is an Error');
+    equal(err.name, 'OidcTrustError');
+  });
+
+  add('every error of a policy comes with the thrown one', () => {
+    const bad = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Permit', Action: 'sts:AssumeRoleWithWebIdentity', Principal: { Federated: 'x' }, Condition: { StringEqualz: { a: 'b' } } }] });
+    const err = throwsCode(() => lib.compile(bad), undefined);
+    const errors = err.diagnostics.filter((d) => d.severity === 'error');
+    ok(errors.length >= 2, `several errors, got ${errors.map((d) => d.code)}`);
+    const op = errors.find((d) => d.pointer.includes('StringEqualz'));
+    ok(op, 'the unknown operator is reported with its pointer');
+    ok(/StringEquals/.test(op.help), `suggests the right operator: ${op.help}`);
+    ok(op.line === 1 && op.column > 1, 'located');
+  });
+
+  add('parsePolicy: the policy or null, and every diagnostic', () => {
+    const good = lib.parsePolicy(fixtures.policies['hardening-layer2']);
+    ok(good.policy && good.policy.statements.length >= 1, 'parsed');
+    const cond = good.policy.statements[0].conditions[0];
+    ok(cond.operator.base && typeof cond.operator.ifExists === 'boolean', 'operator parts');
+    ok(cond.keyLocation.span.start.line > 1, 'locations');
+    const bad = lib.parsePolicy('{"Statement": 3}');
+    equal(bad.policy, null);
+    ok(bad.diagnostics.some((d) => d.severity === 'error' && d.pointer === '/Statement'), 'error at /Statement');
+  });
+
+  add('bad claims and tokens: located errors', () => {
+    const policy = fixtures.policies['basic-repo'];
+    throwsCode(() => lib.evaluate(policy, '{"sub": }'), 'json-syntax');
+    throwsCode(() => lib.evaluate(policy, '[1, 2]'), undefined);
+    const jwt = throwsCode(() => lib.evaluate(policy, 'eyJhbGciOiJSUzI1NiJ9.%%%.sig'), undefined);
+    equal(jwt.input, 'token');
+    throwsCode(() => lib.evaluate(policy, 'not a token'), undefined);
+    throwsCode(() => lib.evaluate(policy, ''), undefined);
+  });
+
+  add('wrong argument types are OidcTrustError, not TypeError', () => {
+    const policy = fixtures.policies['basic-repo'];
+    for (const p of [undefined, null, 42, true]) throwsCode(() => lib.evaluate(p, {}), 'invalid-argument');
+    for (const c of [undefined, null, 42, [{}]]) throwsCode(() => lib.evaluate(policy, c), 'invalid-argument');
+    const cyclic = {};
+    cyclic.self = cyclic;
+    throwsCode(() => lib.evaluate(policy, cyclic), 'invalid-argument');
+    throwsCode(() => lib.evaluate(policy, { n: 10n }), 'invalid-argument');
+    throwsCode(() => lib.compile(policy).evaluateMany('x'), 'invalid-argument');
+  });
+
+  add('bad options name the option and what to do', () => {
+    const policy = fixtures.policies['basic-repo'];
+    const t = fixtures.tokens.main;
+    const unknown = throwsCode(() => lib.evaluate(policy, t, { Issuer: 'x' }), 'unknown-option');
+    ok(/issuer/.test(unknown.help), 'suggests the right name');
+    equal(unknown.pointer, '/Issuer');
+    throwsCode(() => lib.evaluate(policy, t, { issuer: 7 }), 'invalid-option');
+    throwsCode(() => lib.evaluate(policy, t, { allClaimsAreKeys: 'yes' }), 'invalid-option');
+    throwsCode(() => lib.evaluate(policy, t, { catalog: '1999-01' }), 'invalid-catalog');
+    throwsCode(() => lib.evaluate(policy, t, { now: 'yesterday' }), 'invalid-time');
+    throwsCode(() => lib.evaluate(policy, t, { now: NaN }), 'invalid-time');
+    throwsCode(() => lib.evaluate(policy, t, { context: { 'aws:SourceIp': 5 } }), 'invalid-context');
+    throwsCode(() => lib.evaluate(policy, t, 'options'), 'invalid-option');
+  });
+
+  add('evaluateMany names the bad item', () => {
+    const compiled = lib.compile(fixtures.policies['basic-repo']);
+    const err = throwsCode(() => compiled.evaluateMany([fixtures.tokens.main, '{"sub": 1', fixtures.tokens.main]), 'json-syntax');
+    equal(err.index, 1);
+    const typed = throwsCode(() => compiled.decideMany([fixtures.tokens.main, 7]), 'invalid-argument');
+    equal(typed.index, 1);
+    compiled.free();
+  });
+
+  add('huge and deeply nested inputs are refused with an error, not a crash', () => {
+    const policy = fixtures.policies['basic-repo'];
+    throwsCode(() => lib.evaluate(' '.repeat(300 * 1024) + policy, fixtures.tokens.main), 'input-too-large');
+    throwsCode(() => lib.evaluate('['.repeat(100000), fixtures.tokens.main), undefined);
+    throwsCode(() => lib.evaluate(policy, `{"a":${'['.repeat(100000)}`), undefined);
+    throwsCode(() => lib.evaluate(policy, 'e'.repeat(1 << 20)), undefined);
+    equal(lib.evaluate(policy, fixtures.tokens.main).decision, 'allow', 'still works');
+  });
+
+  add('no input traps the module: 400 mutated policies and tokens, then a normal call', () => {
+    const rand = prng(20261122);
+    const base = fixtures.policies['hardening-layer2'];
+    const token = fixtures.jwt;
+    const alphabet = '{}[]":,*?$\\ \n0aZ\u00e9\u{1F600}';
+    for (let i = 0; i < 400; i++) {
+      const policy = mutate(base, rand, alphabet);
+      const claims = i % 2 ? mutate(token, rand, alphabet) : fixtures.tokens.main;
+      try {
+        const e = lib.evaluate(policy, claims, { now: 1787166800 });
+        ok(e.decision === 'allow' || e.decision === 'deny', 'a decision');
+      } catch (err) {
+        ok(err instanceof lib.OidcTrustError, `only OidcTrustError, got ${err && err.name}: ${err && err.message}`);
+        ok(err.code !== 'internal-error', `no internal error: ${err.message}`);
+      }
+    }
+    equal(lib.evaluate(base, fixtures.tokens.main, { now: 1787166800 }).decision, fixtures.expect['hardening-layer2--main']);
+  });
+
+  // --- tokens ----------------------------------------------------------------------
+  add('decodeToken: header, claims, signed, and expiry at `now`', () => {
+    const d = lib.decodeToken(fixtures.jwt, { now: 1787166800 });
+    deepEqual(d.claims, JSON.parse(fixtures.tokens.main), 'payload = examples/tokens/main.json');
+    equal(d.header.alg, 'RS256');
+    equal(d.signed, true);
+    ok(!d.notes.some((n) => n.code === 'token-expired'), 'valid at now');
+    const later = lib.decodeToken(fixtures.jwt, { now: '2030-01-01T00:00:00Z' });
+    ok(later.notes.some((n) => n.code === 'token-expired'), 'expired later');
+    throwsCode(() => lib.decodeToken('a.b'), undefined);
+    throwsCode(() => lib.decodeToken(42), 'invalid-argument');
+  });
+
+  return list;
+}
+
+// --- helpers ---------------------------------------------------------------------------
+
+function fail(message) {
+  throw new Error(message);
+}
+
+export function ok(value, message = 'expected a truthy value') {
+  if (!value) fail(message);
+}
+
+export function equal(actual, expected, message = '') {
+  if (!Object.is(actual, expected)) fail(`${message}: expected ${show(expected)}, got ${show(actual)}`);
+}
+
+/** Deep equality of JSON-like values; the message names the first differing path. */
+export function deepEqual(actual, expected, message = '', path = '') {
+  if (Object.is(actual, expected)) return;
+  const kind = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+  if (kind(actual) !== kind(expected) || typeof actual !== 'object') {
+    fail(`${message} at ${path || '/'}: expected ${show(expected)}, got ${show(actual)}`);
+  }
+  const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
+  for (const k of keys) deepEqual(actual[k], expected[k], message, `${path}/${k}`);
+}
+
+function throwsCode(fn, code) {
+  let result;
+  try {
+    result = fn();
+  } catch (err) {
+    if (!(err && err.name === 'OidcTrustError')) fail(`expected an OidcTrustError, got ${err && err.name}: ${err && err.message}`);
+    if (code !== undefined) equal(err.code, code, `error code (${err.message})`);
+    ok(typeof err.message === 'string' && err.message.length > 0, 'a message');
+    ok(typeof err.help === 'string', 'a help text');
+    return err;
+  }
+  return fail(`expected an error${code ? ` ${code}` : ''}, got ${show(result && result.decision ? result.decision : result)}`);
+}
+
+function show(v) {
+  try {
+    const s = JSON.stringify(v);
+    return s && s.length > 120 ? `${s.slice(0, 117)}...` : String(s);
+  } catch {
+    return String(v);
+  }
+}
+
+// Small deterministic generator (mulberry32) so a failure reproduces.
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function mutate(text, rand, alphabet) {
+  const chars = [...text];
+  const edits = 1 + Math.floor(rand() * 4);
+  for (let e = 0; e < edits; e++) {
+    const at = Math.floor(rand() * chars.length);
+    const pick = [...alphabet][Math.floor(rand() * [...alphabet].length)];
+    const op = rand();
+    if (op < 0.4) chars[at] = pick;
+    else if (op < 0.7) chars.splice(at, 1);
+    else if (op < 0.9) chars.splice(at, 0, pick);
+    else chars.splice(at, Math.floor(rand() * 40));
+  }
+  return chars.join('');
+}

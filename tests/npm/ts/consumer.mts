@@ -1,0 +1,33 @@
+// A TypeScript user of the package (ES modules). Type-checked with tsc --noEmit; it
+// must compile against the published .d.ts without casts.
+import { compile, decodeToken, evaluate, OidcTrustError, parsePolicy, TRACE_VERSION } from 'oidc-trust';
+import type { CompiledPolicy, ConditionTrace, Decision, Evaluation, EvaluateOptions } from 'oidc-trust';
+
+const policy = { Version: '2012-10-17', Statement: [] };
+const options: EvaluateOptions = { issuer: 'token.actions.githubusercontent.com', now: new Date(), context: { 'aws:SourceIp': '203.0.113.7' } };
+const e: Evaluation = evaluate(policy, { sub: 'repo:acme/api:ref:refs/heads/main' }, options);
+const decision: Decision = e.decision;
+const failing: ConditionTrace[] = e.statements.flatMap((s) => s.conditions.filter((c) => !c.satisfied));
+const version: 1 = TRACE_VERSION;
+
+const compiled: CompiledPolicy = compile(JSON.stringify(policy));
+const many: Evaluation[] = compiled.evaluateMany(['eyJ...', { sub: 'x' }]);
+const decisions: Decision[] = compiled.decideMany([{ sub: 'x' }]);
+compiled.free();
+
+try {
+  parsePolicy('{');
+} catch (err) {
+  if (err instanceof OidcTrustError) {
+    const where: string = `${err.pointer} ${err.line ?? '?'}:${err.column ?? '?'} ${err.code}: ${err.help}`;
+    void where;
+  }
+}
+const parsed = parsePolicy(policy);
+const firstKey: string | undefined = parsed.policy?.statements[0]?.conditions[0]?.key;
+const alg = decodeToken('a.b.c').header['alg'];
+
+// @ts-expect-error: options are checked
+evaluate(policy, {}, { issuer: 3 });
+
+void [decision, failing, version, many, decisions, firstKey, alg];

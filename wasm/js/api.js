@@ -1,0 +1,299 @@
+// The public API of the npm package, over the raw wasm-bindgen exports.
+//
+// Written once as an ES module; the build derives `api.cjs` from it by dropping the
+// `export` keywords, so this file must keep to top-level `export function|class|const`
+// and import nothing. Every entry point (Node ESM, Node CJS, Deno, browsers) calls
+// `bind` with its own loaded glue before user code runs.
+//
+// Inputs cross into wasm as text (JSON or a JWT) and results come back as JSON text:
+// one copy each way, then `JSON.parse`, which beats building objects through bindings.
+
+let raw;
+
+/** Internal: installs the loaded wasm-bindgen glue. Not part of the public API. */
+export function bind(glue) {
+  raw = glue;
+}
+
+const OPTION_NAMES = ['issuer', 'account', 'action', 'allClaimsAreKeys', 'catalog', 'now', 'context'];
+
+/** An input the engine cannot use, with where it is and what to do. */
+export class OidcTrustError extends Error {
+  constructor(error, diagnostics, cause, index) {
+    super(error.message ?? 'oidc-trust error', cause === undefined ? undefined : { cause });
+    this.name = 'OidcTrustError';
+    this.code = error.code ?? 'internal-error';
+    this.help = error.help ?? '';
+    this.input = error.input ?? 'options';
+    this.pointer = error.pointer ?? '';
+    this.line = error.line ?? null;
+    this.column = error.column ?? null;
+    this.span = error.span ?? null;
+    this.diagnostics = diagnostics ?? [];
+    if (index !== undefined) this.index = index;
+  }
+}
+
+function usage(code, message, help, pointer = '', input = 'options', index = undefined) {
+  return new OidcTrustError({ code, message, help, input, pointer }, [], undefined, index);
+}
+
+// Runs a raw call; turns the engine's thrown JSON into an OidcTrustError. Anything else
+// (a trap would be a bug: the core has no panicking paths) is wrapped, not swallowed.
+function call(fn) {
+  try {
+    return fn();
+  } catch (thrown) {
+    if (typeof thrown === 'string') {
+      let wire;
+      try {
+        wire = JSON.parse(thrown);
+      } catch {
+        wire = { error: { code: 'internal-error', message: thrown } };
+      }
+      throw new OidcTrustError(wire.error ?? {}, wire.diagnostics, undefined, wire.index);
+    }
+    if (thrown instanceof OidcTrustError) throw thrown;
+    throw new OidcTrustError(
+      {
+        code: 'internal-error',
+        message: `the WebAssembly module failed: ${thrown && thrown.message ? thrown.message : String(thrown)}`,
+        help: 'this is a bug in oidc-trust: please report it with the input',
+      },
+      [],
+      thrown,
+    );
+  }
+}
+
+function loaded() {
+  if (raw === undefined) {
+    throw usage('not-initialized', 'the WebAssembly module is not loaded', 'import the package entry point, not its internal files');
+  }
+  return raw;
+}
+
+// Policy: a JSON string (line:column in errors refer to it) or a parsed object.
+function policyText(policy) {
+  if (typeof policy === 'string') return policy;
+  if (policy !== null && typeof policy === 'object') return stringify(policy, 'policy');
+  throw usage('invalid-argument', `the policy must be a JSON string or an object, got ${describe(policy)}`,
+    'pass the policy document, e.g. JSON.parse(text) or the text itself', '', 'policy');
+}
+
+// Claims: an object, a JSON string, or a raw JWT string. `index`: the item of a list.
+function claimsText(claims, index = undefined) {
+  if (typeof claims === 'string') return claims;
+  if (claims !== null && typeof claims === 'object' && !Array.isArray(claims)) return stringify(claims, 'claims', index);
+  throw usage('invalid-argument', `the claims must be an object or a JWT string, got ${describe(claims)}`,
+    'pass the token payload as an object, or the raw token', '', 'claims', index);
+}
+
+function stringify(value, input, index = undefined) {
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    throw usage('invalid-argument', `the ${input} cannot be turned into JSON: ${e.message}`,
+      'pass plain JSON data (no BigInt, no cycles)', '', input, index);
+  }
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function optionalString(options, name) {
+  const value = options[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw usage('invalid-option', `option \`${name}\` must be a string, got ${describe(value)}`, `e.g. { ${name}: "..." }`, `/${name}`);
+  }
+  return value;
+}
+
+// Turns the options object into compile()'s flat arguments, refusing what it cannot use.
+function flatOptions(options) {
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw usage('invalid-option', `the options must be an object, got ${describe(options)}`, 'e.g. { issuer: "token.actions.githubusercontent.com" }');
+  }
+  for (const name of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(name)) {
+      const near = OPTION_NAMES.find((known) => known.toLowerCase() === name.toLowerCase());
+      throw usage('unknown-option', `unknown option \`${name}\``,
+        near ? `did you mean \`${near}\`?` : `the options are ${OPTION_NAMES.join(', ')}`, `/${name}`);
+    }
+  }
+  const all = options.allClaimsAreKeys ?? false;
+  if (typeof all !== 'boolean') {
+    throw usage('invalid-option', `option \`allClaimsAreKeys\` must be a boolean, got ${describe(all)}`, 'pass true or false', '/allClaimsAreKeys');
+  }
+  return [
+    optionalString(options, 'issuer'),
+    optionalString(options, 'account'),
+    optionalString(options, 'action'),
+    all,
+    optionalString(options, 'catalog'),
+    timeOption(options.now),
+    contextOption(options.context),
+  ];
+}
+
+function timeOption(now) {
+  if (now === undefined || now === null) return undefined;
+  if (now instanceof Date) {
+    if (Number.isNaN(now.getTime())) throw usage('invalid-time', 'option `now` is an invalid Date', 'pass a valid Date, epoch seconds, or an ISO 8601 string', '/now');
+    return String(Math.floor(now.getTime() / 1000));
+  }
+  if (typeof now === 'number') {
+    if (!Number.isFinite(now)) throw usage('invalid-time', `option \`now\` is ${now}`, 'pass epoch seconds as a finite number', '/now');
+    return String(Math.floor(now));
+  }
+  if (typeof now === 'string') return now;
+  throw usage('invalid-time', `option \`now\` must be a Date, epoch seconds or an ISO 8601 string, got ${describe(now)}`,
+    'e.g. { now: new Date() }', '/now');
+}
+
+function contextOption(context) {
+  const flat = [];
+  if (context === undefined || context === null) return flat;
+  if (typeof context !== 'object' || Array.isArray(context)) {
+    throw usage('invalid-context', `option \`context\` must be an object of key → value(s), got ${describe(context)}`,
+      'e.g. { context: { "aws:SourceIp": "203.0.113.7" } }', '/context');
+  }
+  for (const [key, value] of Object.entries(context)) {
+    const values = Array.isArray(value) ? value : [value];
+    values.forEach((v, i) => {
+      if (typeof v !== 'string') {
+        throw usage('invalid-context', `context key \`${key}\` has ${describe(v)}, not a string`,
+          'give each value as a string, or a list of strings', `/context/${escapePointer(key)}${Array.isArray(value) ? `/${i}` : ''}`);
+      }
+      flat.push(key, v);
+    });
+  }
+  return flat;
+}
+
+function escapePointer(token) {
+  return token.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function claimsList(list) {
+  if (!Array.isArray(list)) {
+    throw usage('invalid-argument', `expected an array of claims or tokens, got ${describe(list)}`, 'pass [claims, ...]', '', 'claims');
+  }
+  return list.map((claims, i) => claimsText(claims, i));
+}
+
+/** A policy parsed once with its options; evaluate as many tokens as you like. */
+export class CompiledPolicy {
+  #compiled;
+
+  constructor(compiled) {
+    if (compiled === undefined || compiled === null || typeof compiled.evaluate !== 'function') {
+      throw usage('invalid-argument', 'CompiledPolicy is made by compile()', 'call compile(policy, options)');
+    }
+    this.#compiled = compiled;
+  }
+
+  #live() {
+    if (this.#compiled === undefined) {
+      throw usage('freed', 'this compiled policy was freed', 'compile the policy again');
+    }
+    return this.#compiled;
+  }
+
+  /** Warnings about the policy (it has no errors, or compile() would have thrown). */
+  get diagnostics() {
+    const compiled = this.#live();
+    return JSON.parse(call(() => compiled.diagnostics()));
+  }
+
+  /** The parsed policy: statements, conditions and their locations. */
+  get policy() {
+    const compiled = this.#live();
+    return JSON.parse(call(() => compiled.policy()));
+  }
+
+  /** Evaluates one token or claims object; returns the full trace. */
+  evaluate(claimsOrToken) {
+    const compiled = this.#live();
+    const text = claimsText(claimsOrToken);
+    return JSON.parse(call(() => compiled.evaluate(text)));
+  }
+
+  /** Evaluates each token or claims object in one call; returns one trace per input. */
+  evaluateMany(list) {
+    const compiled = this.#live();
+    const texts = claimsList(list);
+    return JSON.parse(call(() => compiled.evaluateMany(texts)));
+  }
+
+  /** The decision alone, without the trace: "allow" or "deny". */
+  decide(claimsOrToken) {
+    const compiled = this.#live();
+    const text = claimsText(claimsOrToken);
+    return call(() => compiled.decide(text)) ? 'allow' : 'deny';
+  }
+
+  /** The decisions alone, one per input. */
+  decideMany(list) {
+    const compiled = this.#live();
+    const texts = claimsList(list);
+    const bytes = call(() => compiled.decideMany(texts));
+    return Array.from(bytes, (b) => (b === 1 ? 'allow' : 'deny'));
+  }
+
+  /** Releases the WebAssembly memory now (garbage collection would, later). */
+  free() {
+    const compiled = this.#compiled;
+    this.#compiled = undefined;
+    if (compiled !== undefined) compiled.free();
+  }
+
+  /** `using policy = compile(...)` frees it at the end of the block. */
+  [Symbol.dispose ?? Symbol.for('Symbol.dispose')]() {
+    this.free();
+  }
+}
+
+/** Parses a policy and the options once; throws OidcTrustError with every error. */
+export function compile(policy, options) {
+  const glue = loaded();
+  const text = policyText(policy);
+  const args = flatOptions(options);
+  return new CompiledPolicy(call(() => glue.compile(text, ...args)));
+}
+
+/** Evaluates a policy against one token or claims object; returns the full trace. */
+export function evaluate(policy, claimsOrToken, options) {
+  const compiled = compile(policy, options);
+  try {
+    return compiled.evaluate(claimsOrToken);
+  } finally {
+    compiled.free();
+  }
+}
+
+/** Decodes a JWT without verifying it; notes say whether it is expired at `now`. */
+export function decodeToken(jwt, options) {
+  const glue = loaded();
+  if (typeof jwt !== 'string') {
+    throw usage('invalid-argument', `the token must be a string, got ${describe(jwt)}`, 'pass the raw JWT (header.payload.signature)', '', 'token');
+  }
+  // The core has no clock: the caller's is the default, as jwt.io does.
+  const now = options?.now === undefined ? String(Math.floor(Date.now() / 1000)) : timeOption(options.now);
+  return JSON.parse(call(() => glue.decodeToken(jwt, now)));
+}
+
+/** Parses a policy without evaluating it: the parsed policy (or null) and every diagnostic. */
+export function parsePolicy(text) {
+  const glue = loaded();
+  const source = policyText(text);
+  return JSON.parse(call(() => glue.parsePolicy(source)));
+}
+
+/** The trace format version every Evaluation carries. */
+export const TRACE_VERSION = 1;

@@ -1,0 +1,291 @@
+/// <reference lib="esnext.disposable" />
+// Types of the npm package `oidc-trust`. The shapes mirror the Rust core's serialised
+// types (trace format version 1); fields are only ever added within a version.
+
+/** A point in a text. `line` and `column` are 1-based; `utf16` indexes JS strings. */
+export interface Position {
+  byte: number;
+  line: number;
+  column: number;
+  utf16: number;
+}
+
+/** A range of text, end exclusive. */
+export interface Span {
+  start: Position;
+  end: Position;
+}
+
+/** Where something is: an RFC 6901 JSON pointer and, when read from text, its span. */
+export interface Location {
+  pointer: string;
+  span?: Span;
+}
+
+/** Which input a diagnostic is about. */
+export type InputName = 'policy' | 'claims' | 'token' | 'options';
+
+/** A finding about an input: an error (no evaluation) or a warning. */
+export interface Diagnostic {
+  /** Stable identifier, e.g. `json-syntax`, `missing-principal`. */
+  code: string;
+  severity: 'error' | 'warning';
+  message: string;
+  /** What to do about it. */
+  help: string;
+  input: InputName;
+  pointer: string;
+  line: number | null;
+  column: number | null;
+  span: Span | null;
+}
+
+/** Thrown for any input the engine cannot use. The module stays usable afterwards. */
+export declare class OidcTrustError extends Error {
+  readonly name: 'OidcTrustError';
+  /** Stable identifier, as in `Diagnostic.code`. */
+  readonly code: string;
+  readonly help: string;
+  readonly input: InputName;
+  /** JSON pointer into the input. */
+  readonly pointer: string;
+  /** For `evaluateMany` / `decideMany`: which item of the list. */
+  readonly index?: number;
+  readonly line: number | null;
+  readonly column: number | null;
+  readonly span: Span | null;
+  /** Every diagnostic of the input (a policy may have several errors). */
+  readonly diagnostics: Diagnostic[];
+}
+
+/** A JSON value as it appears in a token. */
+export type ClaimValue = null | boolean | number | string | ClaimValue[] | { [name: string]: ClaimValue };
+
+/** Token claims (the JWT payload). */
+export type Claims = { [name: string]: ClaimValue };
+
+/** Options of an evaluation. */
+export interface EvaluateOptions {
+  /** The issuer (host and optional path). Default: the token's `iss`. */
+  issuer?: string;
+  /** The AWS account of the OIDC provider. Default: the policy's Federated principal's. */
+  account?: string;
+  /** Default: `sts:AssumeRoleWithWebIdentity`. */
+  action?: string;
+  /** What-if: treat every claim as a condition key, not only those AWS exposes. */
+  allClaimsAreKeys?: boolean;
+  /** Key catalog version: `2026-08` (default) or `2023-06`. */
+  catalog?: '2026-08' | '2023-06' | (string & {});
+  /** Evaluation time: sets `aws:CurrentTime`/`aws:EpochTime` and checks `exp`/`nbf`. */
+  now?: Date | number | string;
+  /** Extra context keys, e.g. `{ "aws:SourceIp": "203.0.113.7" }`. */
+  context?: { [key: string]: string | string[] };
+}
+
+export type Decision = 'allow' | 'deny';
+
+export type DecisionReason =
+  | { kind: 'allowed'; statements: number[] }
+  | { kind: 'explicitDeny'; statements: number[] }
+  | { kind: 'noAllow' }
+  | { kind: 'tagSessionNotAllowed'; statements: number[] };
+
+/** `assumption`: AWS's behaviour is undocumented here and the engine assumed. */
+export interface Note {
+  level: 'info' | 'warning' | 'assumption';
+  code: string;
+  message: string;
+  pointer?: string;
+}
+
+export type KeySource =
+  | { kind: 'claim'; claim: string }
+  | { kind: 'whatIf'; claim: string }
+  | { kind: 'sessionTags' }
+  | { kind: 'clock' }
+  | { kind: 'given' };
+
+/** One condition key of the request context. */
+export interface ContextKey {
+  key: string;
+  values: string[];
+  source: KeySource;
+}
+
+export interface RequestSummary {
+  issuer: string;
+  /** `arn:aws:iam::ACCOUNT:oidc-provider/ISSUER`, or a built-in provider's name. */
+  principal: string;
+  account?: string;
+  accountSource: 'given' | 'policy' | 'unknown';
+  action: string;
+  catalog: string;
+  keys: ContextKey[];
+  /** Claims AWS does not expose as condition keys for this issuer. */
+  unexposedClaims: string[];
+}
+
+export interface ElementValue {
+  value: string;
+  matched: boolean;
+  location: Location;
+}
+
+/** The check of a Principal or Action element. */
+export interface ElementTrace {
+  matched: boolean;
+  why: string;
+  location: Location;
+  values: ElementValue[];
+}
+
+export type Absence =
+  | { kind: 'claimMissing'; claim: string }
+  | { kind: 'claimNotExposed'; claim: string }
+  | { kind: 'claimNotAValue'; claim: string }
+  | { kind: 'otherIssuer'; issuer: string }
+  | { kind: 'timeNotGiven' }
+  | { kind: 'notGiven' };
+
+/** One policy value compared with one request value. */
+export interface ValueTrace {
+  value: string;
+  /** After policy-variable substitution, when the value has variables. */
+  resolved?: string;
+  /** The request value compared; absent when the key is absent. */
+  request?: string;
+  /** Before negation. */
+  matched: boolean;
+  why: string;
+  location: Location;
+}
+
+export interface ConditionTrace {
+  operator: string;
+  key: string;
+  satisfied: boolean;
+  why: string;
+  requestValues?: string[];
+  absence?: Absence;
+  location: Location;
+  keyLocation: Location;
+  values: ValueTrace[];
+}
+
+export interface StatementTrace {
+  index: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+  location: Location;
+  /** Principal, action and every condition matched. */
+  applies: boolean;
+  summary: string;
+  principal: ElementTrace;
+  action: ElementTrace;
+  conditions: ConditionTrace[];
+}
+
+/** The full answer, the same JSON as `oidc-trust eval --format json`. */
+export interface Evaluation {
+  version: 1;
+  decision: Decision;
+  reason: DecisionReason;
+  summary: string;
+  request: RequestSummary;
+  statements: StatementTrace[];
+  notes: Note[];
+  /** Warnings about the policy. */
+  diagnostics: Diagnostic[];
+  /** The JOSE header, when the claims came from a JWT. */
+  tokenHeader?: Claims;
+}
+
+/** The parsed policy, as `parsePolicy` and `CompiledPolicy.policy` return it. */
+export interface Policy {
+  version: '2012-10-17' | '2008-10-17' | 'missing';
+  statements: Statement[];
+}
+
+export interface Statement {
+  index: number;
+  sid: string | null;
+  effect: 'Allow' | 'Deny';
+  location: Location;
+  principal: {
+    location: Location;
+    any: boolean;
+    values: { kind: 'Federated' | 'AWS' | 'Service' | 'CanonicalUser'; value: string; location: Location }[];
+  };
+  action: {
+    negated: boolean;
+    location: Location;
+    patterns: { text: string; location: Location }[];
+  };
+  conditions: Condition[];
+}
+
+export interface Condition {
+  operator: {
+    base: string;
+    qualifier: 'ForAnyValue' | 'ForAllValues' | null;
+    ifExists: boolean;
+  };
+  operatorText: string;
+  operatorLocation: Location;
+  key: string;
+  keyLocation: Location;
+  values: { text: string; location: Location }[];
+}
+
+export interface ParsedPolicy {
+  /** Null when any diagnostic is an error. */
+  policy: Policy | null;
+  diagnostics: Diagnostic[];
+}
+
+export interface DecodedToken {
+  header: Claims;
+  claims: Claims;
+  /** Whether the token has a signature segment. It is never verified. */
+  signed: boolean;
+  /** Expiry, not-before and issued-at remarks at `now`. */
+  notes: Note[];
+}
+
+/** A policy parsed once with its options. Free it, or let `using` / GC do it. */
+export declare class CompiledPolicy {
+  private constructor();
+  /** Warnings about the policy. */
+  readonly diagnostics: Diagnostic[];
+  /** The parsed policy. */
+  readonly policy: Policy;
+  /** Evaluates one token (raw JWT), claims JSON text, or claims object. */
+  evaluate(claimsOrToken: Claims | string): Evaluation;
+  /** Evaluates many in one call; a bad item throws with its `index`. */
+  evaluateMany(list: ReadonlyArray<Claims | string>): Evaluation[];
+  /** The decision alone, faster: no trace is built. */
+  decide(claimsOrToken: Claims | string): Decision;
+  decideMany(list: ReadonlyArray<Claims | string>): Decision[];
+  /** Releases the WebAssembly memory now. Using the policy afterwards throws `freed`. */
+  free(): void;
+  [Symbol.dispose](): void;
+}
+
+/** Parses a policy (object or JSON text) and the options once. */
+export declare function compile(policy: object | string, options?: EvaluateOptions): CompiledPolicy;
+
+/** Evaluates a policy against one token or claims object. */
+export declare function evaluate(
+  policy: object | string,
+  claimsOrToken: Claims | string,
+  options?: EvaluateOptions,
+): Evaluation;
+
+/** Decodes a JWT without verifying it. `now` defaults to the current time. */
+export declare function decodeToken(jwt: string, options?: { now?: Date | number | string }): DecodedToken;
+
+/** Parses a policy without evaluating it. */
+export declare function parsePolicy(policy: object | string): ParsedPolicy;
+
+/** The trace format version every Evaluation carries. */
+export declare const TRACE_VERSION: 1;
