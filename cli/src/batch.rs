@@ -134,7 +134,7 @@ fn one(
     let Some((_, policy)) = cache.as_ref() else {
         return Err(fail(usage_error("internal", "no policy".into(), "")));
     };
-    let request = Request::new(&claims, &options).map_err(fail)?;
+    let request = Request::from_claims(claims, &options).map_err(fail)?;
     Ok(if args.trace {
         let e = evaluate(policy, &request);
         json!({ "id": id, "decision": e.decision, "trace": e })

@@ -83,7 +83,8 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
         return Err((first, Some(policy_source)));
     };
     let claims = read_claims_or_token(&claims_source.text).map_err(|d| (d, Some(claims_source)))?;
-    let request = Request::new(&claims.claims, &options).map_err(|d| (d, None))?;
+    let header = claims.header;
+    let request = Request::from_claims(claims.claims, &options).map_err(|d| (d, None))?;
     let evaluation = evaluate(&policy, &request);
 
     match args.format {
@@ -100,7 +101,7 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
             let report = Report {
                 evaluation: &evaluation,
                 diagnostics: &parsed.diagnostics,
-                token_header: claims.header.as_ref(),
+                token_header: header.as_ref(),
             };
             println!(
                 "{}",

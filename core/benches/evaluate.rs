@@ -37,10 +37,16 @@ fn benches(c: &mut Criterion) {
             b.iter(|| evaluate(black_box(&policy), black_box(&request)))
         });
     }
+    c.bench_function("claims/read-json", |b| {
+        b.iter(|| read_claims_or_token(black_box(TOKEN)).unwrap())
+    });
+    c.bench_function("request/from-claims", |b| {
+        b.iter(|| Request::new(black_box(&claims), &RequestOptions::default()).unwrap())
+    });
     c.bench_function("request/from-jwt", |b| {
         b.iter(|| {
             let claims = read_claims_or_token(black_box(JWT)).unwrap().claims;
-            Request::new(&claims, &RequestOptions::default()).unwrap()
+            Request::from_claims(claims, &RequestOptions::default()).unwrap()
         })
     });
     let text = POLICIES[0].1;

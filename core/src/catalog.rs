@@ -80,8 +80,14 @@ pub enum Provider {
 impl Provider {
     /// Classifies an issuer (host and path, no scheme).
     pub fn of_issuer(issuer: &str) -> Provider {
-        let issuer = issuer.to_ascii_lowercase();
-        let (host, path) = issuer.split_once('/').unwrap_or((issuer.as_str(), ""));
+        let lower;
+        let issuer = if issuer.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = issuer.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            issuer
+        };
+        let (host, path) = issuer.split_once('/').unwrap_or((issuer, ""));
         if host == "token.actions.githubusercontent.com"
             || (host.starts_with("token.actions.") && host.ends_with(".ghe.com"))
             || (host == "github.com" && path.starts_with("enterprises/"))
@@ -147,7 +153,15 @@ const BUILDKITE: [&str; 7] = [
 
 /// Whether `claim` of a token from `issuer` is a condition key `issuer:claim`.
 pub(crate) fn exposure(version: CatalogVersion, issuer: &str, claim: &str) -> Exposure {
-    let provider = Provider::of_issuer(issuer);
+    provider_exposure(version, Provider::of_issuer(issuer), claim)
+}
+
+/// Whether `claim` of a token from `provider` is a condition key.
+pub(crate) fn provider_exposure(
+    version: CatalogVersion,
+    provider: Provider,
+    claim: &str,
+) -> Exposure {
     match (provider, claim) {
         (Provider::Facebook, "app_id" | "id") | (Provider::Amazon, "app_id" | "user_id") => {
             return Exposure::Documented

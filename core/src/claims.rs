@@ -32,19 +32,20 @@ pub enum ClaimValue {
 }
 
 impl ClaimValue {
-    fn from_node(node: &Node) -> ClaimValue {
-        match &node.kind {
+    /// Takes the parsed value apart (no copies: claims are read on every evaluation).
+    fn from_node(node: Node) -> ClaimValue {
+        match node.kind {
             Kind::Null => ClaimValue::Null,
-            Kind::Bool(b) => ClaimValue::Bool(*b),
-            Kind::Number(n) => ClaimValue::Number(n.clone()),
-            Kind::String(s) => ClaimValue::String(s.clone()),
+            Kind::Bool(b) => ClaimValue::Bool(b),
+            Kind::Number(n) => ClaimValue::Number(n),
+            Kind::String(s) => ClaimValue::String(s),
             Kind::Array(items) => {
-                ClaimValue::Array(items.iter().map(ClaimValue::from_node).collect())
+                ClaimValue::Array(items.into_iter().map(ClaimValue::from_node).collect())
             }
             Kind::Object(members) => ClaimValue::Object(
                 members
-                    .iter()
-                    .map(|m| (m.key.clone(), ClaimValue::from_node(&m.value)))
+                    .into_iter()
+                    .map(|m| (m.key, ClaimValue::from_node(m.value)))
                     .collect(),
             ),
         }
@@ -213,7 +214,7 @@ pub fn read_claims(text: &str) -> Result<Claims, Diagnostic> {
             (e.at, e.at),
         )
     })?;
-    object_claims(&node).ok_or_else(|| {
+    object_claims(node).map_err(|node| {
         r.make(
             Severity::Error,
             "claims-not-object",
@@ -225,14 +226,15 @@ pub fn read_claims(text: &str) -> Result<Claims, Diagnostic> {
     })
 }
 
-fn object_claims(node: &Node) -> Option<Claims> {
-    match &node.kind {
-        Kind::Object(members) => Some(Claims::from_pairs(
+/// The claims of an object node; any other node comes back for the error message.
+fn object_claims(node: Node) -> Result<Claims, Node> {
+    match node.kind {
+        Kind::Object(members) => Ok(Claims::from_pairs(
             members
-                .iter()
-                .map(|m| (m.key.clone(), ClaimValue::from_node(&m.value))),
+                .into_iter()
+                .map(|m| (m.key, ClaimValue::from_node(m.value))),
         )),
-        _ => None,
+        kind => Err(Node { kind, ..node }),
     }
 }
 
@@ -352,7 +354,7 @@ pub fn decode_token(text: &str) -> Result<DecodedToken, Diagnostic> {
                 range,
             )
         })?;
-        let claims = object_claims(&node).ok_or_else(|| {
+        let claims = object_claims(node).map_err(|node| {
             fail(
                 "token-json",
                 format!(

@@ -93,7 +93,10 @@ pub struct FlatDiagnostic<'a> {
 
 /// Builds diagnostics for one input text, computing spans from byte ranges.
 pub(crate) struct Reporter<'a> {
-    index: LineIndex<'a>,
+    text: &'a str,
+    /// Built on the first location asked for: claims and tokens that read cleanly never
+    /// need one, and building it is a pass over the whole text.
+    index: std::cell::OnceCell<LineIndex<'a>>,
     input: &'static str,
     pub(crate) diagnostics: Vec<Diagnostic>,
 }
@@ -101,16 +104,18 @@ pub(crate) struct Reporter<'a> {
 impl<'a> Reporter<'a> {
     pub(crate) fn new(text: &'a str, input: &'static str) -> Self {
         Reporter {
-            index: LineIndex::new(text),
+            text,
+            index: std::cell::OnceCell::new(),
             input,
             diagnostics: Vec::new(),
         }
     }
 
     pub(crate) fn location(&self, pointer: &str, start: usize, end: usize) -> Location {
+        let index = self.index.get_or_init(|| LineIndex::new(self.text));
         Location {
             pointer: pointer.to_string(),
-            span: Some(self.index.span(start, end)),
+            span: Some(index.span(start, end)),
         }
     }
 

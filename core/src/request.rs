@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::catalog::{exposure, CatalogVersion, Exposure, Provider};
+use crate::catalog::{provider_exposure, CatalogVersion, Exposure, Provider};
 use crate::claims::{ClaimValue, Claims};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::Location;
@@ -177,6 +177,11 @@ pub(crate) fn provider_of(federated: &str) -> &str {
 impl Request {
     /// Builds the request context from claims.
     pub fn new(claims: &Claims, options: &RequestOptions) -> Result<Request, Diagnostic> {
+        Request::from_claims(claims.clone(), options)
+    }
+
+    /// Builds the request context, keeping the claims (for policy variables) without a copy.
+    pub fn from_claims(claims: Claims, options: &RequestOptions) -> Result<Request, Diagnostic> {
         let mut notes = Vec::new();
         let token_iss = claims.get("iss").and_then(ClaimValue::as_str);
         let issuer = match (&options.issuer, token_iss) {
@@ -231,10 +236,11 @@ impl Request {
             unexposed_claims: Vec::new(),
             notes,
             has_session_tags: false,
-            claims: claims.clone(),
+            // Moved in at the end: the context is built from a borrow of them first.
+            claims: Claims::default(),
             all_claims_are_keys: options.all_claims_are_keys,
         };
-        request.add_claims(claims, options);
+        request.add_claims(&claims, options);
         if let Some(now) = options.now {
             request.push(
                 "aws:CurrentTime".into(),
@@ -253,7 +259,8 @@ impl Request {
         }
         request
             .notes
-            .extend(crate::claims::token_time_notes(claims, options.now));
+            .extend(crate::claims::token_time_notes(&claims, options.now));
+        request.claims = claims;
         Ok(request)
     }
 
@@ -268,7 +275,8 @@ impl Request {
     }
 
     fn add_claims(&mut self, claims: &Claims, options: &RequestOptions) {
-        let google_azp = (Provider::of_issuer(&self.issuer) == Provider::Google)
+        let provider = Provider::of_issuer(&self.issuer);
+        let google_azp = (provider == Provider::Google)
             .then(|| claims.get("azp").and_then(ClaimValue::as_str))
             .flatten();
         for (name, value) in claims.iter() {
@@ -276,7 +284,7 @@ impl Request {
                 self.add_session_tags(value);
                 continue;
             }
-            let exposed = exposure(self.catalog, &self.issuer, name);
+            let exposed = provider_exposure(self.catalog, provider, name);
             let source = match (exposed, options.all_claims_are_keys) {
                 (Exposure::No, false) => {
                     self.unexposed_claims.push(name.to_string());

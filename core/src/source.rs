@@ -54,19 +54,34 @@ pub(crate) struct LineIndex<'a> {
     text: &'a str,
     /// Byte offset and UTF-16 offset of the start of every line.
     starts: Vec<(u32, u32)>,
+    /// Every byte is one column and one UTF-16 unit: the common case, counted faster.
+    ascii: bool,
 }
 
 impl<'a> LineIndex<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
         let mut starts = vec![(0u32, 0u32)];
-        let mut utf16 = 0u32;
-        for (i, c) in text.char_indices() {
-            utf16 = utf16.saturating_add(c.len_utf16() as u32);
-            if c == '\n' {
-                starts.push((to_u32(i + 1), utf16));
+        let ascii = text.is_ascii();
+        if ascii {
+            for (i, b) in text.bytes().enumerate() {
+                if b == b'\n' {
+                    starts.push((to_u32(i + 1), to_u32(i + 1)));
+                }
+            }
+        } else {
+            let mut utf16 = 0u32;
+            for (i, c) in text.char_indices() {
+                utf16 = utf16.saturating_add(c.len_utf16() as u32);
+                if c == '\n' {
+                    starts.push((to_u32(i + 1), utf16));
+                }
             }
         }
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            ascii,
+        }
     }
 
     pub(crate) fn position(&self, byte: usize) -> Position {
@@ -79,6 +94,15 @@ impl<'a> LineIndex<'a> {
             Err(i) => i.saturating_sub(1),
         };
         let (line_start, line_utf16) = self.starts.get(line).copied().unwrap_or((0, 0));
+        if self.ascii {
+            let column = byte.saturating_sub(line_start as usize);
+            return Position {
+                byte: to_u32(byte),
+                line: to_u32(line + 1),
+                column: to_u32(column + 1),
+                utf16: to_u32(byte),
+            };
+        }
         let segment = self.text.get(line_start as usize..byte).unwrap_or("");
         let column = segment.chars().count();
         let utf16: usize = segment.chars().map(char::len_utf16).sum();
@@ -138,6 +162,19 @@ mod tests {
         let x = text.find('x').unwrap();
         let p = index.position(x);
         assert_eq!((p.line, p.column, p.utf16), (2, 3, 3 + 1 + 2));
+    }
+
+    #[test]
+    fn ascii_and_general_paths_agree() {
+        let text = "{\n  \"a\": 1,\n\n  \"bb\": [true]\n}";
+        let fast = LineIndex::new(text);
+        let slow = LineIndex {
+            ascii: false,
+            ..LineIndex::new(text)
+        };
+        for byte in 0..=text.len() + 2 {
+            assert_eq!(fast.position(byte), slow.position(byte), "byte {byte}");
+        }
     }
 
     #[test]

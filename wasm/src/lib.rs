@@ -153,7 +153,7 @@ impl Compiled {
 impl Compiled {
     fn request(&self, claims: &str) -> Result<(Request, Option<oidc_trust::Claims>), Diagnostic> {
         let input = read_claims_or_token(claims)?;
-        let request = Request::new(&input.claims, &self.options)?;
+        let request = Request::from_claims(input.claims, &self.options)?;
         Ok((request, input.header))
     }
 

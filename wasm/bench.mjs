@@ -1,0 +1,66 @@
+// Node benchmark of the built npm package (wasm/pkg): what a JS caller pays per call,
+// boundary included. Figures, not assertions: CI never times anything.
+//
+//   npm --prefix wasm run build && npm --prefix wasm run bench
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const lib = await import(join(here, 'pkg', 'node.js'));
+const read = (p) => readFileSync(join(root, p), 'utf8');
+
+const policies = ['basic-repo', 'hardening-layer2', 'hardening-layer4'].map((n) => [n, read(`examples/policies/${n}.json`)]);
+const jwt = read('examples/tokens/main.jwt').trim();
+const claimsText = read('examples/tokens/main.json');
+const claims = JSON.parse(claimsText);
+const batch = Array.from({ length: 1000 }, (_, i) => ({ ...claims, run_id: String(i) }));
+const now = 1787166800;
+
+// Runs `fn` for ~`ms` per sample, 7 samples after a warm-up; reports the median per op.
+function measure(fn, ops = 1, ms = 300) {
+  const until = Date.now() + 150;
+  while (Date.now() < until) fn();
+  const samples = [];
+  for (let s = 0; s < 7; s++) {
+    let n = 0;
+    const start = process.hrtime.bigint();
+    const stop = Date.now() + ms / 7;
+    while (Date.now() < stop) {
+      fn();
+      n++;
+    }
+    samples.push(Number(process.hrtime.bigint() - start) / n / ops);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[3];
+}
+
+const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
+const rows = [];
+const row = (name, ns) => rows.push([name, fmt(ns), `${Math.round(1e9 / ns).toLocaleString('en-US')}/s`]);
+
+for (const [name, text] of policies) {
+  const compiled = lib.compile(text, { now });
+  row(`${name}: evaluate(policy, jwt) one-shot`, measure(() => lib.evaluate(text, jwt, { now })));
+  row(`${name}: compile(policy)`, measure(() => lib.compile(text, { now }).free()));
+  row(`${name}: compiled.evaluate(jwt)`, measure(() => compiled.evaluate(jwt)));
+  row(`${name}: compiled.evaluate(claims object)`, measure(() => compiled.evaluate(claims)));
+  row(`${name}: compiled.decide(jwt)`, measure(() => compiled.decide(jwt)));
+  row(`${name}: compiled.decide(claims object)`, measure(() => compiled.decide(claims)));
+  row(`${name}: compiled.evaluateMany(1000), per token`, measure(() => compiled.evaluateMany(batch), batch.length, 1000));
+  row(`${name}: compiled.decideMany(1000), per token`, measure(() => compiled.decideMany(batch), batch.length, 1000));
+  compiled.free();
+}
+row('decodeToken(jwt)', measure(() => lib.decodeToken(jwt, { now })));
+row('parsePolicy(hardening-layer4)', measure(() => lib.parsePolicy(policies[2][1])));
+// The boundary's share: JSON.parse of a typical trace alone.
+const traceJson = JSON.stringify(lib.evaluate(policies[1][1], jwt, { now }));
+row(`(reference) JSON.parse of one trace, ${(traceJson.length / 1000).toFixed(1)} KB`, measure(() => JSON.parse(traceJson)));
+
+const wasm = readFileSync(join(here, 'pkg', 'oidc_trust_wasm_bg.wasm'));
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`oidc-trust npm package, Node ${process.version}; .wasm ${(wasm.length / 1000).toFixed(1)} KB raw, ${(gzipSync(wasm, { level: 9 }).length / 1000).toFixed(1)} KB gzip -9\n`);
+for (const [name, t, rate] of rows) console.log(`${name.padEnd(width)}  ${t.padStart(9)}  ${rate.padStart(12)}`);
