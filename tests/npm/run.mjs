@@ -41,6 +41,11 @@ mkdirSync(join(project, 'ts'));
 for (const file of readdirSync(join(here, 'ts'))) copyFileSync(join(here, 'ts', file), join(project, 'ts', file));
 writeFileSync(join(project, 'fixtures.json'), JSON.stringify(fixtures()));
 
+// The package README's Node examples run as written (from the installed package).
+const readme = readFileSync(join(project, 'node_modules', 'oidc-trust', 'README.md'), 'utf8');
+const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => /^import .* from 'oidc-trust';$/m.test(code));
+examples.forEach((code, i) => writeFileSync(join(project, `readme-${i}.mjs`), code));
+
 // --- suites -------------------------------------------------------------------------
 const totals = { passed: 0, failed: 0 };
 const lines = [];
@@ -67,6 +72,7 @@ suite('node esm', process.execPath, ['--test', '--test-reporter=tap', 'esm.test.
 suite('node cjs', process.execPath, ['--test', '--test-reporter=tap', 'cjs.test.cjs'], tap);
 suite('deno', bin('deno'), ['test', '--no-remote', '--no-prompt', '--allow-read', 'deno.test.mjs'], deno);
 suite('chromium', process.execPath, [join(here, 'browser.mjs')], tap);
+suite(`readme examples (${examples.length})`, process.execPath, ['-e', readmeRunner(examples.length)], tap);
 suite('tsc (nodenext, esm + cjs)', bin('tsc'), ['-p', 'ts/tsconfig.json'], check);
 suite('tsc (bundler)', bin('tsc'), ['-p', 'ts/tsconfig.bundler.json'], check);
 suite('publint', bin('publint'), ['run', join(project, 'node_modules', 'oidc-trust'), '--strict'], check);
@@ -78,6 +84,19 @@ if (process.argv.includes('--keep')) console.log(`test project kept in ${project
 else rmSync(work, { recursive: true, force: true });
 console.log(`${totals.passed} passed, ${totals.failed} failed`);
 process.exitCode = totals.failed ? 1 : 0;
+
+// Runs each README example in its own process; an example passes when it exits 0 and
+// prints something.
+function readmeRunner(n) {
+  return `
+    const { spawnSync } = require('node:child_process');
+    let pass = 0, fail = 0;
+    for (let i = 0; i < ${n}; i++) {
+      const r = spawnSync(process.execPath, ['readme-' + i + '.mjs'], { encoding: 'utf8' });
+      if (r.status === 0 && (r.stdout + r.stderr).trim()) pass++; else { fail++; console.log('not ok - readme example ' + i + '\\n' + r.stdout + r.stderr); }
+    }
+    console.log('# pass ' + pass + '\\n# fail ' + fail);`;
+}
 
 function count(text, re) {
   const m = text.match(re);
