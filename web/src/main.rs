@@ -1,9 +1,12 @@
-//! The oidc-trust playground. Until the Yew application lands, this binary evaluates the
-//! seed policy against a main-branch token to prove the core builds for the browser target.
+//! Starts the playground in the page's `<main id="app">`.
 fn main() {
-    let policy = oidc_trust::parse_policy(include_str!("../../examples/policies/basic-repo.json"));
-    let count = policy.diagnostics.len();
-    if policy.policy.is_none() {
-        std::process::exit(i32::try_from(count).unwrap_or(1).max(1));
+    #[cfg(target_arch = "wasm32")]
+    {
+        let root = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("app"));
+        if let Some(root) = root {
+            yew::Renderer::<oidc_trust_web::app::App>::with_root(root).render();
+        }
     }
 }

@@ -1,0 +1,162 @@
+// End-to-end tests of the playground in headless Chromium, against the built dist/
+// served on 127.0.0.1. Prints TAP-like lines and "# pass N / # fail N"; saves screenshots
+// of the main states to target/playground-screenshots/ and reports time to first verdict.
+//
+//   scripts/playground build && node tests/playground/e2e.mjs
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+import { launch } from '../support/chromium.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const read = (p) => readFileSync(join(root, p), 'utf8');
+const shots = join(root, 'target', 'playground-screenshots');
+mkdirSync(shots, { recursive: true });
+
+const server = await serve(join(root, 'dist'));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const results = [];
+const foreign = [];
+const pageErrors = [];
+const facts = [];
+
+function check(name, ok, detail = '') {
+  results.push({ name, ok: Boolean(ok), detail });
+}
+
+const basic = read('examples/policies/basic-repo.json');
+const mainClaims = read('examples/tokens/main.json');
+const sibling = read('examples/tokens/sibling-repo.json');
+const jwt = read('examples/tokens/main.jwt').trim();
+const SUB = 'token.actions.githubusercontent.com:sub';
+
+let browser;
+try {
+  browser = await launch({ viewport: { width: 1280, height: 900 } });
+  const { context, page } = browser;
+  context.on('request', (r) => {
+    if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url());
+  });
+  const watch = (p) => {
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    p.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+  };
+  watch(page);
+
+  const verdict = (p = page) => p.locator('[data-testid="verdict"]');
+  const decision = async (p = page) => verdict(p).getAttribute('data-decision');
+
+  // 1. First load: the examples are in and the verdict is there quickly.
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]', { timeout: 30000 });
+  const firstVerdictMs = await page.evaluate(() => performance.now());
+  facts.push(`time to first verdict: ${firstVerdictMs.toFixed(0)} ms after navigation start`);
+  check('first load shows a verdict for the examples', (await decision()) === 'allow');
+  await page.screenshot({ path: join(shots, '1-first-load.png'), fullPage: true });
+
+  // 2. Paste the seed policy and a main-branch token: allow.
+  await page.fill('[data-testid="policy-input"]', basic);
+  await page.fill('[data-testid="claims-input"]', mainClaims);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]');
+  check('seed policy + main-branch token → allow', (await decision()) === 'allow');
+  const passing = await page.locator('[data-testid="condition-row"][data-result="pass"]').count();
+  check('every condition row passes for main', passing === 2, `${passing} passing rows`);
+
+  // 3. A sibling repository's token: deny, with the sub condition marked failed.
+  await page.fill('[data-testid="claims-input"]', sibling);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
+  check('sibling-repo token → deny', (await decision()) === 'deny');
+  const subRow = page.locator(`[data-testid="condition-row"][data-key="${SUB}"]`);
+  check('the sub condition is marked failed', (await subRow.getAttribute('data-result')) === 'fail');
+  const audRow = page.locator('[data-testid="condition-row"][data-key="token.actions.githubusercontent.com:aud"]');
+  check('the aud condition still passes', (await audRow.getAttribute('data-result')) === 'pass');
+  check('the failed row says why', /match/i.test(await subRow.innerText()));
+  await page.screenshot({ path: join(shots, '2-deny-sibling.png'), fullPage: true });
+
+  // 4. Clicking the condition selects its exact text in the policy editor.
+  await subRow.locator('button').first().click();
+  const selected = await page.$eval('[data-testid="policy-input"]', (t) => t.value.slice(t.selectionStart, t.selectionEnd));
+  check('clicking a condition highlights its span in the policy', selected.startsWith(`"${SUB}"`) && selected.includes('repo:acme/api:*'), JSON.stringify(selected));
+  const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+  check('the policy editor has focus after the click', focused === 'policy-input');
+
+  // 5. A malformed policy: a located error, no verdict.
+  await page.fill('[data-testid="policy-input"]', '{\n  "Version": "2012-10-17",\n  "Statement": [ }\n}');
+  await page.waitForSelector('[data-testid="policy-error"]');
+  const errorText = await page.locator('[data-testid="policy-error"]').first().innerText();
+  check('a malformed policy shows a located error (3:18)', errorText.includes('3:18') && errorText.includes('json-syntax'), errorText);
+  check('no verdict while the policy is broken', (await decision()) === 'none');
+  check('the verdict names line and column', /line 3, column 18/.test(await verdict().innerText()));
+  await page.locator('[data-testid="policy-error"] button').first().click();
+  const caret = await page.$eval('[data-testid="policy-input"]', (t) => t.value.slice(0, t.selectionStart));
+  check('clicking the error moves to its place', caret.split('\n').length === 3, JSON.stringify(caret));
+  await page.screenshot({ path: join(shots, '3-policy-error.png'), fullPage: true });
+
+  // 6. A raw JWT is detected and decoded.
+  await page.fill('[data-testid="policy-input"]', basic);
+  await page.fill('[data-testid="claims-input"]', jwt);
+  await page.waitForSelector('[data-testid="token-kind"][data-kind="jwt"]');
+  check('a raw JWT is detected and evaluated', (await decision()) === 'allow');
+  const header = await page.locator('[data-testid="token-header"]').textContent();
+  check('the decoded header is shown', header.includes('"alg"'));
+
+  // 7. Share link: carries the state, never the signature; opening it restores everything.
+  await page.click('[data-testid="share-button"]');
+  const link = await page.inputValue('[data-testid="share-link"]');
+  check('the share link keeps state in the fragment', link.startsWith(`${origin}/#s=1.`), link.slice(0, 80));
+  const signature = jwt.slice(jwt.lastIndexOf('.') + 1);
+  const restored = await context.newPage();
+  watch(restored);
+  await restored.goto(link);
+  await restored.waitForSelector('[data-testid="verdict"][data-decision="allow"]');
+  const restoredPolicy = await restored.inputValue('[data-testid="policy-input"]');
+  const restoredClaims = await restored.inputValue('[data-testid="claims-input"]');
+  check('opening the link restores the policy', restoredPolicy === basic);
+  check('opening the link restores the token without its signature', restoredClaims === jwt.slice(0, jwt.lastIndexOf('.') + 1) && !restoredClaims.includes(signature));
+  await restored.close();
+
+  // 8. Embed mode: compact and read-only.
+  const snippet = await page.inputValue('[data-testid="embed-snippet"]');
+  const embedUrl = snippet.match(/src="([^"]+)"/)?.[1] ?? '';
+  check('the embed snippet is an iframe with an #embed= link', embedUrl.includes('#embed=1.'), snippet.slice(0, 80));
+  const embed = await context.newPage();
+  watch(embed);
+  await embed.setViewportSize({ width: 640, height: 420 });
+  await embed.goto(embedUrl);
+  await embed.waitForSelector('[data-testid="embed"] [data-testid="verdict"][data-decision="allow"]');
+  check('embed mode renders the verdict without editors', (await embed.locator('textarea').count()) === 0);
+  await embed.screenshot({ path: join(shots, '4-embed.png') });
+  await embed.close();
+
+  // 9. Accessibility basics: labelled editors, a live verdict.
+  check('the policy editor has a label', (await page.getByLabel('Trust policy (JSON)').count()) === 1);
+  check('the token editor has a label', (await page.getByLabel('Token: claims JSON or a raw JWT').count()) === 1);
+  check('the verdict is a live region', (await verdict().getAttribute('aria-live')) === 'polite');
+
+  // 10. Phone width and dark mode render (looked at by eye; the width must not overflow).
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.fill('[data-testid="claims-input"]', sibling);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check('no horizontal overflow at phone width', overflow <= 0, `${overflow}px`);
+  await page.screenshot({ path: join(shots, '5-phone-dark.png'), fullPage: true });
+} catch (e) {
+  check('the browser session ran to the end', false, String(e && e.stack));
+} finally {
+  await browser?.close();
+  server.close();
+}
+
+check('no request left 127.0.0.1', foreign.length === 0, foreign.join(', '));
+check('no page or console errors (CSP included)', pageErrors.length === 0, pageErrors.join(' | '));
+
+for (const r of results) console.log(`${r.ok ? 'ok' : 'not ok'} - playground: ${r.name}${r.ok ? '' : `\n  ${r.detail}`}`);
+for (const f of facts) console.log(`# ${f}`);
+console.log(`# screenshots in target/playground-screenshots/`);
+const failed = results.filter((r) => !r.ok).length;
+console.log(`# pass ${results.length - failed}\n# fail ${failed}\n${results.length - failed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,12 @@
+//! The oidc-trust playground: paste a trust policy and a token, see allow/deny for every
+//! statement and condition. Everything runs in the page: the core is compiled in, so a
+//! pasted token never leaves the browser.
+//!
+//! `state` (inputs → analysis), `share` (links) and `examples` are plain Rust, tested
+//! natively; `app` and `view` render them with Yew.
+
+pub mod app;
+pub mod examples;
+pub mod share;
+pub mod state;
+mod view;

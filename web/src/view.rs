@@ -1,0 +1,538 @@
+//! Rendering: pure functions from state to `Html`. The `data-testid` attributes are a
+//! stable interface for tests and tools (see the README); change them only with care.
+
+use oidc_trust::{
+    Absence, CatalogVersion, Claims, ConditionTrace, Decision, Diagnostic, ElementTrace,
+    Evaluation, Location, Note, NoteLevel, Span, StatementTrace,
+};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::examples::{POLICIES, TOKENS};
+use crate::state::{Analysis, ClaimsView, Msg, OptionChange, Options, State};
+
+/// Text from the core, where `backticks` mark names and values: shown as code.
+fn rich(text: &str) -> Html {
+    html! {
+        for (i, part) in text.split('`').enumerate() {
+            if i % 2 == 1 {
+                <code>{ part }</code>
+            } else {
+                { part }
+            }
+        }
+    }
+}
+
+/// The example pickers.
+pub(crate) fn pickers(dispatch: &Callback<Msg>) -> Html {
+    let pick = |make: fn(usize) -> Msg| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(i) = select.value().parse::<usize>() {
+                dispatch.emit(make(i));
+            }
+            // Back to the prompt, so picking the same example again reloads it.
+            select.set_value("");
+        })
+    };
+    html! {
+        <div class="pickers">
+            <label class="field inline">
+                <span>{ "Example policy" }</span>
+                <select onchange={pick(Msg::ExamplePolicy)} data-testid="example-policy">
+                    <option value="" selected=true>{ "choose…" }</option>
+                    for (i, e) in POLICIES.iter().enumerate() {
+                        <option value={i.to_string()}>{ e.label }</option>
+                    }
+                </select>
+            </label>
+            <label class="field inline">
+                <span>{ "Example token" }</span>
+                <select onchange={pick(Msg::ExampleToken)} data-testid="example-token">
+                    <option value="" selected=true>{ "choose…" }</option>
+                    for (i, e) in TOKENS.iter().enumerate() {
+                        <option value={i.to_string()}>{ e.label }</option>
+                    }
+                </select>
+            </label>
+        </div>
+    }
+}
+
+fn on_text(dispatch: &Callback<Msg>, make: fn(String) -> Msg) -> Callback<InputEvent> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: InputEvent| {
+        let area: HtmlTextAreaElement = e.target_unchecked_into();
+        dispatch.emit(make(area.value()));
+    })
+}
+
+/// The policy editor with its errors and warnings below it.
+pub(crate) fn policy_editor(
+    state: &State,
+    dispatch: &Callback<Msg>,
+    editor: &NodeRef,
+    reveal: &Callback<Span>,
+) -> Html {
+    let diagnostics = &state.analysis.policy_diagnostics;
+    let invalid = diagnostics.iter().any(Diagnostic::is_error);
+    html! {
+        <div class="editor">
+            <label for="policy-input" class="editor-label">{ "Trust policy (JSON)" }</label>
+            <textarea id="policy-input" ref={editor.clone()} data-testid="policy-input"
+                class={classes!("code", invalid.then_some("invalid"))}
+                spellcheck="false" autocomplete="off" rows="18" wrap="off"
+                aria-invalid={invalid.to_string()} aria-describedby="policy-diagnostics"
+                value={state.inputs.policy.clone()}
+                oninput={on_text(dispatch, Msg::Policy)} />
+            <ul id="policy-diagnostics" class="diagnostics" data-testid="policy-diagnostics">
+                for d in diagnostics.iter() {
+                    { diagnostic(d, reveal) }
+                }
+            </ul>
+        </div>
+    }
+}
+
+fn diagnostic(d: &Diagnostic, reveal: &Callback<Span>) -> Html {
+    let span = d.location.span;
+    let at = span
+        .map(|s| format!("{}:{}", s.start.line, s.start.column))
+        .unwrap_or_default();
+    let onclick = {
+        let reveal = reveal.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(s) = span {
+                reveal.emit(s);
+            }
+        })
+    };
+    let kind = if d.is_error() { "error" } else { "warning" };
+    html! {
+        <li class={classes!("diagnostic", kind)} data-testid={format!("policy-{kind}")}>
+            <button type="button" class="locate" {onclick} disabled={span.is_none()}
+                aria-label={format!("Show {kind} at line {at} in the policy")}>
+                { if at.is_empty() { kind.to_string() } else { at } }
+            </button>
+            <span class="what"><code>{ d.code }</code>{ " " }{ rich(&d.message) }</span>
+            if !d.help.is_empty() {
+                <span class="help">{ &d.help }</span>
+            }
+        </li>
+    }
+}
+
+/// The claims/token editor and what was read from it.
+pub(crate) fn claims_editor(state: &State, dispatch: &Callback<Msg>) -> Html {
+    let view = &state.analysis.claims;
+    let invalid = matches!(view, ClaimsView::Error(_));
+    html! {
+        <div class="editor">
+            <label for="claims-input" class="editor-label">
+                { "Token: claims JSON or a raw JWT" }
+            </label>
+            <textarea id="claims-input" data-testid="claims-input"
+                class={classes!("code", invalid.then_some("invalid"))}
+                spellcheck="false" autocomplete="off" rows="10" wrap="off"
+                aria-invalid={invalid.to_string()} aria-describedby="claims-read"
+                value={state.inputs.claims.clone()}
+                oninput={on_text(dispatch, Msg::Claims)} />
+            <div id="claims-read">{ claims_read(view) }</div>
+        </div>
+    }
+}
+
+fn claims_read(view: &ClaimsView) -> Html {
+    match view {
+        ClaimsView::Empty => html! {
+            <p class="muted">{ "Paste the token's claims, or the token itself (header.payload.signature): it is decoded here, never sent anywhere, never verified." }</p>
+        },
+        ClaimsView::Error(d) => {
+            let at = d
+                .location
+                .span
+                .map(|s| format!(" at {}:{}", s.start.line, s.start.column))
+                .unwrap_or_default();
+            html! {
+                <p class="diagnostic error" data-testid="claims-error">
+                    <code>{ d.code }</code>{ format!(" {}{at}. ", d.message) }
+                    <span class="help">{ &d.help }</span>
+                </p>
+            }
+        }
+        ClaimsView::Json { notes, .. } => html! {
+            <div class="token" data-testid="token-kind" data-kind="json">
+                <p class="muted">{ "Read as claims JSON." }</p>
+                { notes_list(notes) }
+            </div>
+        },
+        ClaimsView::Jwt {
+            header,
+            claims,
+            signed,
+            notes,
+        } => html! {
+            <div class="token" data-testid="token-kind" data-kind="jwt">
+                <p class="muted">
+                    { "Decoded JWT" }
+                    { if *signed { " (signature present, not verified: evaluation does not need it)" } else { " (no signature)" } }
+                </p>
+                { notes_list(notes) }
+                <details>
+                    <summary>{ "Header and claims" }</summary>
+                    <pre class="code small" data-testid="token-header">{ pretty(header) }</pre>
+                    <pre class="code small" data-testid="token-claims">{ pretty(claims) }</pre>
+                </details>
+            </div>
+        },
+    }
+}
+
+fn pretty(claims: &Claims) -> String {
+    serde_json::to_string_pretty(claims).unwrap_or_default()
+}
+
+/// The request options.
+pub(crate) fn options(o: &Options, dispatch: &Callback<Msg>) -> Html {
+    let text = |make: fn(String) -> OptionChange| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            dispatch.emit(Msg::Option(make(input.value())));
+        })
+    };
+    let toggle = |make: fn(bool) -> OptionChange| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            dispatch.emit(Msg::Option(make(input.checked())));
+        })
+    };
+    let catalog = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(v) = CatalogVersion::parse(&select.value()) {
+                dispatch.emit(Msg::Option(OptionChange::Catalog(v)));
+            }
+        })
+    };
+    html! {
+        <details class="options">
+            <summary>{ "Request options" }</summary>
+            <div class="option-grid">
+                <label class="field">
+                    <span>{ "Issuer (default: the token's iss)" }</span>
+                    <input type="text" value={o.issuer.clone()} oninput={text(OptionChange::Issuer)}
+                        placeholder="token.actions.githubusercontent.com" spellcheck="false" />
+                </label>
+                <label class="field">
+                    <span>{ "Action" }</span>
+                    <input type="text" value={o.action.clone()} oninput={text(OptionChange::Action)}
+                        placeholder="sts:AssumeRoleWithWebIdentity" spellcheck="false" />
+                </label>
+                <label class="field">
+                    <span>{ "Provider account (default: the policy's)" }</span>
+                    <input type="text" value={o.account.clone()} oninput={text(OptionChange::Account)}
+                        placeholder="123456789012" inputmode="numeric" spellcheck="false" />
+                </label>
+                <label class="field">
+                    <span>{ "Key catalog" }</span>
+                    <select onchange={catalog}>
+                        <option value="2026-08" selected={o.catalog == CatalogVersion::V2026}>{ "2026-08 (current)" }</option>
+                        <option value="2023-06" selected={o.catalog == CatalogVersion::V2023}>{ "2023-06 (aud, sub, amr only)" }</option>
+                    </select>
+                </label>
+                <label class="check">
+                    <input type="checkbox" checked={o.use_clock} onchange={toggle(OptionChange::UseClock)} />
+                    { " Evaluate at the current time (time keys, expiry)" }
+                </label>
+                <label class="check">
+                    <input type="checkbox" checked={o.all_claims_are_keys} onchange={toggle(OptionChange::AllClaimsAreKeys)} />
+                    { " What if every claim were a condition key" }
+                </label>
+            </div>
+        </details>
+    }
+}
+
+/// The verdict: first thing on the page, announced to screen readers when it changes.
+pub(crate) fn verdict(analysis: &Analysis) -> Html {
+    let (decision, headline, detail) = match (&analysis.evaluation, analysis.policy_errors().next())
+    {
+        (Some(e), _) => {
+            let word = match e.decision {
+                Decision::Allow => "allow",
+                Decision::Deny => "deny",
+            };
+            // The summary repeats the decision first ("deny: ..."); the headline has it.
+            let summary = e
+                .summary
+                .strip_prefix(&format!("{word}: "))
+                .unwrap_or(&e.summary);
+            (word, word.to_uppercase(), summary.to_string())
+        }
+        (None, Some(err)) => (
+            "none",
+            "Policy error".to_string(),
+            located(err, "the policy"),
+        ),
+        (None, None) => match (&analysis.claims, &analysis.request_error) {
+            (ClaimsView::Error(d), _) => ("none", "Token error".into(), located(d, "the token")),
+            (_, Some(d)) => (
+                "none",
+                "Cannot evaluate".into(),
+                format!("{} ({})", d.message, d.help),
+            ),
+            _ => (
+                "none",
+                "Waiting for a token".into(),
+                "Paste claims or a JWT.".into(),
+            ),
+        },
+    };
+    let problem = decision == "none" && headline != "Waiting for a token";
+    html! {
+        <div class={classes!("verdict", decision, problem.then_some("problem"))}
+            data-testid="verdict" data-decision={decision}
+            role="status" aria-live="polite" aria-atomic="true">
+            <span class="word">{ headline }</span>
+            <span class="summary">{ rich(&detail) }</span>
+        </div>
+    }
+}
+
+fn located(d: &Diagnostic, what: &str) -> String {
+    match d.location.span {
+        Some(s) => format!(
+            "{} at line {}, column {} of {what}",
+            d.message, s.start.line, s.start.column
+        ),
+        None => d.message.clone(),
+    }
+}
+
+/// Every statement, with its principal, action and conditions.
+pub(crate) fn trace(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
+    let Some(e) = &analysis.evaluation else {
+        return html! {};
+    };
+    html! {
+        <div class="trace">
+            for s in e.statements.iter() {
+                { statement(s, reveal) }
+            }
+            { notes_list(&e.notes) }
+            { request_keys(e) }
+        </div>
+    }
+}
+
+fn statement(s: &StatementTrace, reveal: &Callback<Span>) -> Html {
+    let title = match &s.sid {
+        Some(sid) => format!("Statement {} · {sid}", s.index),
+        None => format!("Statement {}", s.index),
+    };
+    let effect = format!("{:?}", s.effect);
+    html! {
+        <article class={classes!("statement", if s.applies { "applies" } else { "skipped" })}
+            data-testid="statement" data-applies={s.applies.to_string()}>
+            <h2>
+                { mark(s.applies) }{ " " }{ title }
+                <span class={classes!("effect", effect.to_lowercase())}>{ effect }</span>
+                { locate_button(&s.location, reveal, "statement") }
+            </h2>
+            <p class="summary">{ rich(&s.summary) }</p>
+            <ul class="checks">
+                { element("Principal", &s.principal, reveal) }
+                { element("Action", &s.action, reveal) }
+                for c in s.conditions.iter() {
+                    { condition(c, reveal) }
+                }
+            </ul>
+        </article>
+    }
+}
+
+fn mark(ok: bool) -> Html {
+    if ok {
+        html! { <span class="mark pass" aria-label="passes">{ "✓" }</span> }
+    } else {
+        html! { <span class="mark fail" aria-label="fails">{ "✗" }</span> }
+    }
+}
+
+fn locate_button(location: &Location, reveal: &Callback<Span>, what: &str) -> Html {
+    let Some(span) = location.span else {
+        return html! {};
+    };
+    let reveal = reveal.clone();
+    let onclick = Callback::from(move |_: MouseEvent| reveal.emit(span));
+    html! {
+        <button type="button" class="locate" {onclick}
+            aria-label={format!("Show the {what} in the policy (line {})", span.start.line)}>
+            { format!("{}:{}", span.start.line, span.start.column) }
+        </button>
+    }
+}
+
+fn element(name: &str, t: &ElementTrace, reveal: &Callback<Span>) -> Html {
+    html! {
+        <li class={classes!("check", if t.matched { "pass" } else { "fail" })}
+            data-testid="element-row" data-result={if t.matched { "pass" } else { "fail" }}>
+            <div class="check-head">
+                { mark(t.matched) }
+                <span class="name">{ name }</span>
+                <span class="why">{ rich(&t.why) }</span>
+                { locate_button(&t.location, reveal, name) }
+            </div>
+        </li>
+    }
+}
+
+/// The span from a condition's key to its last value: what to select in the editor.
+fn condition_span(c: &ConditionTrace) -> Option<Span> {
+    let start = c.key_location.span?;
+    let end = c
+        .values
+        .iter()
+        .filter_map(|v| v.location.span)
+        .map(|s| s.end)
+        .max_by_key(|p| p.byte)
+        .unwrap_or(start.end);
+    Some(Span {
+        start: start.start,
+        end,
+    })
+}
+
+fn condition(c: &ConditionTrace, reveal: &Callback<Span>) -> Html {
+    let result = if c.satisfied { "pass" } else { "fail" };
+    let span = condition_span(c);
+    let onclick = {
+        let reveal = reveal.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(s) = span {
+                reveal.emit(s);
+            }
+        })
+    };
+    let request = match (&c.request_values, &c.absence) {
+        (Some(values), _) => values
+            .iter()
+            .map(|v| format!("\"{v}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (None, Some(a)) => absence(a),
+        (None, None) => "absent".into(),
+    };
+    html! {
+        <li class={classes!("check", "condition", result)} data-testid="condition-row"
+            data-result={result} data-key={c.key.clone()}>
+            <button type="button" class="check-head as-button" {onclick}
+                aria-label={format!("{} {} {}: show in the policy", if c.satisfied { "passes" } else { "fails" }, c.operator, c.key)}>
+                { mark(c.satisfied) }
+                <code class="op">{ &c.operator }</code>
+                <code class="key">{ &c.key }</code>
+            </button>
+            <p class="why">{ rich(&c.why) }</p>
+            <p class="request"><span class="label">{ "token: " }</span>{ request }</p>
+            <ul class="values">
+                for v in c.values.iter() {
+                    <li class={classes!("value", if v.matched { "match" } else { "nomatch" })}>
+                        <code>{ format!("\"{}\"", v.value) }</code>
+                        if let Some(r) = &v.resolved {
+                            <span class="resolved">{ format!(" → \"{r}\"") }</span>
+                        }
+                        <span class="why">{ " " }{ rich(&v.why) }</span>
+                    </li>
+                }
+            </ul>
+        </li>
+    }
+}
+
+fn absence(a: &Absence) -> String {
+    match a {
+        Absence::ClaimMissing { claim } => format!("absent: the token has no `{claim}` claim"),
+        Absence::ClaimNotExposed { claim } => format!(
+            "absent: the token has `{claim}`, but AWS does not expose it as a condition key"
+        ),
+        Absence::ClaimNotAValue { claim } => {
+            format!("absent: `{claim}` is an object or null, not a key value")
+        }
+        Absence::OtherIssuer { issuer } => {
+            format!("absent: the key belongs to another issuer ({issuer})")
+        }
+        Absence::TimeNotGiven => "absent: no evaluation time (turn on the clock option)".into(),
+        Absence::NotGiven => "absent: not derived from a token".into(),
+    }
+}
+
+fn notes_list(notes: &[Note]) -> Html {
+    if notes.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="notes" data-testid="notes">
+            for n in notes.iter() {
+                <li class={classes!("note", level(n.level))}>
+                    <span class="level">{ level(n.level) }</span>{ " " }{ rich(&n.message) }
+                </li>
+            }
+        </ul>
+    }
+}
+
+fn level(l: NoteLevel) -> &'static str {
+    match l {
+        NoteLevel::Info => "info",
+        NoteLevel::Warning => "warning",
+        NoteLevel::Assumption => "assumption",
+    }
+}
+
+fn request_keys(e: &Evaluation) -> Html {
+    let r = &e.request;
+    html! {
+        <details class="request-keys">
+            <summary>{ format!("Request: {} condition keys from the token", r.keys.len()) }</summary>
+            <p class="muted">{ format!("Caller {} · action {} · catalog {}", r.principal, r.action, r.catalog.name()) }</p>
+            <table>
+                <thead><tr><th scope="col">{ "key" }</th><th scope="col">{ "value(s)" }</th></tr></thead>
+                <tbody>
+                    for k in r.keys.iter() {
+                        <tr><td><code>{ &k.key }</code></td><td><code>{ k.values.join(", ") }</code></td></tr>
+                    }
+                </tbody>
+            </table>
+            if !r.unexposed_claims.is_empty() {
+                <p class="muted">
+                    { "Claims AWS does not expose as condition keys (conditions on them never see a value): " }
+                    <code>{ r.unexposed_claims.join(", ") }</code>
+                </p>
+            }
+        </details>
+    }
+}
+
+/// The compact read-only view for iframes.
+pub(crate) fn embed(state: &State, open: &str) -> Html {
+    let reveal = Callback::from(|_: Span| {});
+    html! {
+        <div class="page embed" data-testid="embed">
+            { verdict(&state.analysis) }
+            { trace(&state.analysis, &reveal) }
+            <details class="embedded-inputs">
+                <summary>{ "Policy and token" }</summary>
+                <pre class="code small" data-testid="embed-policy">{ &state.inputs.policy }</pre>
+                <pre class="code small" data-testid="embed-claims">{ &state.inputs.claims }</pre>
+            </details>
+            <p class="foot">
+                <a href={open.to_string()} target="_blank" rel="noopener">{ "Open in the oidc-trust playground" }</a>
+            </p>
+        </div>
+    }
+}
