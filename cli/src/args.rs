@@ -45,6 +45,95 @@ pub(crate) enum Command {
     ///
     /// Exit codes: 0 evaluated (and --expect met), 1 --expect not met, 2 bad input or usage.
     Eval(EvalArgs),
+    /// Find where strangers get in, and conditions that do not do what they read as.
+    ///
+    /// Exit codes: 0 no finding at or above --fail-on, 1 some, 2 a file is unreadable or
+    /// not a policy IAM accepts.
+    Lint(LintArgs),
+    /// Mint the tokens an attacker could (other org, look-alike names, sibling repo, pull
+    /// request, other branch...) and show which the policy lets in.
+    ///
+    /// Exit codes: 0 none of high severity or worse gets in, 1 some do, 2 bad input.
+    Replay(ReplayArgs),
+    /// Run policy tests: tokens or claims with the decision each must get.
+    ///
+    /// The tests file is JSON: `[{"name", "claims": {...} | "token": "JWT", "expect":
+    /// "allow"|"deny", "issuer"?, "now"?}]` (or `{"tests": [...]}`). Prints one line per
+    /// test and "N passed, N failed"; exit 1 when any fails, 2 on bad input.
+    Test(TestArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LintFormat {
+    Text,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    /// The least severity that fails the run (`never`: above critical).
+    pub(crate) fn fails(self, s: oidc_trust::FindingSeverity) -> bool {
+        use oidc_trust::FindingSeverity as F;
+        let bar = match self {
+            FailOn::Critical => F::Critical,
+            FailOn::High => F::High,
+            FailOn::Medium => F::Medium,
+            FailOn::Low => F::Low,
+            FailOn::Info => F::Info,
+            FailOn::Never => return false,
+        };
+        s >= bar
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LintArgs {
+    /// Trust policy JSON files (`-` for standard input).
+    #[arg(required = true, value_name = "FILE")]
+    pub(crate) files: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    pub(crate) format: LintFormat,
+    /// Exit with 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::High)]
+    pub(crate) fail_on: FailOn,
+    /// The account that should own the OIDC provider; providers of other accounts are flagged.
+    #[arg(long, value_name = "ID")]
+    pub(crate) account: Option<String>,
+    /// The condition-key catalog (2026-08 or 2023-06).
+    #[arg(long, value_name = "VERSION", default_value = "2026-08")]
+    pub(crate) catalog: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReplayArgs {
+    /// The trust policy JSON file (`-` for standard input).
+    #[arg(value_name = "POLICY")]
+    pub(crate) policy: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct TestArgs {
+    /// The trust policy JSON file.
+    #[arg(value_name = "POLICY")]
+    pub(crate) policy: String,
+    /// The tests file (JSON).
+    #[arg(value_name = "TESTS")]
+    pub(crate) tests: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -6,7 +6,10 @@ mod args;
 mod batch;
 mod eval;
 mod input;
+mod lint;
+mod policy_test;
 mod render;
+mod replay;
 
 use std::process::ExitCode;
 
@@ -39,6 +42,9 @@ fn main() -> ExitCode {
     let style = cli.style();
     let exit = match &cli.command {
         args::Command::Eval(a) => eval::run(a, &style),
+        args::Command::Lint(a) => lint::run(a, &style),
+        args::Command::Replay(a) => replay::run(a, &style),
+        args::Command::Test(a) => policy_test::run(a, &style),
     };
     ExitCode::from(exit as u8)
 }

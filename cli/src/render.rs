@@ -162,44 +162,69 @@ pub(crate) fn diagnostic(d: &Diagnostic, file: &str, text: Option<&str>, st: &St
         Severity::Warning => st.bold(&st.yellow(&format!("warning[{}]", d.code))),
     };
     let _ = writeln!(out, "{label}: {}", d.message);
-    let pointer = if d.location.pointer.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", d.location.pointer)
-    };
-    match d.location.span {
-        Some(span) => {
-            let _ = writeln!(
-                out,
-                "  --> {file}:{}:{}{pointer}",
-                span.start.line, span.start.column
-            );
-            if let Some(line) =
-                text.and_then(|t| t.lines().nth(span.start.line.saturating_sub(1) as usize))
-            {
-                let shown: String = line.chars().take(160).collect();
-                let width = if span.end.line == span.start.line {
-                    (span.end.column.saturating_sub(span.start.column)).max(1)
-                } else {
-                    1
-                };
-                let gutter = span.start.line.to_string().len();
-                let _ = writeln!(out, "{:>gutter$} |", "");
-                let _ = writeln!(out, "{} | {shown}", span.start.line);
-                let pad = " ".repeat(span.start.column.saturating_sub(1) as usize);
-                let _ = writeln!(
-                    out,
-                    "{:>gutter$} | {pad}{}",
-                    "",
-                    st.red(&"^".repeat(width.min(80) as usize))
-                );
-            }
-        }
-        None if !d.location.pointer.is_empty() || d.input != "options" => {
-            let _ = writeln!(out, "  --> {file}{pointer}");
-        }
-        None => {}
+    if d.location.span.is_some() || !d.location.pointer.is_empty() || d.input != "options" {
+        out.push_str(&snippet(file, &d.location, text, st));
     }
     let _ = writeln!(out, "  = help: {}", d.help);
     out
+}
+
+/// ` --> file:line:col (pointer)` and the source line with a caret under the span.
+pub(crate) fn snippet(
+    file: &str,
+    location: &oidc_trust::Location,
+    text: Option<&str>,
+    st: &Style,
+) -> String {
+    let mut out = String::new();
+    let pointer = if location.pointer.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", location.pointer)
+    };
+    let Some(span) = location.span else {
+        let _ = writeln!(out, "  --> {file}{pointer}");
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "  --> {file}:{}:{}{pointer}",
+        span.start.line, span.start.column
+    );
+    if let Some(line) = text.and_then(|t| t.lines().nth(span.start.line.saturating_sub(1) as usize))
+    {
+        let shown: String = line.chars().take(160).collect();
+        let width = if span.end.line == span.start.line {
+            (span.end.column.saturating_sub(span.start.column)).max(1)
+        } else {
+            1
+        };
+        let gutter = span.start.line.to_string().len();
+        let _ = writeln!(out, "{:>gutter$} |", "");
+        let _ = writeln!(out, "{} | {shown}", span.start.line);
+        let pad = " ".repeat(span.start.column.saturating_sub(1) as usize);
+        let _ = writeln!(
+            out,
+            "{:>gutter$} | {pad}{}",
+            "",
+            st.red(&"^".repeat(width.min(80) as usize))
+        );
+    }
+    out
+}
+
+/// A severity label, coloured by how bad it is.
+pub(crate) fn severity(s: oidc_trust::FindingSeverity, st: &Style) -> String {
+    use oidc_trust::FindingSeverity as F;
+    let name = s.name();
+    match s {
+        F::Critical | F::High => st.bold(&st.red(name)),
+        F::Medium => st.bold(&st.yellow(name)),
+        F::Low | F::Info => st.dim(name),
+    }
+}
+
+/// ✓ or ✗, coloured.
+pub(crate) fn mark(ok: bool, st: &Style) -> String {
+    st.mark(ok)
 }

@@ -6,10 +6,12 @@ mod claims;
 mod diagnostic;
 mod eval;
 mod json;
+mod lint;
 mod operator;
 mod parse;
 mod pattern;
 mod policy;
+mod replay;
 mod request;
 mod source;
 mod trace;
@@ -27,6 +29,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     value::parse_date(text).map(|millis| millis.div_euclid(1000))
 }
 pub use eval::{decide, evaluate};
+pub use lint::{lint, Finding, LintOptions, LintReport, LINT_VERSION};
 pub use operator::{BaseOperator, Family, Operator, SetQualifier};
 pub use parse::{parse_policy, Parsed, MAX_POLICY_BYTES, TRUST_POLICY_QUOTA};
 pub use pattern::Variable;
@@ -34,6 +37,7 @@ pub use policy::{
     ActionPattern, ActionSpec, Condition, ConditionValue, Effect, Policy, PolicyVersion,
     PrincipalKind, PrincipalSpec, PrincipalValue, Statement,
 };
+pub use replay::{replay, Attempt, Replay, Severity as FindingSeverity};
 pub use request::{
     catalog_option, normalize_issuer, time_option, ContextKey, KeySource, Request, RequestOptions,
     DEFAULT_ACTION, SESSION_TAGS_CLAIM,

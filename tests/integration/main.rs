@@ -16,3 +16,4 @@ mod semantics;
 mod diagnostics;
 // Domain laws checked on random policies and tokens.
 mod laws;
+mod lint;

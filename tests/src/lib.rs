@@ -81,6 +81,17 @@ pub struct Vector {
     pub condition: Value,
     /// `match` or `no-match`.
     pub expect: String,
+    /// The vector's security grade, when it has one.
+    pub judgment: Option<Judgment>,
+}
+
+/// A subvectors security grade.
+#[derive(Debug, Deserialize)]
+pub struct Judgment {
+    /// `safe`, `caution` or `dangerous`.
+    pub grade: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// A subvectors suite file.

@@ -1,0 +1,175 @@
+//! `oidc-trust test POLICY TESTS`: policy unit tests, runner style.
+
+use oidc_trust::{
+    evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Location, Request,
+    RequestOptions, Severity,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::args::TestArgs;
+use crate::input;
+use crate::render::{self, Style};
+use crate::Exit;
+
+/// One test case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    name: String,
+    #[serde(default)]
+    claims: Option<Value>,
+    #[serde(default)]
+    token: Option<String>,
+    expect: Expected,
+    #[serde(default)]
+    issuer: Option<String>,
+    #[serde(default)]
+    now: Option<Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Expected {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum File {
+    List(Vec<Case>),
+    Wrapped { tests: Vec<Case> },
+}
+
+fn bad(message: String, help: &str) -> Diagnostic {
+    Diagnostic {
+        code: "invalid-tests",
+        severity: Severity::Error,
+        message,
+        help: help.into(),
+        input: "options",
+        location: Location::pointer_only(""),
+    }
+}
+
+pub(crate) fn run(args: &TestArgs, st: &Style) -> Exit {
+    match run_inner(args, st) {
+        Ok(exit) => exit,
+        Err((d, file, text)) => {
+            eprint!("{}", render::diagnostic(&d, &file, text.as_deref(), st));
+            Exit::BadInput
+        }
+    }
+}
+
+type Failure = (Diagnostic, String, Option<String>);
+
+fn run_inner(args: &TestArgs, st: &Style) -> Result<Exit, Failure> {
+    let policy_src =
+        input::read(&args.policy, "policy").map_err(|d| (d, args.policy.clone(), None))?;
+    let parsed = parse_policy(&policy_src.text);
+    let Some(policy) = parsed.policy else {
+        let first = parsed.diagnostics.into_iter().find(|d| d.is_error());
+        let d = first.unwrap_or_else(|| bad("the policy is invalid".into(), ""));
+        return Err((d, policy_src.name, Some(policy_src.text)));
+    };
+    let tests_src = input::read(&args.tests, "tests").map_err(|d| (d, args.tests.clone(), None))?;
+    let file: File = serde_json::from_str(&tests_src.text).map_err(|e| {
+        let d = bad(
+            format!("the tests file is not a list of tests: {e}"),
+            "write [{\"name\": \"main deploys\", \"token\": \"eyJ...\", \"expect\": \"allow\"}, ...]",
+        );
+        (d, tests_src.name.clone(), None)
+    })?;
+    let cases = match file {
+        File::List(c) | File::Wrapped { tests: c } => c,
+    };
+    let (mut passed, mut failed) = (0, 0);
+    for case in &cases {
+        match check(&policy, case) {
+            Ok(None) => {
+                passed += 1;
+                println!("{} {}", render::mark(true, st), case.name);
+            }
+            Ok(Some(why)) => {
+                failed += 1;
+                println!("{} {}\n    {why}", render::mark(false, st), case.name);
+            }
+            Err(d) => {
+                failed += 1;
+                println!(
+                    "{} {}\n    cannot run: {} ({})",
+                    render::mark(false, st),
+                    case.name,
+                    d.message,
+                    d.help
+                );
+            }
+        }
+    }
+    println!("\n{passed} passed, {failed} failed");
+    Ok(if failed > 0 {
+        Exit::ExpectationFailed
+    } else {
+        Exit::Ok
+    })
+}
+
+/// `Ok(None)` when the case passes, `Ok(Some(why))` when it fails.
+fn check(policy: &oidc_trust::Policy, case: &Case) -> Result<Option<String>, Diagnostic> {
+    let text = match (&case.claims, &case.token) {
+        (Some(c), None) => c.to_string(),
+        (None, Some(t)) => t.clone(),
+        _ => {
+            return Err(bad(
+                "give `claims` or `token` (one of them)".into(),
+                "add \"claims\": {...} or \"token\": \"eyJ...\"",
+            ))
+        }
+    };
+    let claims = read_claims_or_token(&text)?.claims;
+    let now = match &case.now {
+        None => None,
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => Some(oidc_trust::time_option(s)?),
+        Some(_) => {
+            return Err(bad(
+                "`now` must be epoch seconds or an ISO 8601 string".into(),
+                "e.g. \"now\": \"2026-11-22T10:00:00Z\"",
+            ))
+        }
+    };
+    let options = RequestOptions {
+        issuer: case.issuer.clone(),
+        now,
+        ..RequestOptions::default()
+    };
+    let request = Request::from_claims(claims, &options)?;
+    let e = evaluate(policy, &request);
+    let want = match case.expect {
+        Expected::Allow => Decision::Allow,
+        Expected::Deny => Decision::Deny,
+    };
+    if e.decision == want {
+        return Ok(None);
+    }
+    let failing: Vec<String> = e
+        .statements
+        .iter()
+        .flat_map(|s| &s.conditions)
+        .filter(|c| !c.satisfied)
+        .map(|c| format!("{} {}: {}", c.operator, c.key, c.why))
+        .collect();
+    Ok(Some(format!(
+        "expected {}, got {}: {}{}",
+        want.as_str(),
+        e.decision.as_str(),
+        e.summary,
+        if failing.is_empty() {
+            String::new()
+        } else {
+            format!("\n    failing: {}", failing.join("; "))
+        }
+    )))
+}

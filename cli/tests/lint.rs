@@ -1,0 +1,191 @@
+//! `oidc-trust lint`, `replay` and `test` as users run them.
+#![allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "tests fail loudly"
+)]
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+const WEAK: &str = "examples/policies/basic-repo.json";
+const TIGHT: &str = "examples/policies/hardening-layer2.json";
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    assert_eq!(
+        run(&["lint", WEAK]).status.code(),
+        Some(1),
+        "high findings fail by default"
+    );
+    assert_eq!(run(&["lint", TIGHT]).status.code(), Some(0));
+    assert_eq!(
+        run(&["lint", WEAK, "--fail-on", "critical"]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["lint", TIGHT, "--fail-on", "low"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(run(&["lint", "no/such/file.json"]).status.code(), Some(2));
+}
+
+#[test]
+fn text_points_at_the_value_with_why_and_fix() {
+    let out = stdout(&run(&["lint", WEAK]));
+    assert!(out.contains("high[admits-pull-request]"), "{out}");
+    assert!(out.contains("basic-repo.json:16:54"), "{out}");
+    assert!(out.contains("= fix:"), "{out}");
+    assert!(
+        out.lines().last().unwrap().contains("findings in 1 file"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_is_versioned_and_located() {
+    let v: Value =
+        serde_json::from_str(&stdout(&run(&["lint", WEAK, TIGHT, "--format", "json"]))).unwrap();
+    assert_eq!(v["version"], 1);
+    let findings = v["findings"].as_array().unwrap();
+    let pr = findings
+        .iter()
+        .find(|f| f["code"] == "admits-pull-request")
+        .unwrap();
+    assert_eq!(pr["severity"], "high");
+    assert_eq!(pr["location"]["file"], WEAK);
+    assert_eq!(pr["location"]["line"], 16);
+    assert_eq!(pr["location"]["column"], 54);
+    assert!(pr["location"]["pointer"]
+        .as_str()
+        .unwrap()
+        .ends_with(":sub"));
+    for key in ["code", "severity", "message", "help", "fix", "location"] {
+        assert!(
+            findings.iter().all(|f| !f[key].is_null()),
+            "{key} everywhere"
+        );
+    }
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn sarif_has_rules_results_and_regions() {
+    let v: Value =
+        serde_json::from_str(&stdout(&run(&["lint", WEAK, "--format", "sarif"]))).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run0 = &v["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "oidc-trust");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run0["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        let region = &r["locations"][0]["physicalLocation"]["region"];
+        assert!(region["startLine"].as_u64().unwrap() >= 1);
+        assert!(
+            region["endColumn"].as_u64().unwrap() > region["startColumn"].as_u64().unwrap()
+                || region["endLine"].as_u64() > region["startLine"].as_u64()
+        );
+    }
+    assert!(rules
+        .iter()
+        .all(|r| r["properties"]["security-severity"].is_string()));
+}
+
+#[test]
+fn markdown_is_a_table_for_pull_requests() {
+    let out = stdout(&run(&["lint", WEAK, "--format", "markdown"]));
+    assert!(out.starts_with("### oidc-trust lint"));
+    assert!(out.contains("| severity | rule | where | finding | fix |"));
+    assert!(out.contains("| high | `admits-pull-request` |"), "{out}");
+    let clean = stdout(&run(&[
+        "lint",
+        TIGHT,
+        "--format",
+        "markdown",
+        "--fail-on",
+        "never",
+    ]));
+    assert!(clean.contains("finding"), "{clean}");
+}
+
+#[test]
+fn an_invalid_policy_is_an_input_error_with_its_location() {
+    let dir = std::env::temp_dir().join(format!("oidc-trust-lint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\n  \"Statement\": [ }\n}").unwrap();
+    let out = run(&["lint", bad.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["errors"][0]["code"], "json-syntax");
+    assert_eq!(v["errors"][0]["line"], 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn replay_lists_who_gets_in() {
+    let out = run(&["replay", WEAK]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a high-severity attacker gets in"
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("pull-request") && text.contains("GETS IN (high)"),
+        "{text}"
+    );
+    assert!(text.contains("sub repo:acme/api:pull_request"), "{text}");
+    assert_eq!(run(&["replay", TIGHT]).status.code(), Some(0));
+    let v: Value =
+        serde_json::from_str(&stdout(&run(&["replay", WEAK, "--format", "json"]))).unwrap();
+    let attempts = v["replays"][0]["attempts"].as_array().unwrap();
+    let pr = attempts
+        .iter()
+        .find(|a| a["scenario"] == "pull-request")
+        .unwrap();
+    assert_eq!(pr["decision"], "allow");
+    assert_eq!(pr["claims"]["event_name"], "pull_request");
+}
+
+#[test]
+fn policy_tests_run_like_a_test_runner() {
+    let tests = "examples/tests/hardening-layer2.tests.json";
+    let ok = run(&["test", TIGHT, tests]);
+    assert_eq!(ok.status.code(), Some(0));
+    assert!(
+        stdout(&ok).ends_with("4 passed, 0 failed\n"),
+        "{}",
+        stdout(&ok)
+    );
+    let failing = run(&["test", WEAK, tests]);
+    assert_eq!(failing.status.code(), Some(1));
+    let text = stdout(&failing);
+    assert!(text.contains("✗ pull requests are refused"), "{text}");
+    assert!(text.contains("expected deny, got allow"), "{text}");
+    assert!(text.ends_with("3 passed, 1 failed\n"), "{text}");
+    assert_eq!(
+        run(&["test", TIGHT, WEAK]).status.code(),
+        Some(2),
+        "a policy is not a tests file"
+    );
+}

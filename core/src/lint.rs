@@ -1,0 +1,583 @@
+//! Lint: where a stranger gets in, and which conditions do not do what they read as.
+//!
+//! Two kinds of rules. Holes are judged by the attacker replay ([`crate::replay`]): a rule
+//! fires only when an attacker token is actually allowed by the whole policy, so a Deny
+//! statement or another key that closes the hole means no alarm, and a finding points at
+//! the value that let the token in. Mistakes are read off the policy: conditions that can
+//! never match (the role is broken), or always pass (they protect nothing), and the
+//! document-level problems the parser reports. Every rule is listed in `docs/lint.md`.
+
+use serde::Serialize;
+
+use crate::catalog::{exposure, CatalogVersion, Exposure, Provider};
+use crate::diagnostic::Diagnostic;
+use crate::operator::{BaseOperator, Family, SetQualifier};
+use crate::parse::parse_policy;
+use crate::policy::{Condition, Effect, Policy, PrincipalKind, Statement};
+use crate::replay::{replay, trusted_issuers, Replay, Severity};
+use crate::request::provider_of;
+use crate::source::Location;
+use crate::trace::Decision;
+
+/// The lint report format version.
+pub const LINT_VERSION: u32 = 1;
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// Stable rule code, e.g. `missing-sub` or `admits-pull-request`.
+    pub code: &'static str,
+    /// How bad.
+    pub severity: Severity,
+    /// What is wrong, in one line.
+    pub message: String,
+    /// Why it matters.
+    pub help: String,
+    /// What to change.
+    pub fix: String,
+    /// The exact offending value (or element) in the policy.
+    pub location: Location,
+    /// The statement it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement: Option<usize>,
+    /// The attacker scenario that proved it, for replay findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<&'static str>,
+}
+
+/// Options of a lint run.
+#[derive(Debug, Clone, Default)]
+pub struct LintOptions {
+    /// The account that should own the OIDC provider; others are flagged.
+    pub account: Option<String>,
+    /// The key catalog used to decide which claims are condition keys.
+    pub catalog: CatalogVersion,
+}
+
+/// The result of linting one policy document.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LintReport {
+    /// Always [`LINT_VERSION`].
+    pub version: u32,
+    /// Findings, most severe first, then in document order.
+    pub findings: Vec<Finding>,
+    /// Parser diagnostics. With errors there are no findings: IAM refuses the document.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The attacker replay behind the hole findings.
+    pub replays: Vec<Replay>,
+}
+
+impl LintReport {
+    /// The most severe finding's severity.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// Lints policy text.
+pub fn lint(text: &str, options: &LintOptions) -> LintReport {
+    let parsed = parse_policy(text);
+    let Some(policy) = &parsed.policy else {
+        return LintReport {
+            version: LINT_VERSION,
+            findings: Vec::new(),
+            diagnostics: parsed.diagnostics,
+            replays: Vec::new(),
+        };
+    };
+    let replays = replay(policy);
+    let mut findings = Vec::new();
+    hole_findings(policy, &replays, &mut findings);
+    for s in &policy.statements {
+        statement_findings(policy, s, options, &mut findings);
+    }
+    missing_aud(policy, &mut findings);
+    document_findings(&parsed.diagnostics, &mut findings);
+    for r in &replays {
+        if r.intended_decision == Decision::Deny {
+            findings.push(Finding {
+                code: "intended-identity-denied",
+                severity: Severity::Info,
+                message: format!("the identity this policy names for `{}` is itself denied", r.issuer),
+                help: "a token built from the policy's own values does not get in: check case, wildcards under StringEquals, and conditions that can never match".into(),
+                fix: "evaluate a real token with `oidc-trust eval` to see which condition fails".into(),
+                location: Location::pointer_only("/Statement"),
+                statement: None,
+                scenario: None,
+            });
+        }
+    }
+    // Most severe first; stable within a severity (document order of rules).
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    LintReport {
+        version: LINT_VERSION,
+        findings,
+        diagnostics: parsed.diagnostics,
+        replays,
+    }
+}
+
+fn finding(
+    code: &'static str,
+    severity: Severity,
+    message: String,
+    help: &str,
+    fix: &str,
+    location: &Location,
+    statement: Option<usize>,
+) -> Finding {
+    Finding {
+        code,
+        severity,
+        message,
+        help: help.into(),
+        fix: fix.into(),
+        location: location.clone(),
+        statement,
+        scenario: None,
+    }
+}
+
+/// Whether `issuer` is a shared issuer: one issuer for every tenant, tenancy in claims.
+/// AWS requires a `sub` condition for these (identity-provider controls, June 2025).
+fn shared_issuer(issuer: &str) -> bool {
+    let host = issuer.split('/').next().unwrap_or(issuer);
+    matches!(
+        Provider::of_issuer(issuer),
+        Provider::GitHub | Provider::GitLab | Provider::Buildkite
+    ) && !issuer.contains('/')
+        || host == "app.terraform.io"
+}
+
+fn trusts(s: &Statement, issuer: &str) -> bool {
+    s.principal.values.iter().any(|p| {
+        p.kind == PrincipalKind::Federated && provider_of(&p.value).eq_ignore_ascii_case(issuer)
+    })
+}
+
+fn positive_sub(s: &Statement, issuer: &str) -> bool {
+    let key = format!("{issuer}:sub");
+    s.conditions.iter().any(|c| {
+        c.key_lower == key
+            && !c.operator.base.is_negated()
+            && !c.operator.if_exists
+            && c.operator.qualifier != Some(SetQualifier::ForAllValues)
+            && c.operator.base.family() == Family::String
+    })
+}
+
+fn scenario_help(scenario: &str) -> (&'static str, &'static str, &'static str) {
+    // (code, help, fix)
+    match scenario {
+        "other-org" => ("admits-other-org", "anyone can create an organisation and a repository with these names on the CI service, then mint this token", "pin the subject to your organisation and repository, e.g. StringEquals on sub `repo:OWNER/REPO:ref:refs/heads/main`, and add repository_id / repository_owner_id"),
+        "look-alike-org" => ("admits-look-alike-org", "a `*` after the owner name also matches longer names that anyone can register (`acme*` matches `acme-evil`)", "end the owner with `/` and no wildcard: `repo:OWNER/REPO:...`; pin repository_owner_id"),
+        "sibling-repo" => ("admits-sibling-repo", "every repository of the owner, including ones created later by anyone with repo-create rights, gets in", "name the repository: `repo:OWNER/REPO:...` (and pin repository_id)"),
+        "look-alike-repo" => ("admits-look-alike-repo", "a `*` right after the repository name also matches longer names (`api*` matches `api-evil`); `*` spans `/` and `:`", "end the repository name with `:` before any wildcard: `repo:OWNER/REPO:*` at the loosest"),
+        "pull-request" => ("admits-pull-request", "pull request runs execute code nobody has reviewed yet (and `pull_request_target` runs it with the base repository's rights)", "allow only protected refs or environments: `repo:OWNER/REPO:ref:refs/heads/main` or `repo:OWNER/REPO:environment:prod`"),
+        "other-branch" | "unprotected-branch" => ("admits-any-branch", "anyone who can push a branch can run a job that assumes the role", "pin the branch (`...:ref:refs/heads/main`) or an environment with protection rules; on GitLab add ref_protected = true"),
+        "look-alike-branch" => ("admits-look-alike-branch", "a `*` after the branch name also matches branches anyone with push rights can create (`main*` matches `main-evil`)", "pin the exact ref: `...:ref:refs/heads/main`"),
+        "tag" => ("admits-tag", "tags are often unprotected; anyone with push rights can create one", "pin the branch, or protect tags and pin a tag pattern deliberately"),
+        "tag-named-like-branch" => ("admits-tag-named-like-branch", "`ref_type:*` lets a tag with the branch's name in; creating a tag needs fewer rights than pushing to a protected branch", "pin `ref_type:branch`"),
+        "other-environment" => ("admits-other-environment", "jobs in other environments (with other protection rules) get in", "pin the environment exactly"),
+        "look-alike-environment" => ("admits-look-alike-environment", "a `*` after the environment name also matches new environments, which carry none of the original's protection rules", "pin the environment name exactly"),
+        "any-environment" => ("admits-any-environment", "a job in any deployment environment of the repository gets in", "pin the ref or the environment you mean"),
+        "other-workflow" => ("admits-other-workflow", "any workflow file of the repository can assume the role", "pin job_workflow_ref to the one workflow file and ref"),
+        "foreign-caller" => ("admits-foreign-caller", "a public reusable workflow can be called from any repository: pinning only job_workflow_ref trusts every caller", "also pin the caller: sub or repository_id"),
+        "workflow-from-branch" => ("admits-workflow-from-branch", "the pinned workflow file taken from another branch runs code nobody reviewed", "pin job_workflow_ref with its ref: `...yml@refs/heads/main` or a commit SHA"),
+        "human-dispatch" => ("admits-human-dispatch", "someone other than the pinned actor can run the workflow by hand", "pin actor_id (immutable) and the event, or rely on environment protection"),
+        "renamed-repo" => ("admits-renamed-repo", "names are reused after renames, transfers and deletions; ids are not", "pin repository_id and repository_owner_id, or use GitHub's immutable subjects"),
+        "reused-path" => ("admits-reused-path", "project paths are reused after renames, transfers and deletions; a new project at the same path gets in", "add gitlab.com:project_id (and namespace_id), or a project_id-led sub"),
+        "other-group" => ("admits-other-group", "anyone can create a group and project with these names on gitlab.com", "pin `project_path:GROUP/PROJECT:...` and project_id"),
+        "look-alike-group" => ("admits-look-alike-group", "a `*` after the group path also matches longer group names anyone can register", "end the group path with `/` and no wildcard"),
+        "sibling-project" => ("admits-sibling-project", "every project of the group gets in", "name the project: `project_path:GROUP/PROJECT:...`"),
+        "subgroup-project" => ("admits-subgroup-project", "`*` spans `/`: projects in every subgroup get in", "name the project exactly"),
+        "look-alike-project" => ("admits-look-alike-project", "a `*` after the project path also matches longer project names", "end the project path with `:` before any wildcard"),
+        "merge-request" => ("admits-merge-request", "merge request pipelines run code under review on a source branch", "pin a protected branch and ref_protected = true; gate pipeline_source"),
+        "other-project" => ("admits-other-project", "other projects of the organisation get in", "pin the project (id) exactly"),
+        "other-workspace" => ("admits-other-workspace", "other workspaces of the project get in", "pin the workspace in the sub exactly"),
+        "look-alike-workspace" => ("admits-look-alike-workspace", "a `*` after the workspace name also matches longer names", "pin the workspace exactly"),
+        "plan-phase" => ("admits-plan-phase", "plan runs (of any proposed change) get the apply role's credentials", "pin `run_phase:apply`, and give plan its own role"),
+        "ssh-rerun-other-user" => ("admits-ssh-rerun", "an SSH re-run debug session exposes the token to whoever opened it; AWS has no key for `ssh-rerun`", "pin the user in the sub, and disable SSH re-runs for the project"),
+        "other-repo" => ("admits-other-repo", "other repositories of the workspace get in", "pin the repository UUID at the start of the sub"),
+        "other-pipeline" => ("admits-other-pipeline", "other pipelines of the organisation get in", "pin `organization:ORG:pipeline:PIPELINE:...`"),
+        "other-subject" => ("admits-other-subject", "tokens with other subjects of the same issuer get in", "pin the subject"),
+        _ => ("admits-attacker", "an attacker token gets in", "narrow the conditions"),
+    }
+}
+
+fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
+    for r in replays {
+        // Statements without a usable sub condition: one finding for the missing key,
+        // carrying the worst hole it opens.
+        let mut missing_sub: Vec<usize> = Vec::new();
+        for s in policy
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow && trusts(s, &r.issuer))
+        {
+            if positive_sub(s, &r.issuer) {
+                continue;
+            }
+            let via: Vec<_> = r
+                .attempts
+                .iter()
+                .filter(|a| a.decision == Decision::Allow && a.statements.contains(&s.index))
+                .collect();
+            let worst = via.iter().map(|a| a.severity).max();
+            let shared = shared_issuer(&r.issuer);
+            if worst.is_none() && !shared {
+                continue;
+            }
+            missing_sub.push(s.index);
+            // The first of the worst: scenarios are ordered broadest first.
+            let first_worst = via.iter().min_by_key(|a| std::cmp::Reverse(a.severity));
+            let reach = first_worst
+                .map(|a| format!(": {} can assume the role", a.who))
+                .unwrap_or_default();
+            let location = s
+                .conditions
+                .first()
+                .map(|c| Location::pointer_only(parent(&c.operator_location.pointer)))
+                .map(|l| Location {
+                    span: s.conditions.first().and_then(|c| c.operator_location.span),
+                    ..l
+                })
+                .unwrap_or_else(|| s.location.clone());
+            out.push(Finding {
+                code: "missing-sub",
+                severity: worst.unwrap_or(Severity::Low),
+                message: format!("no condition on `{}:sub`{reach}", r.issuer),
+                help: if shared {
+                    format!("`{}` is shared by every tenant of the CI service: the subject is what says whose job this is. AWS refuses to create or update such a role today (identity-provider controls, June 2025), but roles made earlier still work", r.issuer)
+                } else {
+                    "the subject is what says whose job this is".into()
+                },
+                fix: format!("add StringEquals `{}:sub` with the exact subject, e.g. `repo:OWNER/REPO:ref:refs/heads/main`", r.issuer),
+                location,
+                statement: Some(s.index),
+                scenario: first_worst.map(|a| a.scenario),
+            });
+        }
+        let admitted = |id: &str| {
+            r.attempts
+                .iter()
+                .any(|a| a.scenario == id && a.decision == Decision::Allow)
+        };
+        for a in r.attempts.iter().filter(|a| a.decision == Decision::Allow) {
+            // Folded into missing-sub when that statement alone lets it in.
+            if a.statements.iter().all(|i| missing_sub.contains(i)) {
+                continue;
+            }
+            // A look-alike name adds nothing when any name gets in.
+            let broader = match a.scenario {
+                "look-alike-org" => "other-org",
+                "look-alike-repo" => "sibling-repo",
+                "look-alike-branch" => "other-branch",
+                "look-alike-environment" => "other-environment",
+                "look-alike-group" => "other-group",
+                "look-alike-project" => "sibling-project",
+                "look-alike-workspace" => "other-workspace",
+                _ => "",
+            };
+            if !broader.is_empty() && admitted(broader) {
+                continue;
+            }
+            let (code, help, fix) = scenario_help(a.scenario);
+            out.push(Finding {
+                code,
+                severity: a.severity,
+                message: format!("{} can assume the role", capitalise(&a.who)),
+                help: help.into(),
+                fix: fix.into(),
+                location: a
+                    .culprit
+                    .clone()
+                    .unwrap_or_else(|| Location::pointer_only("/Statement")),
+                statement: a.statements.first().copied(),
+                scenario: Some(a.scenario),
+            });
+        }
+    }
+}
+
+fn parent(pointer: &str) -> &str {
+    pointer.rsplit_once('/').map(|(p, _)| p).unwrap_or("")
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Claims whose tokens carry lists; every other OIDC claim is single-valued.
+const MULTIVALUED: [&str; 3] = ["amr", "aud", "oidc.circleci.com/context-ids"];
+
+fn statement_findings(
+    policy: &Policy,
+    s: &Statement,
+    options: &LintOptions,
+    out: &mut Vec<Finding>,
+) {
+    let allow = s.effect == Effect::Allow;
+    if allow && s.principal.any {
+        out.push(finding("principal-any", Severity::Critical, "`Principal: \"*\"` lets anyone try to assume the role".into(), "with `*`, only the conditions stand between the role and every AWS account and identity provider", "name the OIDC provider: `\"Principal\": {\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/ISSUER\"}`", &s.principal.location, Some(s.index)));
+    }
+    for p in &s.principal.values {
+        if allow && p.kind == PrincipalKind::Aws && p.value == "*" {
+            out.push(finding(
+                "principal-any",
+                Severity::Critical,
+                "`{\"AWS\": \"*\"}` lets every AWS account try to assume the role".into(),
+                "only the conditions stand between the role and every AWS principal",
+                "name the OIDC provider as a Federated principal",
+                &p.location,
+                Some(s.index),
+            ));
+        }
+        if let (Some(account), PrincipalKind::Federated) = (&options.account, p.kind) {
+            let arn_account = p.value.split(':').nth(4).unwrap_or("");
+            if p.value.starts_with("arn:") && !arn_account.is_empty() && arn_account != account {
+                out.push(finding(
+                    "other-account-provider",
+                    Severity::High,
+                    format!(
+                        "the OIDC provider belongs to account `{arn_account}`, not `{account}`"
+                    ),
+                    "a provider in another account is administered by someone else",
+                    "use the provider registered in your account",
+                    &p.location,
+                    Some(s.index),
+                ));
+            }
+        }
+    }
+    if allow && s.action.negated {
+        out.push(finding("allow-not-action", Severity::Medium, "Allow with `NotAction` grants every action not listed".into(), "NotAction in an Allow statement also grants actions added to STS later (e.g. sts:TagSession, sts:SetSourceIdentity)", "list the actions: `\"Action\": \"sts:AssumeRoleWithWebIdentity\"`", &s.action.location, Some(s.index)));
+    }
+    let issuers = trusted_issuers(policy);
+    for c in &s.conditions {
+        condition_findings(s, c, allow, &issuers, options, out);
+    }
+}
+
+fn condition_findings(
+    s: &Statement,
+    c: &Condition,
+    allow: bool,
+    issuers: &[String],
+    options: &LintOptions,
+    out: &mut Vec<Finding>,
+) {
+    let op = c.operator.base;
+    let string = op.family() == Family::String;
+    if string && !op.has_wildcards() {
+        for v in &c.values {
+            if v.text.contains(['*', '?']) && !v.text.contains("${") {
+                let (severity, effect) = if allow {
+                    (
+                        Severity::Low,
+                        "the condition never matches a real token, so this statement never allows",
+                    )
+                } else {
+                    (
+                        Severity::Medium,
+                        "this Deny never applies, so it closes nothing",
+                    )
+                };
+                out.push(finding(
+                    "wildcard-in-string-equals",
+                    severity,
+                    format!(
+                        "`{}` treats `*` and `?` in `{}` literally",
+                        c.operator_text, v.text
+                    ),
+                    effect,
+                    "use StringLike for a pattern, or remove the wildcard",
+                    &v.location,
+                    Some(s.index),
+                ));
+            }
+        }
+    }
+    if op == BaseOperator::StringLike
+        && !c.values.is_empty()
+        && c.values.iter().all(|v| !v.text.contains(['*', '?']))
+    {
+        out.push(finding(
+            "like-without-wildcard",
+            Severity::Info,
+            format!("`{}` has no wildcard in its values", c.operator_text),
+            "StringLike without `*` or `?` is an exact match: StringEquals says so",
+            "use StringEquals",
+            &c.operator_location,
+            Some(s.index),
+        ));
+    }
+    let Some((prefix, claim)) = c.key.split_once(':') else {
+        return;
+    };
+    let Some(issuer) = issuers
+        .iter()
+        .find(|i| i.eq_ignore_ascii_case(prefix) || c.key_lower.starts_with(&format!("{i}:")))
+    else {
+        return;
+    };
+    let claim = if c.key_lower.starts_with(&format!("{issuer}:")) {
+        &c.key[issuer.len() + 1..]
+    } else {
+        claim
+    };
+    let passes_when_absent = c.operator.if_exists
+        || c.operator.qualifier == Some(SetQualifier::ForAllValues)
+        || op.is_negated();
+    if op != BaseOperator::Null && exposure(options.catalog, issuer, claim) == Exposure::No {
+        let (severity, message, help) = if passes_when_absent {
+            (Severity::High, format!("`{}` is not a condition key, so `{}` always passes", c.key, c.operator_text), "AWS never puts this claim in the request context; a negated, IfExists or ForAllValues condition on an absent key is true: it protects nothing")
+        } else if allow {
+            (Severity::Medium, format!("`{}` is not a condition key, so this condition never matches", c.key), "AWS never puts this claim in the request context: this statement can never allow (the role is unusable through it)")
+        } else {
+            (
+                Severity::High,
+                format!(
+                    "`{}` is not a condition key, so this Deny never applies",
+                    c.key
+                ),
+                "AWS never puts this claim in the request context: the Deny closes nothing",
+            )
+        };
+        out.push(finding("unexposed-claim-key", severity, message, help, "condition on a key AWS exposes (sub, aud, and the provider keys such as repository_id), or move the claim into a customised sub", &c.key_location, Some(s.index)));
+    }
+    if c.operator.qualifier == Some(SetQualifier::ForAllValues)
+        && !MULTIVALUED.contains(&claim)
+        && !op.is_negated()
+        && allow
+    {
+        out.push(finding(
+            "forallvalues-single-valued",
+            Severity::High,
+            format!(
+                "`{}` on the single-valued key `{}` passes when the claim is absent",
+                c.operator_text, c.key
+            ),
+            "ForAllValues is true for an empty set: a token without this claim satisfies it",
+            "drop the ForAllValues: qualifier (or add a Null condition with false for the key)",
+            &c.operator_location,
+            Some(s.index),
+        ));
+    }
+    if c.operator.qualifier == Some(SetQualifier::ForAnyValue) && !MULTIVALUED.contains(&claim) {
+        out.push(finding(
+            "foranyvalue-single-valued",
+            Severity::Info,
+            format!("`{}` on the single-valued key `{}`", c.operator_text, c.key),
+            "a set qualifier on a single-valued key adds nothing and misleads readers",
+            "drop the ForAnyValue: qualifier",
+            &c.operator_location,
+            Some(s.index),
+        ));
+    }
+    let provider = Provider::of_issuer(issuer);
+    if provider == Provider::GitHub && claim == "job_workflow_ref" && !op.is_negated() {
+        for v in &c.values {
+            let at = v.text.split_once('@').map(|(_, r)| r);
+            let (severity, why) = match at {
+                None => (
+                    Severity::Medium,
+                    "it has no `@ref`, so it never matches a real token (which always carries one)",
+                ),
+                Some(r) if r.contains(['*', '?']) && op.has_wildcards() => (
+                    Severity::Medium,
+                    "its ref is a wildcard: the workflow file from any branch qualifies",
+                ),
+                Some(r) if r.starts_with("refs/heads/") => (
+                    Severity::Info,
+                    "a branch is a mutable pin: whoever can push to it changes the workflow",
+                ),
+                _ => continue,
+            };
+            out.push(finding("job-workflow-ref-unpinned", severity, format!("job_workflow_ref `{}`: {why}", v.text), "the workflow's ref decides which code runs with the role", "pin a protected branch or a commit SHA: `OWNER/REPO/.github/workflows/FILE.yml@<40-hex sha>`", &v.location, Some(s.index)));
+        }
+    }
+    if allow && claim == "aud" && !op.is_negated() && provider == Provider::GitHub {
+        for v in &c.values {
+            if v.text != "sts.amazonaws.com" && !v.text.contains(['*', '?']) {
+                out.push(finding("unexpected-aud", Severity::Low, format!("audience `{}` is not GitHub's default for AWS", v.text), "aws-actions/configure-aws-credentials requests `sts.amazonaws.com`; another value must match the provider's client IDs and every workflow's request", "use `sts.amazonaws.com` unless you mean it", &v.location, Some(s.index)));
+            }
+        }
+    }
+    if allow && claim == "sub" && provider == Provider::GitHub && string && !op.is_negated() {
+        let classic = c.values.iter().find(|v| {
+            v.text.starts_with("repo:") && !v.text.split(':').nth(1).unwrap_or("").contains('@')
+        });
+        let id_pinned = s.conditions.iter().any(|o| {
+            o.key_lower == format!("{issuer}:repository_id")
+                || o.key_lower == format!("{issuer}:repository_owner_id")
+        });
+        if let (Some(v), false) = (classic, id_pinned) {
+            out.push(finding("classic-subject", Severity::Info, "the subject pins names, not ids".into(), "repositories created, renamed or transferred after 2026-07-15 get immutable subjects (`repo:OWNER@ID/REPO@ID:...`), which this value does not match; a recreated name matches it", "add StringEquals on repository_id and repository_owner_id, or write the immutable subject", &v.location, Some(s.index)));
+        }
+    }
+}
+
+fn document_findings(diagnostics: &[Diagnostic], out: &mut Vec<Finding>) {
+    for d in diagnostics {
+        let (code, severity, fix) = match d.code {
+            "duplicate-key" => (
+                "duplicate-key",
+                Severity::High,
+                "merge the two entries: IAM keeps only one, so a condition is silently dropped",
+            ),
+            "key-for-other-issuer" => (
+                "key-for-other-issuer",
+                Severity::Medium,
+                "use the key of the issuer this statement trusts",
+            ),
+            "policy-size-quota" => (
+                "policy-size-quota",
+                Severity::Low,
+                "shorten the policy or raise the quota (IAM refuses the update above it)",
+            ),
+            "duplicate-key-case" => (
+                "duplicate-key-case",
+                Severity::Medium,
+                "keep one spelling: keys are case-insensitive, values are ANDed",
+            ),
+            _ => continue,
+        };
+        out.push(Finding {
+            code,
+            severity,
+            message: d.message.clone(),
+            help: d.help.clone(),
+            fix: fix.into(),
+            location: d.location.clone(),
+            statement: None,
+            scenario: None,
+        });
+    }
+}
+
+/// `missing-aud`: Allow statements trusting an issuer without an audience condition.
+fn missing_aud(policy: &Policy, out: &mut Vec<Finding>) {
+    for issuer in trusted_issuers(policy) {
+        let key = format!("{issuer}:aud");
+        for s in policy
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow && trusts(s, &issuer))
+        {
+            if !s
+                .conditions
+                .iter()
+                .any(|c| c.key_lower == key && !c.operator.base.is_negated())
+            {
+                out.push(finding("missing-aud", Severity::Low, format!("no condition on `{key}`"), "the audience says the token was minted for AWS; without it a token minted for another relying party that the provider also lists is accepted", &format!("add StringEquals `{key}`: `sts.amazonaws.com` (GitHub) or your provider's audience"), &s.location, Some(s.index)));
+            }
+        }
+    }
+}

@@ -1,0 +1,456 @@
+//! Lint against the graded subvectors vectors: every `dangerous` policy must yield a
+//! finding of high severity or worse, every `safe` one none of medium or worse.
+
+use oidc_trust::{lint, FindingSeverity, LintOptions};
+use oidc_trust_tests::subvector_suites;
+
+/// Vectors whose grade judges something other than the policy made of them. Each entry
+/// says why; the test fails if an entry stops being needed, so the list stays honest.
+const GRADED_ON_SOMETHING_ELSE: [(&str, &str); 5] = [
+    ("gh-aws-aud-pinned-official-action", "graded on the aud condition alone; the policy made of it has no sub condition, so any repository gets in (AWS refuses to create such a role today)"),
+    ("gh-aws-aud-default-owner-url-rejected", "graded on the aud condition alone; the policy made of it has no sub condition"),
+    ("gh-aws-environment-key-absent-claim-rejected", "graded on the environment key alone; the policy made of it has no sub condition, so any repository with an environment of that name gets in"),
+    ("gh-aws-jwr-condition-key-sha-pin", "graded on the job_workflow_ref pin alone; without a caller pin every repository that calls the public reusable workflow gets in"),
+    ("gh-aws-environment-colon-twin-collides", "the same policy is graded safe as gh-aws-environment-colon-encoded-exact; the twin needs a repository admin to create an environment named `Production%3AV1`, which lint rates low"),
+];
+
+#[test]
+fn graded_vectors_get_the_findings_their_grade_calls_for() {
+    let mut wrong = Vec::new();
+    let mut excused_but_fine = Vec::new();
+    let mut graded = 0;
+    for suite in subvector_suites() {
+        for v in &suite.vectors {
+            let Some(j) = &v.judgment else { continue };
+            graded += 1;
+            let report = lint(&v.policy().to_string(), &LintOptions::default());
+            let worst = report.worst();
+            let ok = match j.grade.as_str() {
+                "dangerous" => worst >= Some(FindingSeverity::High),
+                "safe" => worst < Some(FindingSeverity::Medium),
+                _ => true,
+            };
+            let excused = GRADED_ON_SOMETHING_ELSE.iter().any(|(id, _)| *id == v.id);
+            match (ok, excused) {
+                (true, true) => excused_but_fine.push(v.id.clone()),
+                (false, false) => wrong.push(format!(
+                    "{} ({}): worst finding {:?}: {}",
+                    v.id,
+                    j.grade,
+                    worst,
+                    report
+                        .findings
+                        .iter()
+                        .map(|f| format!("{} {}", f.severity.name(), f.code))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+                _ => {}
+            }
+        }
+    }
+    assert!(graded >= 60, "{graded} graded vectors");
+    assert!(
+        wrong.is_empty(),
+        "{} graded vectors disagree:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    assert!(
+        excused_but_fine.is_empty(),
+        "remove these from GRADED_ON_SOMETHING_ELSE: {excused_but_fine:?}"
+    );
+}
+
+const GH: &str = "token.actions.githubusercontent.com";
+
+/// A one-statement GitHub trust policy with `condition` (and the given effect, principal).
+fn gh_policy(condition: serde_json::Value) -> String {
+    serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{GH}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": condition,
+        }]
+    })
+    .to_string()
+}
+
+fn exact(sub: &str) -> serde_json::Value {
+    serde_json::json!({"StringEquals": {
+        format!("{GH}:aud"): "sts.amazonaws.com",
+        format!("{GH}:sub"): sub,
+        format!("{GH}:repository_id"): "74",
+    }})
+}
+
+fn codes(text: &str) -> Vec<&'static str> {
+    lint(text, &LintOptions::default())
+        .findings
+        .iter()
+        .map(|f| f.code)
+        .collect()
+}
+
+/// Asserts `code` fires on `bad` (at `pointer`, when given) and not on `good`.
+fn rule(code: &str, bad: &str, good: &str, pointer: Option<&str>) {
+    let report = lint(bad, &LintOptions::default());
+    let hit = report.findings.iter().find(|f| f.code == code);
+    let Some(f) = hit else {
+        panic!("{code} does not fire on\n{bad}\nfindings: {:?}", codes(bad));
+    };
+    if let Some(p) = pointer {
+        assert_eq!(f.location.pointer, p, "{code} points elsewhere");
+        assert!(f.location.span.is_some(), "{code} has no span");
+    }
+    assert!(
+        !f.help.is_empty() && !f.fix.is_empty(),
+        "{code} needs help and a fix"
+    );
+    assert!(
+        !codes(good).contains(&code),
+        "{code} fires on the good example:\n{good}"
+    );
+}
+
+#[test]
+fn the_tight_policy_has_no_finding_above_info() {
+    let report = lint(
+        &gh_policy(exact("repo:acme/api:ref:refs/heads/main")),
+        &LintOptions::default(),
+    );
+    assert!(
+        report.worst() <= Some(FindingSeverity::Info),
+        "{:#?}",
+        report.findings
+    );
+}
+
+#[test]
+fn missing_sub_names_what_gets_in_and_says_aws_refuses_it() {
+    let bad =
+        gh_policy(serde_json::json!({"StringEquals": {format!("{GH}:aud"): "sts.amazonaws.com"}}));
+    rule(
+        "missing-sub",
+        &bad,
+        &gh_policy(exact("repo:acme/api:ref:refs/heads/main")),
+        None,
+    );
+    let f = lint(&bad, &LintOptions::default())
+        .findings
+        .into_iter()
+        .find(|f| f.code == "missing-sub")
+        .unwrap();
+    assert_eq!(f.severity, FindingSeverity::Critical);
+    assert!(f.help.contains("AWS refuses"), "{}", f.help);
+    assert!(f.message.contains("another organisation"), "{}", f.message);
+}
+
+#[test]
+fn a_deny_that_closes_the_hole_silences_it() {
+    let open = gh_policy(
+        serde_json::json!({"StringLike": {format!("{GH}:sub"): "repo:acme/api:*"}, "StringEquals": {format!("{GH}:aud"): "sts.amazonaws.com"}}),
+    );
+    assert!(codes(&open).contains(&"admits-pull-request"));
+    let mut closed: serde_json::Value = serde_json::from_str(&open).unwrap();
+    closed["Statement"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "Effect": "Deny",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{GH}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {format!("{GH}:sub"): "repo:acme/api:pull_request"}}
+        }));
+    let closed = closed.to_string();
+    assert!(
+        !codes(&closed).contains(&"admits-pull-request"),
+        "{:?}",
+        codes(&closed)
+    );
+    assert!(
+        codes(&closed).contains(&"admits-any-branch"),
+        "the other holes stay"
+    );
+}
+
+#[test]
+fn each_hole_rule_fires_on_its_hole_and_points_at_the_value() {
+    let tight = gh_policy(exact("repo:acme/api:ref:refs/heads/main"));
+    let like = |sub: &str| {
+        gh_policy(
+            serde_json::json!({"StringLike": {format!("{GH}:sub"): sub}, "StringEquals": {format!("{GH}:aud"): "sts.amazonaws.com"}}),
+        )
+    };
+    let at = format!("/Statement/0/Condition/StringLike/{GH}:sub");
+    rule(
+        "admits-sibling-repo",
+        &like("repo:acme/*"),
+        &tight,
+        Some(&at),
+    );
+    rule(
+        "admits-look-alike-repo",
+        &like("repo:acme/api*"),
+        &tight,
+        Some(&at),
+    );
+    rule(
+        "admits-look-alike-org",
+        &like("repo:acme*/api:ref:refs/heads/main"),
+        &tight,
+        Some(&at),
+    );
+    rule(
+        "admits-pull-request",
+        &like("repo:acme/api:*"),
+        &tight,
+        Some(&at),
+    );
+    rule(
+        "admits-any-branch",
+        &like("repo:acme/api:ref:refs/heads/*"),
+        &tight,
+        Some(&at),
+    );
+    rule(
+        "admits-look-alike-branch",
+        &like("repo:acme/api:ref:refs/heads/main*"),
+        &tight,
+        Some(&at),
+    );
+    rule(
+        "admits-look-alike-environment",
+        &like("repo:acme/api:environment:prod*"),
+        &gh_policy(exact("repo:acme/api:environment:prod")),
+        Some(&at),
+    );
+    // A weak value later in a list is found, and pointed at.
+    let list = gh_policy(
+        serde_json::json!({"StringLike": {format!("{GH}:sub"): ["repo:acme/api:ref:refs/heads/main", "repo:acme/*"]}}),
+    );
+    let f = lint(&list, &LintOptions::default())
+        .findings
+        .into_iter()
+        .find(|f| f.code == "admits-sibling-repo")
+        .unwrap();
+    assert_eq!(f.location.pointer, format!("{at}/1"));
+}
+
+#[test]
+fn reusable_workflow_pins_without_a_caller_pin_admit_foreign_callers() {
+    let jwr = format!("{GH}:job_workflow_ref");
+    let bad = gh_policy(serde_json::json!({"StringEquals": {
+        format!("{GH}:aud"): "sts.amazonaws.com",
+        format!("{GH}:sub"): "repo:acme/api:ref:refs/heads/main",
+        jwr.clone(): "acme/shared/.github/workflows/deploy.yml@refs/heads/*",
+    }}));
+    // Under StringEquals the `*` is literal: the condition never matches.
+    assert!(codes(&bad).contains(&"wildcard-in-string-equals"));
+    let only_jwr = gh_policy(
+        serde_json::json!({"StringLike": {format!("{GH}:sub"): "repo:*", jwr.clone(): "acme/shared/.github/workflows/deploy.yml@*"}}),
+    );
+    assert!(
+        codes(&only_jwr).contains(&"admits-foreign-caller"),
+        "{:?}",
+        codes(&only_jwr)
+    );
+    assert!(codes(&only_jwr).contains(&"job-workflow-ref-unpinned"));
+}
+
+#[test]
+fn mistakes_are_read_off_the_policy() {
+    let good = gh_policy(exact("repo:acme/api:ref:refs/heads/main"));
+    rule(
+        "wildcard-in-string-equals",
+        &gh_policy(exact("repo:acme/*")),
+        &good,
+        Some(&format!("/Statement/0/Condition/StringEquals/{GH}:sub")),
+    );
+    rule(
+        "like-without-wildcard",
+        &gh_policy(
+            serde_json::json!({"StringLike": {format!("{GH}:sub"): "repo:acme/api:ref:refs/heads/main"}, "StringEquals": {format!("{GH}:aud"): "sts.amazonaws.com"}}),
+        ),
+        &good,
+        None,
+    );
+    let event = format!("{GH}:event_name");
+    let mut never: serde_json::Value = exact("repo:acme/api:ref:refs/heads/main");
+    never["StringEquals"][&event] = "push".into();
+    let f_never = lint(&gh_policy(never.clone()), &LintOptions::default())
+        .findings
+        .into_iter()
+        .find(|f| f.code == "unexposed-claim-key")
+        .unwrap();
+    assert_eq!(f_never.severity, FindingSeverity::Medium);
+    let mut always = exact("repo:acme/api:ref:refs/heads/main");
+    always["StringNotEquals"] = serde_json::json!({event.clone(): "pull_request"});
+    let f_always = lint(&gh_policy(always), &LintOptions::default())
+        .findings
+        .into_iter()
+        .find(|f| f.code == "unexposed-claim-key")
+        .unwrap();
+    assert_eq!(
+        f_always.severity,
+        FindingSeverity::High,
+        "a negated condition on an absent key protects nothing"
+    );
+    rule(
+        "unexposed-claim-key",
+        &gh_policy(never),
+        &good,
+        Some(&format!(
+            "/Statement/0/Condition/StringEquals/{GH}:event_name"
+        )),
+    );
+    let mut fav = exact("repo:acme/api:ref:refs/heads/main");
+    fav["ForAllValues:StringEquals"] = serde_json::json!({format!("{GH}:environment"): "prod"});
+    rule("forallvalues-single-valued", &gh_policy(fav), &good, None);
+    let mut any = exact("repo:acme/api:ref:refs/heads/main");
+    any["ForAnyValue:StringEquals"] = serde_json::json!({format!("{GH}:aud"): "sts.amazonaws.com"});
+    // aud may be a list: ForAnyValue on it is fine; on sub it is not.
+    assert!(!codes(&gh_policy(any)).contains(&"foranyvalue-single-valued"));
+    let mut any_sub =
+        serde_json::json!({"StringEquals": {format!("{GH}:aud"): "sts.amazonaws.com"}});
+    any_sub["ForAnyValue:StringEquals"] =
+        serde_json::json!({format!("{GH}:sub"): "repo:acme/api:ref:refs/heads/main"});
+    rule(
+        "foranyvalue-single-valued",
+        &gh_policy(any_sub),
+        &good,
+        None,
+    );
+    rule(
+        "unexpected-aud",
+        &gh_policy(
+            serde_json::json!({"StringEquals": {format!("{GH}:aud"): "https://github.com/acme", format!("{GH}:sub"): "repo:acme/api:ref:refs/heads/main"}}),
+        ),
+        &good,
+        None,
+    );
+    rule(
+        "missing-aud",
+        &gh_policy(
+            serde_json::json!({"StringEquals": {format!("{GH}:sub"): "repo:acme/api:ref:refs/heads/main"}}),
+        ),
+        &good,
+        None,
+    );
+    rule(
+        "classic-subject",
+        &gh_policy(
+            serde_json::json!({"StringEquals": {format!("{GH}:aud"): "sts.amazonaws.com", format!("{GH}:sub"): "repo:acme/api:ref:refs/heads/main"}}),
+        ),
+        &good,
+        None,
+    );
+    rule(
+        "job-workflow-ref-unpinned",
+        &gh_policy(
+            serde_json::json!({"StringEquals": {format!("{GH}:aud"): "sts.amazonaws.com", format!("{GH}:sub"): "repo:acme/api:ref:refs/heads/main", format!("{GH}:job_workflow_ref"): "acme/api/.github/workflows/deploy.yml"}}),
+        ),
+        &good,
+        None,
+    );
+}
+
+#[test]
+fn principals_actions_and_documents() {
+    let good = gh_policy(exact("repo:acme/api:ref:refs/heads/main"));
+    let mut star: serde_json::Value = serde_json::from_str(&good).unwrap();
+    star["Statement"][0]["Principal"] = "*".into();
+    rule(
+        "principal-any",
+        &star.to_string(),
+        &good,
+        Some("/Statement/0/Principal"),
+    );
+    let mut not_action: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let s = not_action["Statement"][0].as_object_mut().unwrap();
+    s.remove("Action");
+    s.insert("NotAction".into(), "sts:TagSession".into());
+    rule(
+        "allow-not-action",
+        &not_action.to_string(),
+        &good,
+        Some("/Statement/0/NotAction"),
+    );
+    let other = LintOptions {
+        account: Some("999999999999".into()),
+        ..LintOptions::default()
+    };
+    assert!(lint(&good, &other)
+        .findings
+        .iter()
+        .any(|f| f.code == "other-account-provider"));
+    assert!(!codes(&good).contains(&"other-account-provider"));
+    let dup = good.replacen(
+        "\"StringEquals\":{",
+        &format!("\"StringEquals\":{{\"{GH}:sub\":\"repo:acme/*\","),
+        1,
+    );
+    rule("duplicate-key", &dup, &good, None);
+    let big = gh_policy(
+        serde_json::json!({"StringEquals": {format!("{GH}:aud"): "sts.amazonaws.com", format!("{GH}:sub"): (0..80).map(|i| format!("repo:acme/api-{i}:ref:refs/heads/main")).collect::<Vec<_>>(), format!("{GH}:repository_owner_id"): "65"}}),
+    );
+    rule("policy-size-quota", &big, &good, None);
+    let gitlab_key = good.replace(
+        &format!("\"{GH}:repository_id\""),
+        "\"gitlab.com:project_id\"",
+    );
+    rule("key-for-other-issuer", &gitlab_key, &good, None);
+}
+
+#[test]
+fn other_ci_systems_have_their_own_holes() {
+    let policy = |issuer: &str, sub: &str| {
+        serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{issuer}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringLike": {format!("{issuer}:sub"): sub}, "StringEquals": {format!("{issuer}:aud"): "sts.amazonaws.com"}}}]}).to_string()
+    };
+    assert!(codes(&policy("gitlab.com", "project_path:grp/*")).contains(&"admits-sibling-project"));
+    assert!(codes(&policy(
+        "gitlab.com",
+        "project_path:grp/app:ref_type:*:ref:main"
+    ))
+    .contains(&"admits-tag-named-like-branch"));
+    assert!(codes(&policy(
+        "gitlab.com",
+        "project_path:grp/app:ref_type:branch:ref:*"
+    ))
+    .contains(&"admits-merge-request"));
+    assert!(codes(&policy(
+        "app.terraform.io",
+        "organization:o:project:p:workspace:w:run_phase:*"
+    ))
+    .contains(&"admits-plan-phase"));
+    assert!(
+        codes(&policy("oidc.circleci.com/org/abc", "org/abc/project/*"))
+            .contains(&"admits-other-project")
+    );
+    assert!(codes(&policy(
+        "agent.buildkite.com",
+        "organization:acme:pipeline:*"
+    ))
+    .contains(&"admits-other-pipeline"));
+    let tight = policy(
+        "app.terraform.io",
+        "organization:o:project:p:workspace:w:run_phase:apply",
+    );
+    assert!(
+        lint(&tight, &LintOptions::default()).worst() < Some(FindingSeverity::Medium),
+        "{:?}",
+        codes(&tight)
+    );
+}
+
+#[test]
+fn an_invalid_policy_gives_diagnostics_not_findings() {
+    let report = lint("{\"Statement\": 3}", &LintOptions::default());
+    assert!(report.findings.is_empty());
+    assert!(report.diagnostics.iter().any(|d| d.is_error()));
+}
