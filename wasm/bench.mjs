@@ -55,6 +55,7 @@ for (const [name, text] of policies) {
   compiled.free();
 }
 row('decodeToken(jwt)', measure(() => lib.decodeToken(jwt, { now })));
+row('lint(basic-repo) with attacker replay', measure(() => lib.lint(policies[0][1])));
 row('parsePolicy(hardening-layer4)', measure(() => lib.parsePolicy(policies[2][1])));
 // The boundary's share: JSON.parse of a typical trace alone.
 const traceJson = JSON.stringify(lib.evaluate(policies[1][1], jwt, { now }));

@@ -28,8 +28,8 @@ function tool(bin) {
   return existsSync(local) ? local : bin;
 }
 
-run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release']);
-const built = join(root, 'target', 'wasm32-unknown-unknown', 'wasm-release', `${name}.wasm`);
+run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-npm']);
+const built = join(root, 'target', 'wasm32-unknown-unknown', 'wasm-npm', `${name}.wasm`);
 
 rmSync(scratch, { recursive: true, force: true });
 for (const target of ['web', 'nodejs']) {

@@ -56,7 +56,7 @@ pub struct LintOptions {
 }
 
 /// The result of linting one policy document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LintReport {
     /// Always [`LINT_VERSION`].

@@ -65,7 +65,7 @@ impl Severity {
 }
 
 /// One attacker token and what the policy made of it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attempt {
     /// Stable scenario id, e.g. `other-org`, `pull-request`.
@@ -86,7 +86,7 @@ pub struct Attempt {
 }
 
 /// The replay for one trusted issuer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Replay {
     /// The issuer (host and path).

@@ -206,6 +206,27 @@ export function cases(lib, fixtures) {
     equal(lib.evaluate(base, fixtures.tokens.main, { now: 1787166800 }).decision, fixtures.expect['hardening-layer2--main']);
   });
 
+  // --- lint ------------------------------------------------------------------------
+  add('lint: holes proven by replay, located, most severe first', () => {
+    const r = lib.lint(fixtures.policies['basic-repo']);
+    equal(r.version, 1);
+    const pr = r.findings.find((f) => f.code === 'admits-pull-request');
+    ok(pr, `admits-pull-request in ${r.findings.map((f) => f.code)}`);
+    equal(pr.severity, 'high');
+    equal(pr.location.span.start.line, 16);
+    ok(pr.fix.length > 0 && pr.help.length > 0, 'why and fix');
+    const order = ['critical', 'high', 'medium', 'low', 'info'];
+    const ranks = r.findings.map((f) => order.indexOf(f.severity));
+    deepEqual(ranks, [...ranks].sort((a, b) => a - b), 'sorted by severity');
+    const attempt = r.replays[0].attempts.find((a) => a.scenario === 'pull-request');
+    equal(attempt.decision, 'allow');
+    const tight = lib.lint(JSON.parse(fixtures.policies['hardening-layer2']));
+    ok(!tight.findings.some((f) => f.severity === 'high' || f.severity === 'critical'), 'the hardened policy has no high finding');
+    throwsCode(() => lib.lint('{"Statement": 3}'), undefined);
+    throwsCode(() => lib.lint(fixtures.policies['basic-repo'], { acount: '1' }), 'unknown-option');
+    throwsCode(() => lib.lint(fixtures.policies['basic-repo'], { catalog: 'x' }), 'invalid-catalog');
+  });
+
   // --- tokens ----------------------------------------------------------------------
   add('decodeToken: header, claims, signed, and expiry at `now`', () => {
     const d = lib.decodeToken(fixtures.jwt, { now: 1787166800 });

@@ -76,6 +76,10 @@ try {
   check('the failed row says why', /match/i.test(await subRow.innerText()));
   await page.screenshot({ path: join(shots, '2-deny-sibling.png'), fullPage: true });
 
+  // 3b. Findings: the seed policy admits pull requests, whatever the token.
+  const prFinding = page.locator('[data-testid="finding"][data-code="admits-pull-request"]');
+  check('the findings panel shows the pull-request hole', (await prFinding.count()) === 1 && (await prFinding.getAttribute('data-severity')) === 'high');
+
   // 4. Clicking the condition selects its exact text in the policy editor.
   await subRow.locator('button').first().click();
   const selected = await page.$eval('[data-testid="policy-input"]', (t) => t.value.slice(t.selectionStart, t.selectionEnd));

@@ -11,6 +11,7 @@ module.exports = {
   compile: api.compile,
   evaluate: api.evaluate,
   decodeToken: api.decodeToken,
+  lint: api.lint,
   parsePolicy: api.parsePolicy,
   TRACE_VERSION: api.TRACE_VERSION,
 };

@@ -284,6 +284,57 @@ export declare function evaluate(
 /** Decodes a JWT without verifying it. `now` defaults to the current time. */
 export declare function decodeToken(jwt: string, options?: { now?: Date | number | string }): DecodedToken;
 
+export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** One lint finding; rules are listed in the project's docs/lint.md. */
+export interface Finding {
+  /** Stable rule code, e.g. `missing-sub`, `admits-pull-request`. */
+  code: string;
+  severity: FindingSeverity;
+  message: string;
+  /** Why it matters. */
+  help: string;
+  /** What to change. */
+  fix: string;
+  /** The exact offending value in the policy. */
+  location: Location;
+  statement?: number;
+  /** The attacker scenario that proved a hole. */
+  scenario?: string;
+}
+
+/** One attacker token and the verdict on it. */
+export interface Attempt {
+  scenario: string;
+  who: string;
+  severity: FindingSeverity;
+  claims: Claims;
+  decision: Decision;
+  statements: number[];
+  culprit?: Location;
+}
+
+/** The attacker replay for one trusted issuer. */
+export interface Replay {
+  issuer: string;
+  model: string;
+  intended: Claims;
+  intendedDecision: Decision;
+  attempts: Attempt[];
+}
+
+export interface LintReport {
+  version: 1;
+  /** Most severe first. */
+  findings: Finding[];
+  /** Warnings about the policy. */
+  diagnostics: Diagnostic[];
+  replays: Replay[];
+}
+
+/** Lints a policy: holes proven by attacker replay, and mistakes. */
+export declare function lint(policy: object | string, options?: { account?: string; catalog?: string }): LintReport;
+
 /** Parses a policy without evaluating it. */
 export declare function parsePolicy(policy: object | string): ParsedPolicy;
 

@@ -12,9 +12,9 @@
 //! core has no panicking paths on input, and serialisation failures become errors.
 
 use oidc_trust::{
-    catalog_option, decide, decode_token, evaluate, parse_policy, read_claims_or_token,
-    time_option, token_time_notes, Decision, Diagnostic, Location, Policy, Report, Request,
-    RequestOptions, Severity,
+    catalog_option, decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token,
+    time_option, token_time_notes, Decision, Diagnostic, LintOptions, Location, Policy, Report,
+    Request, RequestOptions, Severity,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -169,6 +169,25 @@ impl Compiled {
         let (request, _) = self.request(claims)?;
         Ok(decide(&self.policy, &request) == Decision::Allow)
     }
+}
+
+/// Lints a policy: the report (findings, warnings, attacker replay) as JSON; a policy IAM
+/// would refuse fails with every error.
+#[wasm_bindgen(js_name = lint)]
+pub fn lint_json(
+    policy: &str,
+    account: Option<String>,
+    catalog: Option<String>,
+) -> Result<String, JsValue> {
+    let catalog = match catalog {
+        Some(c) => catalog_option(&c).map_err(|d| fail(&d, &[]))?,
+        None => Default::default(),
+    };
+    let report = lint(policy, &LintOptions { account, catalog });
+    if let Some(first) = report.diagnostics.iter().find(|d| d.is_error()) {
+        return Err(fail(first, &report.diagnostics));
+    }
+    to_json(&report)
 }
 
 /// Parses a policy without evaluating: `{"policy": {...} | null, "diagnostics": [...]}`.

@@ -163,6 +163,7 @@ pub fn App() -> Html {
                 </section>
                 <section class="results" aria-label="Result">
                     { view::trace(&state.analysis, &reveal_span) }
+                    { view::findings(&state.analysis, &reveal_span) }
                     <ShareBox make={Callback::from(move |_: ()| share_link())} />
                 </section>
             </div>

@@ -5,8 +5,8 @@
 use std::rc::Rc;
 
 use oidc_trust::{
-    decode_token, evaluate, parse_policy, read_claims, token_time_notes, CatalogVersion, Claims,
-    Diagnostic, Evaluation, Note, Request, RequestOptions,
+    decode_token, evaluate, lint, parse_policy, read_claims, token_time_notes, CatalogVersion,
+    Claims, Diagnostic, Evaluation, LintOptions, LintReport, Note, Request, RequestOptions,
 };
 
 use crate::examples::{POLICIES, TOKENS};
@@ -167,6 +167,8 @@ pub struct Analysis {
     /// Why there is no evaluation, when the policy and claims are fine but the request is
     /// not (e.g. no issuer).
     pub request_error: Option<Diagnostic>,
+    /// Lint findings and the attacker replay, when the policy is valid (no token needed).
+    pub lint: Option<LintReport>,
 }
 
 /// The claims input, read.
@@ -229,11 +231,21 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
         },
         _ => None,
     };
+    let lint = parsed.policy.as_ref().map(|_| {
+        lint(
+            &inputs.policy,
+            &LintOptions {
+                account: None,
+                catalog: inputs.options.catalog,
+            },
+        )
+    });
     Analysis {
         policy_diagnostics: parsed.diagnostics,
         claims,
         evaluation,
         request_error,
+        lint,
     }
 }
 
@@ -366,6 +378,18 @@ mod tests {
             s.analysis.request_error.as_ref().unwrap().code,
             "invalid-account"
         );
+    }
+
+    #[test]
+    fn findings_come_with_the_policy_not_the_token() {
+        let s = State::default().apply(Msg::Claims(String::new()), None);
+        let report = s.analysis.lint.as_ref().unwrap();
+        assert!(report
+            .findings
+            .iter()
+            .any(|f| f.code == "admits-pull-request"));
+        let broken = s.apply(Msg::Policy("{".into()), None);
+        assert!(broken.analysis.lint.is_none());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use oidc_trust::{
     Absence, CatalogVersion, Claims, ConditionTrace, Decision, Diagnostic, ElementTrace,
-    Evaluation, Location, Note, NoteLevel, Span, StatementTrace,
+    Evaluation, FindingSeverity, Location, Note, NoteLevel, Span, StatementTrace,
 };
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -311,6 +311,40 @@ fn located(d: &Diagnostic, what: &str) -> String {
             d.message, s.start.line, s.start.column
         ),
         None => d.message.clone(),
+    }
+}
+
+/// Lint findings: who else gets in, and conditions that do not do what they read as.
+pub(crate) fn findings(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
+    let Some(report) = &analysis.lint else {
+        return html! {};
+    };
+    let n = report.findings.len();
+    html! {
+        <details class="findings" open={report.worst() >= Some(FindingSeverity::Medium)} data-testid="findings">
+            <summary>
+                { format!("Findings: {n}") }
+                if let Some(w) = report.worst() {
+                    <span class={classes!("badge", w.name())}>{ format!("worst: {}", w.name()) }</span>
+                }
+            </summary>
+            <p class="muted">{ "Who else gets in (tokens an attacker could mint, replayed against the whole policy) and conditions that never match or always pass. Independent of the token above." }</p>
+            <ul class="finding-list">
+                for f in report.findings.iter() {
+                    <li class={classes!("finding", f.severity.name())} data-testid="finding"
+                        data-severity={f.severity.name()} data-code={f.code}>
+                        <div class="check-head">
+                            <span class={classes!("badge", f.severity.name())}>{ f.severity.name() }</span>
+                            <code>{ f.code }</code>
+                            { locate_button(&f.location, reveal, "finding") }
+                        </div>
+                        <p>{ rich(&f.message) }</p>
+                        <p class="why">{ rich(&f.help) }</p>
+                        <p class="fix"><span class="label">{ "fix: " }</span>{ rich(&f.fix) }</p>
+                    </li>
+                }
+            </ul>
+        </details>
     }
 }
 

@@ -1,7 +1,7 @@
 // A TypeScript user of the package (ES modules). Type-checked with tsc --noEmit; it
 // must compile against the published .d.ts without casts.
-import { compile, decodeToken, evaluate, OidcTrustError, parsePolicy, TRACE_VERSION } from 'oidc-trust';
-import type { CompiledPolicy, ConditionTrace, Decision, Evaluation, EvaluateOptions } from 'oidc-trust';
+import { compile, decodeToken, evaluate, lint, OidcTrustError, parsePolicy, TRACE_VERSION } from 'oidc-trust';
+import type { CompiledPolicy, ConditionTrace, Decision, Evaluation, EvaluateOptions, Finding, LintReport } from 'oidc-trust';
 
 const policy = { Version: '2012-10-17', Statement: [] };
 const options: EvaluateOptions = { issuer: 'token.actions.githubusercontent.com', now: new Date(), context: { 'aws:SourceIp': '203.0.113.7' } };
@@ -26,8 +26,10 @@ try {
 const parsed = parsePolicy(policy);
 const firstKey: string | undefined = parsed.policy?.statements[0]?.conditions[0]?.key;
 const alg = decodeToken('a.b.c').header['alg'];
+const report: LintReport = lint(policy, { account: '123456789012' });
+const critical: Finding[] = report.findings.filter((f) => f.severity === 'critical');
 
 // @ts-expect-error: options are checked
 evaluate(policy, {}, { issuer: 3 });
 
-void [decision, failing, version, many, decisions, firstKey, alg];
+void [decision, failing, version, many, decisions, firstKey, alg, critical];
