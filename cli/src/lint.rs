@@ -4,7 +4,7 @@
 //! or is not a policy IAM accepts (its errors are reported like findings' locations).
 
 use oidc_trust::{
-    lint, Diagnostic, Finding, FindingSeverity, LintOptions, LintReport, LINT_VERSION,
+    lint_source, Diagnostic, Finding, FindingSeverity, LintOptions, SourceLint, LINT_VERSION,
 };
 use serde_json::{json, Value};
 
@@ -17,7 +17,33 @@ use crate::Exit;
 struct Linted {
     file: String,
     text: String,
-    report: LintReport,
+    source: SourceLint,
+}
+
+impl Linted {
+    /// (resource, finding) of every policy in the file.
+    fn findings(&self) -> impl Iterator<Item = (Option<&str>, &Finding)> {
+        self.source.documents.iter().flat_map(|d| {
+            d.report
+                .findings
+                .iter()
+                .map(move |f| (d.resource.as_deref(), f))
+        })
+    }
+
+    /// Errors: the file's own, and each policy's.
+    fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.source
+            .diagnostics
+            .iter()
+            .chain(
+                self.source
+                    .documents
+                    .iter()
+                    .flat_map(|d| &d.report.diagnostics),
+            )
+            .filter(|d| d.is_error())
+    }
 }
 
 pub(crate) fn run(args: &LintArgs, style: &Style) -> Exit {
@@ -32,14 +58,18 @@ pub(crate) fn run(args: &LintArgs, style: &Style) -> Exit {
     let mut unreadable: Vec<(String, Diagnostic)> = Vec::new();
     for file in &args.files {
         match input::read(file, "policy") {
-            Ok(source) => {
-                let report = lint(&source.text, &options);
-                linted.push(Linted {
-                    file: source.name,
-                    text: source.text,
-                    report,
-                });
-            }
+            Ok(input) => match crate::yaml::to_json_if_yaml(&input.text) {
+                Ok(converted) => {
+                    let mut source = lint_source(converted.json(&input.text), &options);
+                    converted.relocate(&mut source);
+                    linted.push(Linted {
+                        file: input.name,
+                        text: input.text,
+                        source,
+                    });
+                }
+                Err(d) => unreadable.push((file.clone(), d)),
+            },
             Err(d) => unreadable.push((file.clone(), d)),
         }
     }
@@ -50,14 +80,11 @@ pub(crate) fn run(args: &LintArgs, style: &Style) -> Exit {
         LintFormat::Markdown => markdown(&linted, &unreadable),
     };
     print!("{out}");
-    let invalid = !unreadable.is_empty()
-        || linted
-            .iter()
-            .any(|l| l.report.diagnostics.iter().any(Diagnostic::is_error));
+    let invalid = !unreadable.is_empty() || linted.iter().any(|l| l.errors().next().is_some());
     let failing = linted
         .iter()
-        .flat_map(|l| &l.report.findings)
-        .any(|f| args.fail_on.fails(f.severity));
+        .flat_map(Linted::findings)
+        .any(|(_, f)| args.fail_on.fails(f.severity));
     if invalid {
         Exit::BadInput
     } else if failing {
@@ -78,14 +105,18 @@ fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
 }
 
-fn location_json(file: &str, l: &oidc_trust::Location) -> Value {
+fn location_json(file: &str, resource: Option<&str>, l: &oidc_trust::Location) -> Value {
     let start = l.span.map(|s| s.start);
-    json!({
+    let mut v = json!({
         "file": file,
         "pointer": l.pointer,
         "line": start.map(|p| p.line),
         "column": start.map(|p| p.column),
-    })
+    });
+    if let (Some(r), Value::Object(m)) = (resource, &mut v) {
+        m.insert("resource".into(), r.into());
+    }
+    v
 }
 
 /// The versioned JSON form: `{"version": 1, "findings": [...], "errors": [...]}`.
@@ -93,7 +124,7 @@ fn json_report(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> Value 
     let findings: Vec<Value> = linted
         .iter()
         .flat_map(|l| {
-            l.report.findings.iter().map(move |f| {
+            l.findings().map(move |(resource, f)| {
                 json!({
                     "code": f.code,
                     "severity": f.severity,
@@ -102,14 +133,14 @@ fn json_report(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> Value 
                     "fix": f.fix,
                     "scenario": f.scenario,
                     "statement": f.statement,
-                    "location": location_json(&l.file, &f.location),
+                    "location": location_json(&l.file, resource, &f.location),
                 })
             })
         })
         .collect();
     let mut errors: Vec<Value> = Vec::new();
     for l in linted {
-        for d in l.report.diagnostics.iter().filter(|d| d.is_error()) {
+        for d in l.errors() {
             let mut e = crate::eval::error_json(d);
             if let Value::Object(m) = &mut e {
                 m.insert("file".into(), l.file.clone().into());
@@ -134,13 +165,17 @@ fn text(linted: &[Linted], unreadable: &[(String, Diagnostic)], st: &Style) -> S
     }
     let mut total = 0;
     for l in linted {
-        for d in l.report.diagnostics.iter().filter(|d| d.is_error()) {
+        for d in l.errors() {
             out.push_str(&render::diagnostic(d, &l.file, Some(&l.text), st));
         }
-        for f in &l.report.findings {
+        for d in l.source.diagnostics.iter().filter(|d| !d.is_error()) {
+            out.push_str(&render::diagnostic(d, &l.file, Some(&l.text), st));
+        }
+        for (resource, f) in l.findings() {
             total += 1;
+            let within = resource.map(|r| format!(" (in {r})")).unwrap_or_default();
             out.push_str(&format!(
-                "{}[{}]: {}\n",
+                "{}[{}]: {}{within}\n",
                 render::severity(f.severity, st),
                 f.code,
                 f.message
@@ -169,7 +204,10 @@ fn text(linted: &[Linted], unreadable: &[(String, Diagnostic)], st: &Style) -> S
 }
 
 fn count_by_severity(linted: &[Linted]) -> String {
-    let all: Vec<&Finding> = linted.iter().flat_map(|l| &l.report.findings).collect();
+    let all: Vec<&Finding> = linted
+        .iter()
+        .flat_map(|l| l.findings().map(|(_, f)| f))
+        .collect();
     [
         FindingSeverity::Critical,
         FindingSeverity::High,
@@ -189,7 +227,7 @@ fn count_by_severity(linted: &[Linted]) -> String {
 /// Markdown for a pull-request comment: a summary line and one table row per finding.
 fn markdown(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> String {
     let mut out = String::from("### oidc-trust lint\n\n");
-    let total: usize = linted.iter().map(|l| l.report.findings.len()).sum();
+    let total: usize = linted.iter().map(|l| l.findings().count()).sum();
     if total == 0 && unreadable.is_empty() {
         out.push_str("No findings.\n");
         return out;
@@ -202,10 +240,11 @@ fn markdown(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> String {
     out.push_str("| severity | rule | where | finding | fix |\n|---|---|---|---|---|\n");
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     for l in linted {
-        for f in &l.report.findings {
+        for (resource, f) in l.findings() {
+            let within = resource.map(|r| format!(" `{r}`")).unwrap_or_default();
             let at = match f.location.span {
-                Some(s) => format!("`{}:{}:{}`", l.file, s.start.line, s.start.column),
-                None => format!("`{}` `{}`", l.file, f.location.pointer),
+                Some(s) => format!("`{}:{}:{}`{within}", l.file, s.start.line, s.start.column),
+                None => format!("`{}` `{}`{within}", l.file, f.location.pointer),
             };
             out.push_str(&format!(
                 "| {} | `{}` | {} | {} | {} |\n",
@@ -235,7 +274,7 @@ fn sarif(linted: &[Linted]) -> Value {
     let mut rule_ids: Vec<&str> = Vec::new();
     let mut results = Vec::new();
     for l in linted {
-        for f in &l.report.findings {
+        for (resource, f) in l.findings() {
             let index = match rule_ids.iter().position(|r| *r == f.code) {
                 Some(i) => i,
                 None => {
@@ -272,7 +311,13 @@ fn sarif(linted: &[Linted]) -> Value {
                 "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
                 "locations": [{
                     "physicalLocation": physical,
-                    "logicalLocations": [{ "fullyQualifiedName": f.location.pointer, "kind": "member" }],
+                    "logicalLocations": [{
+                        "fullyQualifiedName": match resource {
+                            Some(r) => format!("{r}{}", f.location.pointer),
+                            None => f.location.pointer.clone(),
+                        },
+                        "kind": "member",
+                    }],
                 }],
                 "properties": { "severity": f.severity, "pointer": f.location.pointer },
             }));

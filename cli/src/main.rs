@@ -10,6 +10,7 @@ mod lint;
 mod policy_test;
 mod render;
 mod replay;
+mod yaml;
 
 use std::process::ExitCode;
 

@@ -189,3 +189,132 @@ fn policy_tests_run_like_a_test_runner() {
         "a policy is not a tests file"
     );
 }
+
+/// The text of a file from (line, column), 1-based, to its end.
+fn at(file: &str, line: u64, column: u64) -> String {
+    let text =
+        std::fs::read_to_string(format!("{}/../{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let rest: Vec<&str> = text.lines().skip(line as usize - 1).collect();
+    rest.join("\n").chars().skip(column as usize - 1).collect()
+}
+
+fn findings(file: &str) -> Vec<Value> {
+    let out = run(&["lint", file, "--format", "json", "--fail-on", "never"]);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    v["findings"].as_array().unwrap().clone()
+}
+
+fn find<'a>(all: &'a [Value], code: &str, resource: &str) -> &'a Value {
+    all.iter()
+        .find(|f| f["code"] == code && f["location"]["resource"] == resource)
+        .unwrap_or_else(|| panic!("no {code} in {resource}: {all:#?}"))
+}
+
+#[test]
+fn terraform_plans_point_into_the_escaped_policy_string() {
+    let file = "tests/fixtures/sources/terraform-plan.json";
+    let all = findings(file);
+    let f = find(&all, "admits-sibling-repo", "aws_iam_role.deploy");
+    let l = &f["location"];
+    assert_eq!(
+        l["pointer"],
+        "/Statement/0/Condition/StringLike/token.actions.githubusercontent.com:sub"
+    );
+    assert!(at(
+        file,
+        l["line"].as_u64().unwrap(),
+        l["column"].as_u64().unwrap()
+    )
+    .starts_with("\\\"repo:acme/*\\\""));
+    // The child module's tight role and the rendered policy document are read too.
+    assert!(all.iter().any(|f| f["location"]["resource"]
+        == "data.aws_iam_policy_document.web_trust"
+        && f["code"] == "admits-pull-request"));
+    assert!(!all.iter().any(
+        |f| f["location"]["resource"] == "module.api.aws_iam_role.this" && f["severity"] == "high"
+    ));
+    assert!(
+        !all.iter()
+            .any(|f| f["location"]["resource"] == "data.aws_iam_policy_document.s3_read"),
+        "permission policies are not trust policies"
+    );
+}
+
+#[test]
+fn cloudformation_json_and_yaml_with_intrinsics() {
+    for file in [
+        "tests/fixtures/sources/cloudformation.json",
+        "tests/fixtures/sources/cloudformation.yaml",
+    ] {
+        let all = findings(file);
+        let unresolved = find(&all, "unresolved-value", "DeployRole");
+        assert!(
+            unresolved["message"].as_str().unwrap().contains("Fn::Sub"),
+            "{file}"
+        );
+        let l = &unresolved["location"];
+        let text = at(
+            file,
+            l["line"].as_u64().unwrap(),
+            l["column"].as_u64().unwrap(),
+        );
+        let near: String = text.chars().take(120).collect();
+        assert!(near.contains("repo:${GitHubOrg}/"), "{file}: {near}");
+        assert!(
+            all.iter()
+                .any(|f| f["location"]["resource"] == "DeployRole" && f["severity"] == "high"),
+            "{file}: the template's own wildcard is still judged"
+        );
+    }
+    let yaml = findings("tests/fixtures/sources/cloudformation.yaml");
+    let open = find(&yaml, "missing-sub", "OpenRole");
+    assert_eq!(open["severity"], "critical");
+    assert_eq!(open["location"]["line"], 34);
+    let json = findings("tests/fixtures/sources/cloudformation.json");
+    find(&json, "admits-sibling-repo", "StaticRole");
+}
+
+#[test]
+fn account_authorization_details_every_role_url_encoded_or_not() {
+    let file = "tests/fixtures/sources/account-authorization-details.json";
+    let all = findings(file);
+    let f = find(&all, "admits-pull-request", "github-deploy");
+    let l = &f["location"];
+    assert!(at(
+        file,
+        l["line"].as_u64().unwrap(),
+        l["column"].as_u64().unwrap()
+    )
+    .starts_with("%22repo%3Aacme%2Fapi%3A%2A%22"));
+    assert!(!all
+        .iter()
+        .any(|f| f["location"]["resource"] == "api-deploy" && f["severity"] == "high"));
+    assert!(
+        !all.iter()
+            .any(|f| f["location"]["resource"] == "lambda-exec"),
+        "service roles trust no OIDC provider"
+    );
+}
+
+#[test]
+fn broken_containers_are_located_input_errors() {
+    let plan = run(&[
+        "lint",
+        "tests/fixtures/sources/broken-plan.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(plan.status.code(), Some(2));
+    let v: Value = serde_json::from_str(&stdout(&plan)).unwrap();
+    assert_eq!(v["errors"][0]["code"], "json-syntax");
+    assert_eq!(v["errors"][0]["line"], 1);
+    let yaml = run(&[
+        "lint",
+        "tests/fixtures/sources/broken-template.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(yaml.status.code(), Some(2));
+    let v: Value = serde_json::from_str(&stdout(&yaml)).unwrap();
+    assert_eq!(v["errors"][0]["code"], "yaml-syntax");
+}

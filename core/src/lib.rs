@@ -14,6 +14,7 @@ mod policy;
 mod replay;
 mod request;
 mod source;
+mod sources;
 mod trace;
 mod value;
 
@@ -43,6 +44,7 @@ pub use request::{
     DEFAULT_ACTION, SESSION_TAGS_CLAIM,
 };
 pub use source::{Location, Position, Span};
+pub use sources::{lint_source, DocumentLint, SourceKind, SourceLint, MAX_SOURCE_BYTES};
 pub use trace::{
     Absence, ConditionTrace, Decision, DecisionReason, ElementTrace, ElementValue, Evaluation,
     Note, NoteLevel, Report, RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION,

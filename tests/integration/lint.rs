@@ -454,3 +454,44 @@ fn an_invalid_policy_gives_diagnostics_not_findings() {
     assert!(report.findings.is_empty());
     assert!(report.diagnostics.iter().any(|d| d.is_error()));
 }
+
+/// Every container file, mutated a few hundred times: the reader may refuse, never panic,
+/// and every finding it reports keeps a location inside the file.
+#[test]
+fn mutated_containers_never_break_the_reader() {
+    let mut seed: u64 = 0x5eed_0001;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let dir = oidc_trust_tests::root().join("tests/fixtures/sources");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for _ in 0..150 {
+            let mut bytes = text.clone().into_bytes();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() as usize) % bytes.len().max(1);
+                let choices = b"{}[]\":,\\%*u0 ";
+                match next() % 3 {
+                    0 => bytes[at] = choices[(next() as usize) % choices.len()],
+                    1 => {
+                        bytes.remove(at);
+                    }
+                    _ => bytes.insert(at, choices[(next() as usize) % choices.len()]),
+                }
+            }
+            let mutated = String::from_utf8_lossy(&bytes);
+            let lines = mutated.lines().count() as u32 + 1;
+            let result = oidc_trust::lint_source(&mutated, &LintOptions::default());
+            for d in &result.documents {
+                for f in &d.report.findings {
+                    if let Some(s) = f.location.span {
+                        assert!(s.start.line >= 1 && s.start.line <= lines, "{f:?}");
+                    }
+                }
+            }
+        }
+    }
+}
