@@ -57,9 +57,9 @@ pub(crate) enum Command {
     Replay(ReplayArgs),
     /// Run policy tests: tokens or claims with the decision each must get.
     ///
-    /// The tests file is JSON: `[{"name", "claims": {...} | "token": "JWT", "expect":
-    /// "allow"|"deny", "issuer"?, "now"?}]` (or `{"tests": [...]}`). Prints one line per
-    /// test and "N passed, N failed"; exit 1 when any fails, 2 on bad input.
+    /// The tests file is JSON or YAML: `[{"name", "claims": {...} | "token": "JWT",
+    /// "expect": "allow"|"deny", "issuer"?, "now"?}]` (or `{"tests": [...]}`). Prints one
+    /// line per test and "N passed, N failed"; exit 1 when any fails, 2 on bad input.
     Test(TestArgs),
 }
 
@@ -121,6 +121,13 @@ pub(crate) struct ReplayArgs {
     /// The trust policy JSON file (`-` for standard input).
     #[arg(value_name = "POLICY")]
     pub(crate) policy: String,
+    /// The identity that should get in: a claims file, a token file or the JWT itself.
+    /// Default: read off the policy.
+    #[arg(long, value_name = "FILE|JWT")]
+    pub(crate) intended: Option<String>,
+    /// Include the full evaluation trace of every attacker token that gets in.
+    #[arg(long)]
+    pub(crate) trace: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
@@ -131,7 +138,7 @@ pub(crate) struct TestArgs {
     /// The trust policy JSON file.
     #[arg(value_name = "POLICY")]
     pub(crate) policy: String,
-    /// The tests file (JSON).
+    /// The tests file (JSON or YAML).
     #[arg(value_name = "TESTS")]
     pub(crate) tests: String,
 }

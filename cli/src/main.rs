@@ -28,6 +28,15 @@ pub(crate) enum Exit {
 }
 
 fn main() -> ExitCode {
+    // `oidc-trust lint ... | head` closes stdout early; Rust's print macros then panic.
+    // Exit quietly as a SIGPIPE'd Unix tool would (128 + 13) instead of printing a panic.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if info.to_string().contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info);
+    }));
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

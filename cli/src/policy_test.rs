@@ -75,10 +75,12 @@ fn run_inner(args: &TestArgs, st: &Style) -> Result<Exit, Failure> {
         return Err((d, policy_src.name, Some(policy_src.text)));
     };
     let tests_src = input::read(&args.tests, "tests").map_err(|d| (d, args.tests.clone(), None))?;
-    let file: File = serde_json::from_str(&tests_src.text).map_err(|e| {
+    let converted = crate::yaml::to_json_if_yaml(&tests_src.text)
+        .map_err(|d| (d, tests_src.name.clone(), Some(tests_src.text.clone())))?;
+    let file: File = serde_json::from_str(converted.json(&tests_src.text)).map_err(|e| {
         let d = bad(
             format!("the tests file is not a list of tests: {e}"),
-            "write [{\"name\": \"main deploys\", \"token\": \"eyJ...\", \"expect\": \"allow\"}, ...]",
+            "write [{\"name\": \"main deploys\", \"token\": \"eyJ...\", \"expect\": \"allow\"}, ...] (JSON or YAML)",
         );
         (d, tests_src.name.clone(), None)
     })?;

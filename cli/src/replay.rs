@@ -1,6 +1,9 @@
 //! `oidc-trust replay POLICY`: the attacker tokens and which ones get in.
 
-use oidc_trust::{parse_policy, replay, ClaimValue, Decision, FindingSeverity};
+use oidc_trust::{
+    evaluate, parse_policy, read_claims_or_token, replay_from, ClaimValue, Decision,
+    FindingSeverity, Request, RequestOptions,
+};
 
 use crate::args::{Format, ReplayArgs};
 use crate::input;
@@ -25,17 +28,35 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
         }
         return Exit::BadInput;
     };
-    let replays = replay(&policy);
+    let intended = match &args.intended {
+        None => None,
+        Some(arg) => {
+            let read = input::read_token(arg).and_then(|src| read_claims_or_token(&src.text));
+            match read {
+                Ok(c) => Some(c.claims),
+                Err(d) => {
+                    eprint!("{}", render::diagnostic(&d, arg, None, st));
+                    return Exit::BadInput;
+                }
+            }
+        }
+    };
+    let replays = replay_from(&policy, intended.as_ref());
     let bad = replays
         .iter()
         .flat_map(|r| &r.attempts)
         .any(|a| a.decision == Decision::Allow && a.severity >= FindingSeverity::High);
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "replays": replays }))
-                .unwrap_or_default()
-        ),
+        Format::Json => {
+            let mut value = serde_json::json!({ "version": 1, "replays": replays });
+            if args.trace {
+                add_traces(&policy, &mut value);
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
         Format::Text => {
             if replays.is_empty() {
                 println!("no Allow statement trusts an OIDC provider: nothing to replay");
@@ -67,6 +88,13 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
                         a.who,
                         sub(&a.claims)
                     );
+                    if gets_in && args.trace {
+                        if let Some(e) = trace(&policy, &r.issuer, &a.claims) {
+                            for line in render::evaluation(&e, st).lines() {
+                                println!("      {line}");
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -75,5 +103,41 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
         Exit::ExpectationFailed
     } else {
         Exit::Ok
+    }
+}
+
+fn trace(
+    policy: &oidc_trust::Policy,
+    issuer: &str,
+    claims: &oidc_trust::Claims,
+) -> Option<oidc_trust::Evaluation> {
+    let options = RequestOptions {
+        issuer: Some(issuer.to_string()),
+        ..RequestOptions::default()
+    };
+    Request::new(claims, &options)
+        .ok()
+        .map(|r| evaluate(policy, &r))
+}
+
+/// With `--trace`: each attempt that gets in carries its evaluation.
+fn add_traces(policy: &oidc_trust::Policy, value: &mut serde_json::Value) {
+    let Some(replays) = value["replays"].as_array_mut() else {
+        return;
+    };
+    for r in replays {
+        let issuer = r["issuer"].as_str().unwrap_or("").to_string();
+        let Some(attempts) = r["attempts"].as_array_mut() else {
+            continue;
+        };
+        for a in attempts.iter_mut().filter(|a| a["decision"] == "allow") {
+            let text = a["claims"].to_string();
+            let e = oidc_trust::read_claims(&text)
+                .ok()
+                .and_then(|c| trace(policy, &issuer, &c));
+            if let (Some(e), serde_json::Value::Object(m)) = (e, a) {
+                m.insert("trace".into(), serde_json::to_value(e).unwrap_or_default());
+            }
+        }
     }
 }

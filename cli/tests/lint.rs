@@ -318,3 +318,69 @@ fn broken_containers_are_located_input_errors() {
     let v: Value = serde_json::from_str(&stdout(&yaml)).unwrap();
     assert_eq!(v["errors"][0]["code"], "yaml-syntax");
 }
+
+#[test]
+fn replay_from_a_given_identity_and_with_traces() {
+    let out = stdout(&run(&[
+        "replay",
+        WEAK,
+        "--intended",
+        "examples/tokens/environment.json",
+    ]));
+    assert!(
+        out.contains("intended  ✓ repo:acme/api:environment:production"),
+        "{out}"
+    );
+    assert!(
+        out.contains("sub repo:zz-attacker/api:environment:production"),
+        "{out}"
+    );
+    let v: Value = serde_json::from_str(&stdout(&run(&[
+        "replay", WEAK, "--trace", "--format", "json",
+    ])))
+    .unwrap();
+    let attempts = v["replays"][0]["attempts"].as_array().unwrap();
+    let pr = attempts
+        .iter()
+        .find(|a| a["scenario"] == "pull-request")
+        .unwrap();
+    assert_eq!(pr["trace"]["decision"], "allow");
+    let denied = attempts
+        .iter()
+        .find(|a| a["scenario"] == "other-org")
+        .unwrap();
+    assert!(
+        denied["trace"].is_null(),
+        "traces only for tokens that get in"
+    );
+    assert_eq!(
+        run(&["replay", WEAK, "--intended", "not-a-token"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn policy_tests_in_yaml_and_a_closed_pipe_is_not_a_crash() {
+    let out = run(&["test", WEAK, "examples/tests/basic-repo.tests.yaml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).ends_with("2 passed, 1 failed\n"),
+        "{}",
+        stdout(&out)
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .args(["replay", WEAK, "--trace"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait_with_output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&status.stderr).contains("panicked"),
+        "no panic on a closed pipe"
+    );
+}

@@ -38,7 +38,7 @@ pub use policy::{
     ActionPattern, ActionSpec, Condition, ConditionValue, Effect, Policy, PolicyVersion,
     PrincipalKind, PrincipalSpec, PrincipalValue, Statement,
 };
-pub use replay::{replay, Attempt, Replay, Severity as FindingSeverity};
+pub use replay::{replay, replay_from, Attempt, Replay, Severity as FindingSeverity};
 pub use request::{
     catalog_option, normalize_issuer, time_option, ContextKey, KeySource, Request, RequestOptions,
     DEFAULT_ACTION, SESSION_TAGS_CLAIM,

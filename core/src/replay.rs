@@ -101,11 +101,18 @@ pub struct Replay {
     pub attempts: Vec<Attempt>,
 }
 
-/// Replays the attacker tokens against `policy`, once per trusted OIDC issuer.
+/// Replays the attacker tokens against `policy`, once per trusted OIDC issuer, with the
+/// intended identity read off the policy.
 pub fn replay(policy: &Policy) -> Vec<Replay> {
+    replay_from(policy, None)
+}
+
+/// Like [`replay`], from the claims of the identity that should get in (a real token of
+/// the intended job): the attacker tokens vary that identity, not the policy's guess.
+pub fn replay_from(policy: &Policy, intended: Option<&Claims>) -> Vec<Replay> {
     trusted_issuers(policy)
         .into_iter()
-        .map(|issuer| replay_issuer(policy, &issuer))
+        .map(|issuer| replay_issuer(policy, &issuer, intended))
         .collect()
 }
 
@@ -229,8 +236,24 @@ struct Model {
     scenarios: Vec<Scenario>,
 }
 
-fn replay_issuer(policy: &Policy, issuer: &str) -> Replay {
-    let named = Named::read(policy, issuer);
+fn replay_issuer(policy: &Policy, issuer: &str, intended: Option<&Claims>) -> Replay {
+    let mut named = Named::read(policy, issuer);
+    if let Some(claims) = intended {
+        // The given token's string claims come first: the models read them as the names
+        // the policy uses.
+        let mut pairs: Vec<(String, String)> = claims
+            .iter()
+            .filter(|(k, _)| *k != "iss")
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
+            .collect();
+        pairs.extend(
+            named
+                .pairs
+                .into_iter()
+                .filter(|(k, _)| claims.get(k).is_none()),
+        );
+        named = Named { pairs };
+    }
     let model = model_for(issuer, &named);
     let mut intended = model.intended.clone();
     intended.set("iss", format!("https://{issuer}"));
