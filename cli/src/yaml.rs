@@ -201,19 +201,31 @@ impl Sink {
     }
 
     fn string(&mut self, s: &str) {
-        self.json.push('"');
-        for c in s.chars() {
-            match c {
-                '"' => self.json.push_str("\\\""),
-                '\\' => self.json.push_str("\\\\"),
-                '\n' => self.json.push_str("\\n"),
-                '\r' => self.json.push_str("\\r"),
-                '\t' => self.json.push_str("\\t"),
-                c if (c as u32) < 0x20 => self.json.push_str(&format!("\\u{:04x}", c as u32)),
-                c => self.json.push(c),
+        oidc_trust::push_json_string(&mut self.json, s);
+    }
+
+    /// Opens a sequence or mapping (inside `{"Fn::X": ...}` when tagged); returns what
+    /// closes it.
+    fn open(
+        &mut self,
+        mark: Marker,
+        tag: &Option<Tag>,
+        open: char,
+        plain: &'static str,
+        tagged: &'static str,
+    ) -> &'static str {
+        self.before_value(mark, false);
+        let close = match intrinsic(tag) {
+            Some(name) => {
+                self.json.push('{');
+                self.string(&name);
+                self.json.push(':');
+                tagged
             }
-        }
-        self.json.push('"');
+            None => plain,
+        };
+        self.json.push(open);
+        close
     }
 
     fn scalar(&mut self, value: &str, style: TScalarStyle, is_key: bool) {
@@ -269,31 +281,11 @@ impl MarkedEventReceiver for Sink {
                 }
             }
             Event::SequenceStart(_, tag) => {
-                self.before_value(mark, false);
-                let close = match intrinsic(&tag) {
-                    Some(name) => {
-                        self.json.push('{');
-                        self.string(&name);
-                        self.json.push(':');
-                        "]}"
-                    }
-                    None => "]",
-                };
-                self.json.push('[');
+                let close = self.open(mark, &tag, '[', "]", "]}");
                 self.stack.push(Frame::Seq { first: true, close });
             }
             Event::MappingStart(_, tag) => {
-                self.before_value(mark, false);
-                let close = match intrinsic(&tag) {
-                    Some(name) => {
-                        self.json.push('{');
-                        self.string(&name);
-                        self.json.push(':');
-                        "}}"
-                    }
-                    None => "}",
-                };
-                self.json.push('{');
+                let close = self.open(mark, &tag, '{', "}", "}}");
                 self.stack.push(Frame::Map {
                     first: true,
                     want_key: true,

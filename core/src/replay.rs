@@ -195,6 +195,28 @@ fn literal(segment: &str) -> Option<String> {
 struct Token(Vec<(String, String)>);
 
 impl Token {
+    /// A token with these claims.
+    fn with(claims: &[(&str, &str)]) -> Token {
+        let mut t = Token::default();
+        for (k, v) in claims {
+            t.set(k, *v);
+        }
+        t
+    }
+
+    /// Reads `key:value:key:value...` (a `sub` in that style): every literal value is set.
+    fn read_pairs(&mut self, sub: Option<&str>) {
+        let Some(sub) = sub else { return };
+        let tokens: Vec<&str> = sub.split(':').collect();
+        for pair in tokens.chunks(2) {
+            if let [k, v] = pair {
+                if let Some(v) = literal(v) {
+                    self.set(k, v);
+                }
+            }
+        }
+    }
+
     fn set(&mut self, k: &str, v: impl Into<String>) {
         let v = v.into();
         match self.0.iter_mut().find(|(key, _)| key == k) {
@@ -227,6 +249,49 @@ struct Scenario {
     who: String,
     severity: Severity,
     token: Token,
+}
+
+/// Collects the scenarios of one model: each is the base token with one change, finished
+/// by the model's `fix` (which renders the `sub` and derived claims).
+struct Scenarios<'a> {
+    base: &'a Token,
+    fix: &'a dyn Fn(Token) -> Token,
+    list: Vec<Scenario>,
+}
+
+impl<'a> Scenarios<'a> {
+    fn new(base: &'a Token, fix: &'a dyn Fn(Token) -> Token) -> Self {
+        Scenarios {
+            base,
+            fix,
+            list: Vec::new(),
+        }
+    }
+
+    fn add(
+        &mut self,
+        id: &'static str,
+        who: String,
+        severity: Severity,
+        change: &dyn Fn(&mut Token),
+    ) {
+        let mut t = self.base.clone();
+        change(&mut t);
+        self.list.push(Scenario {
+            id,
+            who,
+            severity,
+            token: (self.fix)(t),
+        });
+    }
+
+    fn model(self, name: &'static str) -> Model {
+        Model {
+            name,
+            intended: (self.fix)(self.base.clone()),
+            scenarios: self.list,
+        }
+    }
 }
 
 /// A CI system's token model: its intended token and its attacker scenarios.
@@ -488,8 +553,7 @@ fn gh_render(subject: &GhSubject, t: &Token) -> String {
 }
 
 fn github(named: &Named) -> Model {
-    let mut t = Token::default();
-    for (k, v) in [
+    let mut t = Token::with(&[
         ("aud", "sts.amazonaws.com"),
         ("repository_owner", "octo-org"),
         ("repository_owner_id", "100001"),
@@ -503,9 +567,7 @@ fn github(named: &Named) -> Model {
         ("workflow", "deploy"),
         ("runner_environment", "github-hosted"),
         ("repository_visibility", "private"),
-    ] {
-        t.set(k, v);
-    }
+    ]);
     let sub = named.get("sub").map(str::to_string);
     let subject = match &sub {
         Some(s) => gh_read_sub(s, &mut t),
@@ -533,11 +595,19 @@ fn github(named: &Named) -> Model {
             }
         }
     }
+    let intended_repo = format!("{}/{}", t.get("repository_owner"), t.get("repo_name"));
+    let pins_jwr = named.get("job_workflow_ref").is_some()
+        || sub
+            .as_deref()
+            .is_some_and(|s| s.contains("job_workflow_ref:"));
     let fix = |mut t: Token| {
-        t.set(
-            "repository",
-            format!("{}/{}", t.get("repository_owner"), t.get("repo_name")),
-        );
+        let repository = format!("{}/{}", t.get("repository_owner"), t.get("repo_name"));
+        // A job of another repository runs its own workflow file, unless the scenario
+        // is about calling the pinned one.
+        if repository != intended_repo && !pins_jwr {
+            t.remove("job_workflow_ref");
+        }
+        t.set("repository", repository);
         if t.get("ref").starts_with("refs/tags/") {
             t.set("ref_type", "tag");
         }
@@ -560,29 +630,15 @@ fn github(named: &Named) -> Model {
         out
     };
     let base = t.clone();
-    let intended = fix(base.clone());
     let owner = base.get("repository_owner").to_string();
     let repo = base.get("repo_name").to_string();
     let has_env = !base.get("environment").is_empty();
     let pins = |k: &str| {
         named.get(k).is_some() || sub.as_deref().is_some_and(|s| s.contains(&format!("{k}:")))
     };
-    let mut scenarios = Vec::new();
+    let mut list = Scenarios::new(&base, &fix);
     let mut add =
-        |id: &'static str, who: String, severity: Severity, change: &dyn Fn(&mut Token)| {
-            let mut t = base.clone();
-            change(&mut t);
-            // A job that does not name the same workflow file keeps its own path.
-            if t.get("repository") != base.get("repository") && !pins("job_workflow_ref") {
-                t.remove("job_workflow_ref");
-            }
-            scenarios.push(Scenario {
-                id,
-                who,
-                severity,
-                token: fix(t),
-            });
-        };
+        |id, who, severity, change: &dyn Fn(&mut Token)| list.add(id, who, severity, change);
     let new_ids = |t: &mut Token| {
         t.set("repository_owner_id", "900001");
         t.set("repository_id", "900002");
@@ -777,18 +833,13 @@ fn github(named: &Named) -> Model {
             t.set("actor_id", "900006");
         },
     );
-    Model {
-        name: "github-actions",
-        intended,
-        scenarios,
-    }
+    list.model("github-actions")
 }
 
 // --- GitLab ---------------------------------------------------------------------------
 
 fn gitlab(named: &Named) -> Model {
-    let mut t = Token::default();
-    for (k, v) in [
+    let mut t = Token::with(&[
         ("aud", "https://gitlab.com"),
         ("namespace_path", "mygroup"),
         ("project_name", "myproject"),
@@ -800,9 +851,7 @@ fn gitlab(named: &Named) -> Model {
         ("pipeline_source", "push"),
         ("user_login", "maintainer"),
         ("user_id", "100003"),
-    ] {
-        t.set(k, v);
-    }
+    ]);
     // `key:value` pairs in the policy's order; `project_path` carries group/subgroups/project.
     let mut parts: Vec<String> = Vec::new();
     if let Some(sub) = named.get("sub") {
@@ -851,18 +900,9 @@ fn gitlab(named: &Named) -> Model {
     let ns = base.get("namespace_path").to_string();
     let project = base.get("project_name").to_string();
     let intended_ref = base.get("ref").to_string();
-    let mut scenarios = Vec::new();
+    let mut list = Scenarios::new(&base, &fix);
     let mut add =
-        |id: &'static str, who: String, severity: Severity, change: &dyn Fn(&mut Token)| {
-            let mut t = base.clone();
-            change(&mut t);
-            scenarios.push(Scenario {
-                id,
-                who,
-                severity,
-                token: fix(t),
-            });
-        };
+        |id, who, severity, change: &dyn Fn(&mut Token)| list.add(id, who, severity, change);
     let new_ids = |t: &mut Token| {
         t.set("project_id", "900001");
         t.set("namespace_id", "900002");
@@ -944,36 +984,20 @@ fn gitlab(named: &Named) -> Model {
     add("reused-path", format!("a new project at `{ns}/{project}` after a rename, transfer or deletion (same path, new ids)"), Severity::High, &|t| {
         new_ids(t);
     });
-    Model {
-        name: "gitlab",
-        intended: fix(base.clone()),
-        scenarios,
-    }
+    list.model("gitlab")
 }
 
 // --- HCP Terraform ----------------------------------------------------------------------
 
 fn terraform(named: &Named) -> Model {
-    let mut t = Token::default();
-    for (k, v) in [
+    let mut t = Token::with(&[
         ("aud", "aws.workload.identity"),
         ("organization", "my-org"),
         ("project", "my-project"),
         ("workspace", "my-workspace"),
         ("run_phase", "apply"),
-    ] {
-        t.set(k, v);
-    }
-    if let Some(sub) = named.get("sub") {
-        let tokens: Vec<&str> = sub.split(':').collect();
-        for pair in tokens.chunks(2) {
-            if let [k, v] = pair {
-                if let Some(v) = literal(v) {
-                    t.set(k, v);
-                }
-            }
-        }
-    }
+    ]);
+    t.read_pairs(named.get("sub"));
     if let Some(aud) = named.get("aud").and_then(literal) {
         t.set("aud", aud);
     }
@@ -1000,18 +1024,9 @@ fn terraform(named: &Named) -> Model {
     };
     let base = t.clone();
     let ws = base.get("workspace").to_string();
-    let mut scenarios = Vec::new();
+    let mut list = Scenarios::new(&base, &fix);
     let mut add =
-        |id: &'static str, who: String, severity: Severity, change: &dyn Fn(&mut Token)| {
-            let mut t = base.clone();
-            change(&mut t);
-            scenarios.push(Scenario {
-                id,
-                who,
-                severity,
-                token: fix(t),
-            });
-        };
+        |id, who, severity, change: &dyn Fn(&mut Token)| list.add(id, who, severity, change);
     add(
         "other-org",
         "a workspace of another HCP Terraform organisation".into(),
@@ -1044,11 +1059,7 @@ fn terraform(named: &Named) -> Model {
             &|t| t.set("run_phase", "plan"),
         );
     }
-    Model {
-        name: "hcp-terraform",
-        intended: fix(base.clone()),
-        scenarios,
-    }
+    list.model("hcp-terraform")
 }
 
 // --- CircleCI ----------------------------------------------------------------------------
@@ -1092,18 +1103,9 @@ fn circleci(issuer: &str, named: &Named) -> Model {
         t
     };
     let base = t.clone();
-    let mut scenarios = Vec::new();
+    let mut list = Scenarios::new(&base, &fix);
     let mut add =
-        |id: &'static str, who: String, severity: Severity, change: &dyn Fn(&mut Token)| {
-            let mut t = base.clone();
-            change(&mut t);
-            scenarios.push(Scenario {
-                id,
-                who,
-                severity,
-                token: fix(t),
-            });
-        };
+        |id, who, severity, change: &dyn Fn(&mut Token)| list.add(id, who, severity, change);
     add(
         "other-project",
         "another project of the organisation".into(),
@@ -1119,11 +1121,7 @@ fn circleci(issuer: &str, named: &Named) -> Model {
             t.set("oidc.circleci.com/ssh-rerun", "true");
         },
     );
-    Model {
-        name: "circleci",
-        intended: fix(base.clone()),
-        scenarios,
-    }
+    list.model("circleci")
 }
 
 // --- Bitbucket Pipelines -------------------------------------------------------------------
@@ -1166,18 +1164,9 @@ fn bitbucket(named: &Named) -> Model {
     };
     let base = t.clone();
     let has_env = !base.get("env").is_empty();
-    let mut scenarios = Vec::new();
+    let mut list = Scenarios::new(&base, &fix);
     let mut add =
-        |id: &'static str, who: String, severity: Severity, change: &dyn Fn(&mut Token)| {
-            let mut t = base.clone();
-            change(&mut t);
-            scenarios.push(Scenario {
-                id,
-                who,
-                severity,
-                token: fix(t),
-            });
-        };
+        |id, who, severity, change: &dyn Fn(&mut Token)| list.add(id, who, severity, change);
     add(
         "other-repo",
         "another repository of the workspace".into(),
@@ -1192,37 +1181,21 @@ fn bitbucket(named: &Named) -> Model {
             &|t| t.set("env", "{99999999-0000-0000-0000-000000000002}"),
         );
     }
-    Model {
-        name: "bitbucket-pipelines",
-        intended: fix(base.clone()),
-        scenarios,
-    }
+    list.model("bitbucket-pipelines")
 }
 
 // --- Buildkite ------------------------------------------------------------------------------
 
 fn buildkite(named: &Named) -> Model {
-    let mut t = Token::default();
-    for (k, v) in [
+    let mut t = Token::with(&[
         ("aud", "sts.amazonaws.com"),
         ("organization", "acme"),
         ("pipeline", "deploy"),
         ("ref", "refs/heads/main"),
         ("commit", "0000000000000000000000000000000000000000"),
         ("step", "deploy"),
-    ] {
-        t.set(k, v);
-    }
-    if let Some(sub) = named.get("sub") {
-        let tokens: Vec<&str> = sub.split(':').collect();
-        for pair in tokens.chunks(2) {
-            if let [k, v] = pair {
-                if let Some(v) = literal(v) {
-                    t.set(k, v);
-                }
-            }
-        }
-    }
+    ]);
+    t.read_pairs(named.get("sub"));
     let fix = |mut t: Token| {
         let sub = format!(
             "organization:{}:pipeline:{}:ref:{}:commit:{}:step:{}",
@@ -1244,18 +1217,9 @@ fn buildkite(named: &Named) -> Model {
         t
     };
     let base = t.clone();
-    let mut scenarios = Vec::new();
+    let mut list = Scenarios::new(&base, &fix);
     let mut add =
-        |id: &'static str, who: String, severity: Severity, change: &dyn Fn(&mut Token)| {
-            let mut t = base.clone();
-            change(&mut t);
-            scenarios.push(Scenario {
-                id,
-                who,
-                severity,
-                token: fix(t),
-            });
-        };
+        |id, who, severity, change: &dyn Fn(&mut Token)| list.add(id, who, severity, change);
     add(
         "other-org",
         "a pipeline of another Buildkite organisation".into(),
@@ -1274,11 +1238,7 @@ fn buildkite(named: &Named) -> Model {
         Severity::Medium,
         &|t| t.set("ref", "refs/heads/zz-feature"),
     );
-    Model {
-        name: "buildkite",
-        intended: fix(base.clone()),
-        scenarios,
-    }
+    list.model("buildkite")
 }
 
 // --- Any other issuer ----------------------------------------------------------------------
