@@ -61,6 +61,59 @@ pub(crate) enum Command {
     /// "expect": "allow"|"deny", "issuer"?, "now"?}]` (or `{"tests": [...]}`). Prints one
     /// line per test and "N passed, N failed"; exit 1 when any fails, 2 on bad input.
     Test(TestArgs),
+    /// Exactly who can assume the role: the admitted tokens as cases, with an example token
+    /// each, and a sentence per case. Exact for string conditions; approximations are listed.
+    WhoCan(WhoCanArgs),
+    /// Prove every token the policy admits meets constraints, or show one that does not.
+    ///
+    /// Exit codes: 0 proved, 1 a counterexample (or inconclusive), 2 bad input.
+    Prove(ProveArgs),
+    /// What a policy change admits and refuses, each with an example token.
+    ///
+    /// Exit codes: 0 no change, 1 changes, 2 bad input.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WhoCanArgs {
+    /// The trust policy JSON file.
+    #[arg(value_name = "POLICY")]
+    pub(crate) policy: String,
+    /// Only this issuer (default: every OIDC issuer the policy trusts).
+    #[arg(long, value_name = "HOST")]
+    pub(crate) issuer: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ProveArgs {
+    /// The trust policy JSON file.
+    #[arg(value_name = "POLICY")]
+    pub(crate) policy: String,
+    /// A constraint every admitted token must meet: CLAIM=GLOB (`*`, `?`), repeatable.
+    #[arg(long = "only", value_name = "CLAIM=GLOB", required = true)]
+    pub(crate) only: Vec<String>,
+    /// The issuer (default: the one OIDC issuer the policy trusts).
+    #[arg(long, value_name = "HOST")]
+    pub(crate) issuer: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The policy before the change.
+    #[arg(value_name = "OLD")]
+    pub(crate) old: String,
+    /// The policy after the change.
+    #[arg(value_name = "NEW")]
+    pub(crate) new: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -2,6 +2,7 @@
 //! or a pipeline. This binary parses arguments, reads files and prints; every IAM
 //! decision is made by the `oidc-trust` core crate.
 
+mod analyze;
 mod args;
 mod batch;
 mod eval;
@@ -55,6 +56,9 @@ fn main() -> ExitCode {
         args::Command::Lint(a) => lint::run(a, &style),
         args::Command::Replay(a) => replay::run(a, &style),
         args::Command::Test(a) => policy_test::run(a, &style),
+        args::Command::WhoCan(a) => analyze::who_can(a, &style),
+        args::Command::Prove(a) => analyze::prove(a, &style),
+        args::Command::Diff(a) => analyze::diff(a, &style),
     };
     ExitCode::from(exit as u8)
 }

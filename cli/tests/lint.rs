@@ -384,3 +384,50 @@ fn policy_tests_in_yaml_and_a_closed_pipe_is_not_a_crash() {
         "no panic on a closed pipe"
     );
 }
+
+#[test]
+fn who_can_prove_and_diff_from_the_command_line() {
+    let out = run(&["who-can", WEAK]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(
+        text.contains("who: repository `acme/api`, any branch, tag, environment or pull request"),
+        "{text}"
+    );
+    let v: Value =
+        serde_json::from_str(&stdout(&run(&["who-can", TIGHT, "--format", "json"]))).unwrap();
+    assert_eq!(v["issuers"][0]["cases"].as_array().unwrap().len(), 1);
+    assert_eq!(v["issuers"][0]["cases"][0]["confirmed"], true);
+
+    let proved = run(&[
+        "prove",
+        TIGHT,
+        "--only",
+        "sub=repo:acme/api:ref:refs/heads/main",
+    ]);
+    assert_eq!(proved.status.code(), Some(0), "{}", stdout(&proved));
+    let counter = run(&[
+        "prove",
+        WEAK,
+        "--only",
+        "sub=repo:acme/api:ref:refs/heads/*",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(counter.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&counter)).unwrap();
+    assert_eq!(v["result"], "counterexample");
+    assert!(!v["claims"]["sub"]
+        .as_str()
+        .unwrap()
+        .contains(":ref:refs/heads/"));
+    assert_eq!(
+        run(&["prove", WEAK, "--only", "nonsense"]).status.code(),
+        Some(2)
+    );
+
+    assert_eq!(run(&["diff", WEAK, WEAK]).status.code(), Some(0));
+    let widened = run(&["diff", TIGHT, WEAK]);
+    assert_eq!(widened.status.code(), Some(1));
+    assert!(stdout(&widened).contains("newly admitted"));
+}

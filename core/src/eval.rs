@@ -64,6 +64,14 @@ fn statement_applies(
             .all(|c| condition_holds(c, request, None))
 }
 
+/// Whether `s`'s principal and action cover `request` (conditions aside): which statements
+/// the region analysis reads for an issuer.
+pub(crate) fn statement_targets(policy: &Policy, s: &Statement, request: &Request) -> bool {
+    let account = resolve_account(policy, request);
+    principal_matches(&s.principal, request, account, None)
+        && action_matches(&s.action, &request.action_lower, None)
+}
+
 fn needs_tag_session(request: &Request) -> bool {
     request.has_session_tags && request.action.eq_ignore_ascii_case(DEFAULT_ACTION)
 }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+mod analyze;
 mod catalog;
 mod claims;
 mod diagnostic;
@@ -11,6 +12,7 @@ mod operator;
 mod parse;
 mod pattern;
 mod policy;
+mod region;
 mod replay;
 mod request;
 mod source;
@@ -18,6 +20,7 @@ mod sources;
 mod trace;
 mod value;
 
+pub use analyze::{analyze, diff, prove, AdmittedCase, PolicyDiff, Proof, RegionReport};
 pub use catalog::{CatalogVersion, Provider};
 pub use claims::{
     decode_token, read_claims, read_claims_or_token, token_time_notes, ClaimValue, Claims,

@@ -17,3 +17,5 @@ mod diagnostics;
 // Domain laws checked on random policies and tokens.
 mod laws;
 mod lint;
+// Exact who-can regions against the evaluator.
+mod analysis;

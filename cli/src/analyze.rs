@@ -1,0 +1,214 @@
+//! `who-can`, `prove` and `diff`: the exact region analysis from a terminal.
+
+use oidc_trust::{parse_policy, AdmittedCase, Diagnostic, Location, Policy, Proof, Severity};
+use serde_json::json;
+
+use crate::args::{DiffArgs, Format, ProveArgs, WhoCanArgs};
+use crate::input;
+use crate::render::{self, Style};
+use crate::Exit;
+
+fn usage(message: String, help: &str) -> Diagnostic {
+    Diagnostic {
+        code: "invalid-arguments",
+        severity: Severity::Error,
+        message,
+        help: help.into(),
+        input: "options",
+        location: Location::pointer_only(""),
+    }
+}
+
+/// Reads and parses a policy file, reporting its errors.
+fn load(path: &str, st: &Style) -> Result<Policy, Exit> {
+    let source = input::read(path, "policy").map_err(|d| {
+        eprint!("{}", render::diagnostic(&d, path, None, st));
+        Exit::BadInput
+    })?;
+    let parsed = parse_policy(&source.text);
+    parsed.policy.ok_or_else(|| {
+        for d in parsed.diagnostics.iter().filter(|d| d.is_error()) {
+            eprint!(
+                "{}",
+                render::diagnostic(d, &source.name, Some(&source.text), st)
+            );
+        }
+        Exit::BadInput
+    })
+}
+
+fn print_cases(cases: &[AdmittedCase], indent: &str) {
+    for (i, c) in cases.iter().enumerate() {
+        println!("{indent}case {}: {}", i + 1, c.constraints.join("; "));
+        match &c.witness {
+            Some(w) => println!(
+                "{indent}  e.g. {}{}",
+                serde_json::to_string(w).unwrap_or_default(),
+                if c.confirmed {
+                    ""
+                } else {
+                    "  (not confirmed by the evaluator: see approximations)"
+                }
+            ),
+            None => println!("{indent}  (too large to find an example)"),
+        }
+    }
+}
+
+pub(crate) fn who_can(args: &WhoCanArgs, st: &Style) -> Exit {
+    let policy = match load(&args.policy, st) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let reports = oidc_trust::analyze(&policy, args.issuer.as_deref());
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "version": 1, "issuers": reports }))
+                .unwrap_or_default()
+        ),
+        Format::Text => {
+            if reports.is_empty() {
+                println!("no Allow statement trusts an OIDC provider");
+            }
+            for r in &reports {
+                println!("issuer {}", r.issuer);
+                if r.cases.is_empty() {
+                    println!("  nobody: no token of this issuer is allowed");
+                }
+                for s in &r.summary {
+                    println!("  who: {s}");
+                }
+                print_cases(&r.cases, "  ");
+                for a in &r.approximations {
+                    println!("  approximation: {a}");
+                }
+            }
+        }
+    }
+    Exit::Ok
+}
+
+pub(crate) fn prove(args: &ProveArgs, st: &Style) -> Exit {
+    let policy = match load(&args.policy, st) {
+        Ok(p) => p,
+        Err(e) => return e,
+    };
+    let mut only = Vec::new();
+    for kv in &args.only {
+        let Some((k, v)) = kv.split_once('=') else {
+            let d = usage(
+                format!("`{kv}` is not CLAIM=GLOB"),
+                "write e.g. --only sub='repo:acme/*:ref:refs/heads/main'",
+            );
+            eprint!("{}", render::diagnostic(&d, "options", None, st));
+            return Exit::BadInput;
+        };
+        only.push((k.trim().to_string(), v.to_string()));
+    }
+    let issuer = match &args.issuer {
+        Some(i) => i.clone(),
+        None => {
+            let all: Vec<String> = oidc_trust::analyze(&policy, None)
+                .into_iter()
+                .map(|r| r.issuer)
+                .collect();
+            match all.as_slice() {
+                [one] => one.clone(),
+                _ => {
+                    let d = usage(
+                        format!("the policy trusts {} OIDC issuers", all.len()),
+                        "name one with --issuer",
+                    );
+                    eprint!("{}", render::diagnostic(&d, "options", None, st));
+                    return Exit::BadInput;
+                }
+            }
+        }
+    };
+    let proof = oidc_trust::prove(&policy, &issuer, &only);
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&proof).unwrap_or_default()
+        ),
+        Format::Text => match &proof {
+            Proof::Proved { approximations } => {
+                println!(
+                    "{} every token the policy admits for {issuer} meets the constraints",
+                    render::mark(true, st)
+                );
+                for a in approximations {
+                    println!("  approximation: {a}");
+                }
+            }
+            Proof::Counterexample {
+                claims,
+                constraints,
+            } => {
+                println!(
+                    "{} this token is allowed and breaks the constraints:",
+                    render::mark(false, st)
+                );
+                println!("  {}", serde_json::to_string(claims).unwrap_or_default());
+                println!("  (from the case: {})", constraints.join("; "));
+            }
+            Proof::Inconclusive { approximations } => {
+                println!("? inconclusive");
+                for a in approximations {
+                    println!("  approximation: {a}");
+                }
+            }
+        },
+    }
+    match proof {
+        Proof::Proved { .. } => Exit::Ok,
+        _ => Exit::ExpectationFailed,
+    }
+}
+
+pub(crate) fn diff(args: &DiffArgs, st: &Style) -> Exit {
+    let (old, new) = match (load(&args.old, st), load(&args.new, st)) {
+        (Ok(o), Ok(n)) => (o, n),
+        _ => return Exit::BadInput,
+    };
+    let diffs = oidc_trust::diff(&old, &new);
+    let changed = diffs
+        .iter()
+        .any(|d| !d.newly_admitted.is_empty() || !d.newly_refused.is_empty());
+    match args.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "version": 1, "issuers": diffs }))
+                .unwrap_or_default()
+        ),
+        Format::Text => {
+            for d in &diffs {
+                println!("issuer {}", d.issuer);
+                if d.newly_admitted.is_empty() && d.newly_refused.is_empty() {
+                    println!("  no change: the same tokens get in");
+                }
+                if !d.newly_admitted.is_empty() {
+                    println!("  {} newly admitted:", st_plus(st));
+                    print_cases(&d.newly_admitted, "    ");
+                }
+                if !d.newly_refused.is_empty() {
+                    println!("  - newly refused:");
+                    print_cases(&d.newly_refused, "    ");
+                }
+                for a in &d.approximations {
+                    println!("  approximation: {a}");
+                }
+            }
+        }
+    }
+    if changed {
+        Exit::ExpectationFailed
+    } else {
+        Exit::Ok
+    }
+}
+
+fn st_plus(st: &Style) -> String {
+    render::mark(false, st).replace('✗', "+")
+}

@@ -1,0 +1,499 @@
+//! Sets of tokens as data: the exact region a policy admits, for the string operators.
+//!
+//! A [`Case`] is a product over condition keys: each key is absent or present with a value
+//! in an intersection of (possibly negated) unions of glob languages. A region is a union
+//! of cases. Glob languages are regular, so every question the analysis asks — is this
+//! case empty, which string is in it — is answered exactly by exploring the product of the
+//! patterns' automata breadth-first (shortest witness first). Exploration is bounded; a
+//! case too large to decide is reported as undecided, never guessed.
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::Serialize;
+
+/// One part of a glob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    Lit(char),
+    /// `?`: one character.
+    One,
+    /// `*`: any run, empty included.
+    Star,
+}
+
+/// A pattern: a glob (StringLike) or a literal (StringEquals), optionally ignoring case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Atom {
+    /// The value as written in the policy.
+    pub text: String,
+    /// Whether `*` and `?` are wildcards.
+    pub glob: bool,
+    /// Whether comparison ignores case.
+    pub ignore_case: bool,
+    #[serde(skip)]
+    parts: Vec<Part>,
+}
+
+impl Atom {
+    /// An atom from a policy value. `${*}`, `${?}` and `${$}` are the literal characters
+    /// when `variables` (policy version 2012-10-17) is on.
+    pub fn new(text: &str, glob: bool, ignore_case: bool, variables: bool) -> Atom {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            if variables {
+                if let Some(after) = ["${*}", "${?}", "${$}"]
+                    .iter()
+                    .find(|e| rest.starts_with(**e))
+                {
+                    parts.push(Part::Lit(after.chars().nth(2).unwrap_or('$')));
+                    rest = &rest[after.len()..];
+                    continue;
+                }
+            }
+            parts.push(match c {
+                '*' if glob => Part::Star,
+                '?' if glob => Part::One,
+                c => Part::Lit(c),
+            });
+            rest = &rest[c.len_utf8()..];
+        }
+        Atom {
+            text: text.to_string(),
+            glob,
+            ignore_case,
+            parts,
+        }
+    }
+
+    /// Whether `s` is in the language (used to check tokens against a region).
+    pub fn matches(&self, s: &str) -> bool {
+        let mut set = self.start();
+        for c in s.chars() {
+            set = self.step(&set, c);
+            if set.iter().all(|w| *w == 0) {
+                return false;
+            }
+        }
+        self.accepts(&set)
+    }
+
+    fn words(&self) -> usize {
+        (self.parts.len() + 1).div_ceil(64)
+    }
+
+    fn closure(&self, set: &mut [u64]) {
+        for i in 0..self.parts.len() {
+            if set[i / 64] >> (i % 64) & 1 == 1 && self.parts[i] == Part::Star {
+                set[(i + 1) / 64] |= 1 << ((i + 1) % 64);
+            }
+        }
+    }
+
+    fn start(&self) -> Vec<u64> {
+        let mut set = vec![0u64; self.words()];
+        set[0] = 1;
+        self.closure(&mut set);
+        set
+    }
+
+    fn eq(&self, a: char, b: char) -> bool {
+        a == b || self.ignore_case && fold(a) == fold(b)
+    }
+
+    fn step(&self, set: &[u64], c: char) -> Vec<u64> {
+        let mut next = vec![0u64; self.words()];
+        for (i, part) in self.parts.iter().enumerate() {
+            if set[i / 64] >> (i % 64) & 1 == 0 {
+                continue;
+            }
+            let to = match part {
+                Part::Lit(l) if self.eq(*l, c) => Some(i + 1),
+                Part::Lit(_) => None,
+                Part::One => Some(i + 1),
+                Part::Star => Some(i),
+            };
+            if let Some(j) = to {
+                next[j / 64] |= 1 << (j % 64);
+            }
+        }
+        self.closure(&mut next);
+        next
+    }
+
+    fn accepts(&self, set: &[u64]) -> bool {
+        let n = self.parts.len();
+        set[n / 64] >> (n % 64) & 1 == 1
+    }
+
+    fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Lit(c) => Some(*c),
+            _ => None,
+        })
+    }
+}
+
+fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// `value ∈ ⋃ atoms` (or `∉`, when `negated`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Test {
+    /// The patterns, OR-ed.
+    pub any_of: Vec<Atom>,
+    /// The value must match none of them.
+    pub negated: bool,
+}
+
+/// What one key may be, within a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyTerm {
+    /// The key may be absent from the request.
+    pub absent_ok: bool,
+    /// The key may be present (with a value passing every test).
+    pub present_ok: bool,
+    /// Every test a present value must pass.
+    pub tests: Vec<Test>,
+}
+
+impl KeyTerm {
+    /// No constraint at all.
+    pub fn any() -> KeyTerm {
+        KeyTerm {
+            absent_ok: true,
+            present_ok: true,
+            tests: Vec::new(),
+        }
+    }
+
+    fn and(&self, other: &KeyTerm) -> KeyTerm {
+        let mut tests = self.tests.clone();
+        for t in &other.tests {
+            if !tests.contains(t) {
+                tests.push(t.clone());
+            }
+        }
+        KeyTerm {
+            absent_ok: self.absent_ok && other.absent_ok,
+            present_ok: self.present_ok && other.present_ok,
+            tests,
+        }
+    }
+
+    /// The complement, as a union of terms (a negated conjunction is a disjunction).
+    fn not(&self) -> Vec<KeyTerm> {
+        let mut out = Vec::new();
+        if !self.absent_ok {
+            out.push(KeyTerm {
+                absent_ok: true,
+                present_ok: false,
+                tests: Vec::new(),
+            });
+        }
+        if !self.present_ok {
+            out.push(KeyTerm {
+                absent_ok: false,
+                present_ok: true,
+                tests: Vec::new(),
+            });
+        } else {
+            for t in &self.tests {
+                out.push(KeyTerm {
+                    absent_ok: false,
+                    present_ok: true,
+                    tests: vec![Test {
+                        any_of: t.any_of.clone(),
+                        negated: !t.negated,
+                    }],
+                });
+            }
+        }
+        out
+    }
+
+    /// Whether a value (or absence) satisfies the term.
+    pub fn admits(&self, value: Option<&str>) -> bool {
+        match value {
+            None => self.absent_ok,
+            Some(v) => {
+                self.present_ok
+                    && self
+                        .tests
+                        .iter()
+                        .all(|t| t.any_of.iter().any(|a| a.matches(v)) != t.negated)
+            }
+        }
+    }
+}
+
+/// A product over keys; keys not listed are unconstrained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Case {
+    /// Key (lower-cased) → what it may be, in first-mention order.
+    pub keys: Vec<(String, KeyTerm)>,
+}
+
+impl Case {
+    /// The case with no constraint.
+    pub fn all() -> Case {
+        Case { keys: Vec::new() }
+    }
+
+    /// The term of `key` (unconstrained when not listed).
+    pub fn term(&self, key: &str) -> KeyTerm {
+        self.keys
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_else(KeyTerm::any)
+    }
+
+    /// Adds a constraint on `key`.
+    pub fn and_key(&mut self, key: &str, term: &KeyTerm) {
+        match self.keys.iter_mut().find(|(k, _)| k == key) {
+            Some((_, t)) => *t = t.and(term),
+            None => self.keys.push((key.to_string(), term.clone())),
+        }
+    }
+
+    /// `self \ other` as a union of cases.
+    pub fn minus(&self, other: &Case) -> Vec<Case> {
+        let mut out = Vec::new();
+        // Split on the first key where `self` escapes `other`; earlier keys stay inside.
+        let mut prefix = self.clone();
+        for (k, t) in &other.keys {
+            for escape in t.not() {
+                let mut c = prefix.clone();
+                c.and_key(k, &escape);
+                out.push(c);
+            }
+            prefix.and_key(k, t);
+        }
+        out
+    }
+
+    /// Whether a request (key → value) is in the case.
+    pub fn admits(&self, value_of: &dyn Fn(&str) -> Option<String>) -> bool {
+        self.keys
+            .iter()
+            .all(|(k, t)| t.admits(value_of(k).as_deref()))
+    }
+}
+
+/// `a \ b`, both unions of cases.
+pub fn subtract(a: &[Case], b: &[Case]) -> Vec<Case> {
+    let mut out: Vec<Case> = a.to_vec();
+    for d in b {
+        out = out.iter().flat_map(|c| c.minus(d)).collect();
+        // Keep the union small: drop what is provably empty as we go.
+        out.retain(|c| !matches!(witness(c), Outcome::Empty));
+    }
+    out
+}
+
+/// How many product states a search may visit before it gives up.
+const SEARCH_LIMIT: usize = 200_000;
+
+/// The answer to "is there a value passing these tests?".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// This string passes.
+    Value(String),
+    /// None does.
+    Empty,
+    /// The search was too large to finish.
+    Undecided,
+}
+
+/// A string passing every test, the shortest first (exact; bounded search).
+pub fn find_value(tests: &[Test]) -> Found {
+    // The alphabet: every character a pattern names (both cases where case is ignored),
+    // and one character no pattern names, standing for all the others.
+    let mut alphabet: Vec<char> = Vec::new();
+    for a in tests.iter().flat_map(|t| &t.any_of) {
+        for c in a.chars() {
+            for v in [c, fold(c), c.to_uppercase().next().unwrap_or(c)] {
+                if !alphabet.contains(&v) {
+                    alphabet.push(v);
+                }
+            }
+        }
+    }
+    alphabet.sort_unstable();
+    if let Some(other) = "xzqkjw0123456789-_"
+        .chars()
+        .chain('\u{100}'..)
+        .find(|c| !alphabet.contains(c))
+    {
+        alphabet.push(other);
+    }
+    type State = Vec<Vec<Vec<u64>>>;
+    let start: State = tests
+        .iter()
+        .map(|t| t.any_of.iter().map(Atom::start).collect())
+        .collect();
+    let accepting = |s: &State| {
+        tests
+            .iter()
+            .zip(s)
+            .all(|(t, sets)| t.any_of.iter().zip(sets).any(|(a, set)| a.accepts(set)) != t.negated)
+    };
+    let mut seen: HashMap<State, (usize, char)> = HashMap::new();
+    let mut order: Vec<State> = Vec::new();
+    let mut queue = VecDeque::new();
+    seen.insert(start.clone(), (usize::MAX, ' '));
+    order.push(start.clone());
+    queue.push_back(0usize);
+    while let Some(i) = queue.pop_front() {
+        let state = order[i].clone();
+        if accepting(&state) {
+            let mut out = Vec::new();
+            let mut at = i;
+            while let Some(&(parent, c)) = seen.get(&order[at]) {
+                if parent == usize::MAX {
+                    break;
+                }
+                out.push(c);
+                at = parent;
+            }
+            out.reverse();
+            return Found::Value(out.into_iter().collect());
+        }
+        if order.len() > SEARCH_LIMIT {
+            return Found::Undecided;
+        }
+        for &c in &alphabet {
+            let next: State = tests
+                .iter()
+                .zip(&state)
+                .map(|(t, sets)| {
+                    t.any_of
+                        .iter()
+                        .zip(sets)
+                        .map(|(a, set)| a.step(set, c))
+                        .collect()
+                })
+                .collect();
+            // A positive test whose every atom is dead can never pass again.
+            let dead = tests
+                .iter()
+                .zip(&next)
+                .any(|(t, sets)| !t.negated && sets.iter().all(|s| s.iter().all(|w| *w == 0)));
+            if dead || seen.contains_key(&next) {
+                continue;
+            }
+            seen.insert(next.clone(), (i, c));
+            order.push(next);
+            queue.push_back(order.len() - 1);
+        }
+    }
+    Found::Empty
+}
+
+/// A case's witness: for each constrained key, absent (`None`) or a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// One request in the case.
+    Witness(Vec<(String, Option<String>)>),
+    /// The case is empty.
+    Empty,
+    /// Too large to decide.
+    Undecided,
+}
+
+/// A request in the case, preferring present values (a real token carries the claim).
+pub fn witness(case: &Case) -> Outcome {
+    let mut out = Vec::new();
+    let mut undecided = false;
+    for (k, t) in &case.keys {
+        let value = if t.present_ok {
+            match find_value(&t.tests) {
+                Found::Value(v) => Some(Some(v)),
+                Found::Empty => None,
+                Found::Undecided => {
+                    undecided = true;
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        match (value, t.absent_ok) {
+            (Some(v), _) => out.push((k.clone(), v)),
+            (None, true) => out.push((k.clone(), None)),
+            (None, false) if undecided => return Outcome::Undecided,
+            (None, false) => return Outcome::Empty,
+        }
+    }
+    Outcome::Witness(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn like(p: &str) -> Atom {
+        Atom::new(p, true, false, true)
+    }
+
+    #[test]
+    fn globs_match_like_iam() {
+        assert!(like("repo:acme/*").matches("repo:acme/api:ref:refs/heads/main"));
+        assert!(like("a?c").matches("abc") && !like("a?c").matches("ac"));
+        assert!(!Atom::new("a*", false, false, true).matches("ab"));
+        assert!(Atom::new("a*", false, false, true).matches("a*"));
+        assert!(Atom::new("ABC", false, true, true).matches("abc"));
+        assert!(like("${*}x").matches("*x") && !like("${*}x").matches("yx"));
+    }
+
+    #[test]
+    fn search_finds_the_shortest_and_proves_emptiness() {
+        let pos = |p: &str| Test {
+            any_of: vec![like(p)],
+            negated: false,
+        };
+        let neg = |p: &str| Test {
+            any_of: vec![like(p)],
+            negated: true,
+        };
+        assert_eq!(
+            find_value(&[pos("repo:acme/*")]),
+            Found::Value("repo:acme/".into())
+        );
+        let v = find_value(&[pos("repo:acme/*"), neg("repo:acme/api*")]);
+        let Found::Value(v) = v else { panic!("{v:?}") };
+        assert!(like("repo:acme/*").matches(&v) && !like("repo:acme/api*").matches(&v));
+        assert_eq!(
+            find_value(&[pos("repo:acme/*"), neg("repo:*")]),
+            Found::Empty
+        );
+        let Found::Value(v) = find_value(&[pos("a*b*c"), pos("*x*")]) else {
+            panic!("a*b*c and *x* intersect")
+        };
+        assert!(like("a*b*c").matches(&v) && like("*x*").matches(&v), "{v}");
+    }
+
+    #[test]
+    fn subtraction_is_exact_on_small_cases() {
+        let term = |p: &str| KeyTerm {
+            absent_ok: false,
+            present_ok: true,
+            tests: vec![Test {
+                any_of: vec![like(p)],
+                negated: false,
+            }],
+        };
+        let mut allow = Case::all();
+        allow.and_key("sub", &term("repo:acme/*"));
+        let mut deny = Case::all();
+        deny.and_key("sub", &term("repo:acme/*:pull_request"));
+        let rest = subtract(&[allow], &[deny]);
+        assert_eq!(rest.len(), 1);
+        let value_of = |s: &'static str| move |_: &str| Some(s.to_string());
+        assert!(rest[0].admits(&value_of("repo:acme/api:ref:refs/heads/main")));
+        assert!(!rest[0].admits(&value_of("repo:acme/api:pull_request")));
+    }
+}

@@ -1,0 +1,210 @@
+//! The exact region analysis against the evaluator: every witness is allowed, and on
+//! policies analysed without approximation, region membership and the evaluator's verdict
+//! agree on every sampled token.
+
+use oidc_trust::{
+    analyze, diff, parse_policy, prove, read_claims, replay, Claims, Decision, Policy, Proof,
+    Request, RequestOptions,
+};
+use oidc_trust_tests::{read, root, subvector_suites};
+
+const SESSION_TAGS_NOTE: &str = "tokens with session tags";
+
+fn verdict(policy: &Policy, issuer: &str, claims: &Claims) -> Decision {
+    let options = RequestOptions {
+        issuer: Some(issuer.to_string()),
+        ..RequestOptions::default()
+    };
+    Request::new(claims, &options)
+        .map(|r| oidc_trust::decide(policy, &r))
+        .unwrap_or(Decision::Deny)
+}
+
+/// Seed policies and every subvectors policy, by name.
+fn policies() -> Vec<(String, Policy)> {
+    let mut out = Vec::new();
+    for name in [
+        "basic-repo",
+        "hardening-layer1",
+        "hardening-layer2",
+        "hardening-layer4",
+    ] {
+        let text = read(&format!("examples/policies/{name}.json"));
+        out.push((name.to_string(), parse_policy(&text).policy.unwrap()));
+    }
+    for suite in subvector_suites() {
+        for v in &suite.vectors {
+            let text = v.policy().to_string();
+            out.push((
+                format!("{}/{}", suite.suite, v.id),
+                parse_policy(&text).policy.unwrap(),
+            ));
+        }
+    }
+    out
+}
+
+/// Tokens to sample: the attacker replay of the policy, its own witnesses, and the examples.
+fn samples(policy: &Policy) -> Vec<Claims> {
+    let mut out: Vec<Claims> = replay(policy)
+        .into_iter()
+        .flat_map(|r| std::iter::once(r.intended).chain(r.attempts.into_iter().map(|a| a.claims)))
+        .collect();
+    for entry in std::fs::read_dir(root().join("examples/tokens")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            out.push(read_claims(&std::fs::read_to_string(path).unwrap()).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn witnesses_are_allowed_and_membership_matches_the_evaluator() {
+    let mut checked = 0;
+    let mut disagreements = Vec::new();
+    for (name, policy) in policies() {
+        for report in analyze(&policy, None) {
+            for case in &report.cases {
+                let w = case
+                    .witness
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{name}: a case without a witness"));
+                assert!(
+                    case.confirmed,
+                    "{name}: witness not confirmed: {:?}",
+                    case.constraints
+                );
+                assert_eq!(
+                    verdict(&policy, &report.issuer, w),
+                    Decision::Allow,
+                    "{name}: {w:?}"
+                );
+            }
+            let exact = report
+                .approximations
+                .iter()
+                .all(|a| a.starts_with(SESSION_TAGS_NOTE));
+            if !exact {
+                continue;
+            }
+            for token in samples(&policy) {
+                checked += 1;
+                let inside = report.admits(&token);
+                let allowed = verdict(&policy, &report.issuer, &token) == Decision::Allow;
+                if inside != allowed {
+                    disagreements.push(format!(
+                        "{name}: region {inside}, evaluator {allowed}: {:?}",
+                        token.get("sub")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "{checked} samples");
+    assert!(disagreements.is_empty(), "{}", disagreements.join("\n"));
+}
+
+#[test]
+fn a_policy_differs_from_itself_in_nothing() {
+    for (name, policy) in policies() {
+        for d in diff(&policy, &policy) {
+            assert!(
+                d.newly_admitted.is_empty() && d.newly_refused.is_empty(),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn diff_finds_the_widening_with_a_witness() {
+    let old = parse_policy(&read("examples/policies/hardening-layer1.json"))
+        .policy
+        .unwrap();
+    let new = parse_policy(&read("examples/policies/basic-repo.json"))
+        .policy
+        .unwrap();
+    let d = &diff(&old, &new)[0];
+    let w = d
+        .newly_admitted
+        .iter()
+        .find(|c| c.confirmed)
+        .expect("a newly admitted token")
+        .witness
+        .clone()
+        .unwrap();
+    assert_eq!(verdict(&new, &d.issuer, &w), Decision::Allow);
+    assert_eq!(verdict(&old, &d.issuer, &w), Decision::Deny);
+    assert!(
+        d.newly_refused.is_empty(),
+        "layer 1 is narrower in every way: {:?}",
+        d.newly_refused
+    );
+}
+
+#[test]
+fn prove_or_show_the_token_that_gets_in() {
+    let gh = "token.actions.githubusercontent.com";
+    let basic = parse_policy(&read("examples/policies/basic-repo.json"))
+        .policy
+        .unwrap();
+    let only = |k: &str, v: &str| vec![(k.to_string(), v.to_string())];
+    assert!(matches!(
+        prove(&basic, gh, &only("sub", "repo:acme/api:*")),
+        Proof::Proved { .. }
+    ));
+    match prove(
+        &basic,
+        gh,
+        &only("sub", "repo:acme/api:ref:refs/heads/main"),
+    ) {
+        Proof::Counterexample { claims, .. } => {
+            assert_eq!(verdict(&basic, gh, &claims), Decision::Allow);
+            let sub = claims.get("sub").and_then(|v| v.as_str()).unwrap();
+            assert!(!sub.ends_with(":ref:refs/heads/main"), "{sub}");
+        }
+        other => panic!("expected a counterexample, got {other:?}"),
+    }
+    let layer2 = parse_policy(&read("examples/policies/hardening-layer2.json"))
+        .policy
+        .unwrap();
+    assert!(matches!(
+        prove(
+            &layer2,
+            gh,
+            &only("sub", "repo:acme/api:ref:refs/heads/main")
+        ),
+        Proof::Proved { .. }
+    ));
+    assert!(
+        matches!(
+            prove(&layer2, gh, &only("actor", "release-bot")),
+            Proof::Counterexample { .. }
+        ),
+        "alice gets in too"
+    );
+}
+
+/// `tests/golden/who-can.json`: the summary of every seed policy; `UPDATE_GOLDEN=1` rewrites.
+#[test]
+fn seed_policy_summaries_match_golden() {
+    let mut all = serde_json::Map::new();
+    for (name, policy) in policies().into_iter().take(4) {
+        let summaries: Vec<String> = analyze(&policy, None)
+            .into_iter()
+            .flat_map(|r| r.summary)
+            .collect();
+        all.insert(name, summaries.into());
+    }
+    let actual = serde_json::to_string_pretty(&all).unwrap() + "\n";
+    let path = root().join("tests/golden/who-can.json");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &actual).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap_or_default(),
+        actual,
+        "run with UPDATE_GOLDEN=1 and review"
+    );
+}
