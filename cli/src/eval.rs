@@ -1,8 +1,6 @@
 //! `oidc-trust eval`: one policy, one token.
 
-use oidc_trust::{
-    evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Report, Request,
-};
+use oidc_trust::{evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Request};
 use serde_json::{json, Value};
 
 use crate::args::{EvalArgs, Expect, Format};
@@ -98,11 +96,7 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
             print!("{}", render::evaluation(&evaluation, style));
         }
         Format::Json => {
-            let report = Report {
-                evaluation: &evaluation,
-                diagnostics: &parsed.diagnostics,
-                token_header: header.as_ref(),
-            };
+            let report = evaluation.clone().with_inputs(&parsed.diagnostics, header);
             println!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()

@@ -436,6 +436,8 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
         },
         statements,
         notes,
+        diagnostics: Vec::new(),
+        token_header: None,
     }
 }
 
@@ -795,13 +797,14 @@ fn explain(
         Compiled::Text(t) => explain_text(base, t, s, matched, resolve),
         Compiled::Number(n) => match parse_number(s) {
             None => format!("`{s}` is not a number, so it matches no numeric value"),
-            Some(v) => format!(
-                "{v} {} {n}",
+            Some(_) => format!(
+                "{s} {} {}",
                 if matched {
                     "satisfies"
                 } else {
                     "does not satisfy"
-                }
+                },
+                show_number(*n)
             ),
         },
         Compiled::Date(_) => match parse_date(s) {
@@ -846,6 +849,37 @@ fn explain(
         }
         Compiled::Null(_) => String::new(),
     }
+}
+
+/// A policy number for messages, without Rust's float formatting (which costs the
+/// WebAssembly build ~12 KB): integers as integers, others to six decimals.
+fn show_number(x: f64) -> String {
+    if x.is_finite() && x.fract() == 0.0 && x.abs() < 9.0e15 {
+        return (x as i64).to_string();
+    }
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "infinity".into()
+        } else {
+            "-infinity".into()
+        };
+    }
+    let sign = if x < 0.0 { "-" } else { "" };
+    let scaled = (x.abs() * 1_000_000.0).round();
+    if scaled >= 9.0e15 {
+        return format!("{sign}{}", (x.abs().round()) as u64);
+    }
+    let scaled = scaled as u64;
+    let frac = format!("{:06}", scaled % 1_000_000);
+    format!(
+        "{sign}{}.{}",
+        scaled / 1_000_000,
+        frac.trim_end_matches('0')
+    )
+    .trim_end_matches('.')
+    .to_string()
 }
 
 fn explain_text(

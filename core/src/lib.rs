@@ -51,5 +51,5 @@ pub use source::{Location, Position, Span};
 pub use sources::{lint_source, DocumentLint, SourceKind, SourceLint, MAX_SOURCE_BYTES};
 pub use trace::{
     Absence, ConditionTrace, Decision, DecisionReason, ElementTrace, ElementValue, Evaluation,
-    Note, NoteLevel, Report, RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION,
+    Note, NoteLevel, RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION,
 };

@@ -7,8 +7,6 @@
 //! patterns' automata breadth-first (shortest witness first). Exploration is bounded; a
 //! case too large to decide is reported as undecided, never guessed.
 
-use std::collections::{HashMap, VecDeque};
-
 use serde::Serialize;
 
 /// One part of a glob.
@@ -330,34 +328,51 @@ pub fn find_value(tests: &[Test]) -> Found {
     {
         alphabet.push(other);
     }
-    type State = Vec<Vec<Vec<u64>>>;
-    let start: State = tests
+    // A product state: every atom's position set, laid end to end.
+    let atoms: Vec<(&Atom, usize, bool)> = tests
         .iter()
-        .map(|t| t.any_of.iter().map(Atom::start).collect())
+        .enumerate()
+        .flat_map(|(ti, t)| t.any_of.iter().map(move |a| (a, ti, t.negated)))
         .collect();
-    let accepting = |s: &State| {
+    let mut offsets = Vec::with_capacity(atoms.len() + 1);
+    offsets.push(0);
+    for (a, _, _) in &atoms {
+        offsets.push(offsets.last().copied().unwrap_or(0) + a.words());
+    }
+    let set = |state: &[u64], i: usize| {
+        state
+            .get(offsets[i]..offsets[i + 1])
+            .unwrap_or(&[])
+            .to_vec()
+    };
+    // Whether some atom of test `ti` satisfies `accept`.
+    let passes = |ti: usize, accept: &dyn Fn(usize) -> bool| {
+        atoms
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, t, _))| *t == ti)
+            .any(|(i, _)| accept(i))
+    };
+    let accepting = |state: &[u64]| {
         tests
             .iter()
-            .zip(s)
-            .all(|(t, sets)| t.any_of.iter().zip(sets).any(|(a, set)| a.accepts(set)) != t.negated)
+            .enumerate()
+            .all(|(ti, t)| passes(ti, &|i| atoms[i].0.accepts(&set(state, i))) != t.negated)
     };
-    let mut seen: HashMap<State, (usize, char)> = HashMap::new();
-    let mut order: Vec<State> = Vec::new();
-    let mut queue = VecDeque::new();
-    seen.insert(start.clone(), (usize::MAX, ' '));
-    order.push(start.clone());
-    queue.push_back(0usize);
-    while let Some(i) = queue.pop_front() {
-        let state = order[i].clone();
-        if accepting(&state) {
+    let start: Vec<u64> = atoms.iter().flat_map(|(a, _, _)| a.start()).collect();
+    // Breadth-first: states are numbered in visiting order, so the queue is a cursor.
+    let mut order: Vec<Vec<u64>> = vec![start];
+    let mut parent: Vec<(usize, char)> = vec![(usize::MAX, ' ')];
+    let mut seen = Seen::default();
+    seen.insert(&order, 0);
+    let mut i = 0;
+    while i < order.len() {
+        if accepting(&order[i]) {
             let mut out = Vec::new();
             let mut at = i;
-            while let Some(&(parent, c)) = seen.get(&order[at]) {
-                if parent == usize::MAX {
-                    break;
-                }
-                out.push(c);
-                at = parent;
+            while parent[at].0 != usize::MAX {
+                out.push(parent[at].1);
+                at = parent[at].0;
             }
             out.reverse();
             return Found::Value(out.into_iter().collect());
@@ -366,31 +381,82 @@ pub fn find_value(tests: &[Test]) -> Found {
             return Found::Undecided;
         }
         for &c in &alphabet {
-            let next: State = tests
+            let next: Vec<u64> = atoms
                 .iter()
-                .zip(&state)
-                .map(|(t, sets)| {
-                    t.any_of
-                        .iter()
-                        .zip(sets)
-                        .map(|(a, set)| a.step(set, c))
-                        .collect()
-                })
+                .enumerate()
+                .flat_map(|(ai, (a, _, _))| a.step(&set(&order[i], ai), c))
                 .collect();
             // A positive test whose every atom is dead can never pass again.
-            let dead = tests
-                .iter()
-                .zip(&next)
-                .any(|(t, sets)| !t.negated && sets.iter().all(|s| s.iter().all(|w| *w == 0)));
-            if dead || seen.contains_key(&next) {
+            let dead = tests.iter().enumerate().any(|(ti, t)| {
+                !t.negated && !passes(ti, &|ai| set(&next, ai).iter().any(|w| *w != 0))
+            });
+            if dead || seen.find(&order, &next).is_some() {
                 continue;
             }
-            seen.insert(next.clone(), (i, c));
             order.push(next);
-            queue.push_back(order.len() - 1);
+            parent.push((i, c));
+            seen.insert(&order, order.len() - 1);
         }
+        i += 1;
     }
     Found::Empty
+}
+
+/// The states already visited: an open-addressing index into the visit order (small code
+/// for the WebAssembly build, where a std HashMap costs several KB).
+#[derive(Default)]
+struct Seen {
+    slots: Vec<usize>,
+    used: usize,
+}
+
+impl Seen {
+    fn hash(words: &[u64]) -> usize {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for w in words {
+            h ^= *w;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            h ^= h >> 29;
+        }
+        h as usize
+    }
+
+    fn find(&self, order: &[Vec<u64>], words: &[u64]) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = Self::hash(words) & mask;
+        loop {
+            match self.slots[at] {
+                usize::MAX => return None,
+                i if order[i] == words => return Some(i),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    fn insert(&mut self, order: &[Vec<u64>], index: usize) {
+        if (self.used + 1) * 2 > self.slots.len() {
+            let size = (self.slots.len() * 2).max(64);
+            let old = std::mem::replace(&mut self.slots, vec![usize::MAX; size]);
+            self.used = 0;
+            for i in old.into_iter().filter(|i| *i != usize::MAX) {
+                self.place(order, i);
+            }
+        }
+        self.place(order, index);
+    }
+
+    fn place(&mut self, order: &[Vec<u64>], index: usize) {
+        let mask = self.slots.len() - 1;
+        let mut at = Self::hash(&order[index]) & mask;
+        while self.slots[at] != usize::MAX {
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = index;
+        self.used += 1;
+    }
 }
 
 /// A case's witness: for each constrained key, absent (`None`) or a value.

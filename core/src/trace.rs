@@ -136,22 +136,26 @@ pub struct Evaluation {
     pub statements: Vec<StatementTrace>,
     /// Token timing, request remarks and assumptions.
     pub notes: Vec<Note>,
+    /// Warnings about the policy, filled in by the face that parsed it (errors stop
+    /// evaluation, so there are none here).
+    pub diagnostics: Vec<crate::Diagnostic>,
+    /// The JOSE header, when the claims were read from a JWT (filled in by the face).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_header: Option<crate::Claims>,
 }
 
-/// What every face prints for one evaluation: the trace, the warnings about the policy,
-/// and the token's header when the claims came from a JWT. The CLI's `--format json`
-/// and the npm package's `evaluate` return exactly this shape.
-#[derive(Debug, Clone, Copy, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Report<'a> {
-    /// The trace.
-    #[serde(flatten)]
-    pub evaluation: &'a Evaluation,
-    /// Warnings about the policy (errors stop evaluation, so there are none here).
-    pub diagnostics: &'a [crate::Diagnostic],
-    /// The JOSE header, when the claims were read from a JWT.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_header: Option<&'a crate::Claims>,
+impl Evaluation {
+    /// The evaluation with what came with its inputs: the policy's warnings and the
+    /// token's header. The CLI's `--format json` and the npm package print this.
+    pub fn with_inputs(
+        mut self,
+        diagnostics: &[crate::Diagnostic],
+        token_header: Option<crate::Claims>,
+    ) -> Evaluation {
+        self.diagnostics = diagnostics.to_vec();
+        self.token_header = token_header;
+        self
+    }
 }
 
 /// The evaluated request.

@@ -307,6 +307,46 @@ export function lint(policy, options) {
   return JSON.parse(call(() => glue.lint(text, optionalString(o, 'account'), optionalString(o, 'catalog'))));
 }
 
+/** Who can assume the role, exactly: per issuer, the admitted cases with a token each. */
+export function whoCan(policy, options) {
+  const glue = loaded();
+  const text = policyText(policy);
+  const issuer = optionalString(options ?? {}, 'issuer');
+  return JSON.parse(call(() => glue.whoCan(text, issuer)));
+}
+
+/**
+ * Proves every token the policy admits meets `only` ({ claim: glob }), or returns a
+ * counterexample: { result: "proved" | "counterexample" | "inconclusive", ... }.
+ */
+export function prove(policy, only, options) {
+  const glue = loaded();
+  const text = policyText(policy);
+  if (only === null || typeof only !== 'object' || Array.isArray(only) || Object.keys(only).length === 0) {
+    throw usage('invalid-argument', `the constraints must be an object of claim → glob, got ${describe(only)}`, 'e.g. { sub: "repo:acme/api:ref:refs/heads/*" }', '', 'options');
+  }
+  const flat = [];
+  for (const [claim, glob] of Object.entries(only)) {
+    if (typeof glob !== 'string') throw usage('invalid-argument', `constraint \`${claim}\` must be a glob string`, 'e.g. "repo:acme/*"', `/${escapePointer(claim)}`);
+    flat.push(claim, glob);
+  }
+  let issuer = optionalString(options ?? {}, 'issuer');
+  if (issuer === undefined) {
+    const issuers = whoCan(text).map((r) => r.issuer);
+    if (issuers.length !== 1) throw usage('invalid-option', `the policy trusts ${issuers.length} OIDC issuers`, 'name one: { issuer: "token.actions.githubusercontent.com" }', '/issuer');
+    issuer = issuers[0];
+  }
+  return JSON.parse(call(() => glue.prove(text, issuer, flat)));
+}
+
+/** What a policy change newly admits and refuses, per issuer, with a token each. */
+export function diff(oldPolicy, newPolicy) {
+  const glue = loaded();
+  const a = policyText(oldPolicy);
+  const b = policyText(newPolicy);
+  return JSON.parse(call(() => glue.diff(a, b)));
+}
+
 /** Parses a policy without evaluating it: the parsed policy (or null) and every diagnostic. */
 export function parsePolicy(text) {
   const glue = loaded();

@@ -13,8 +13,8 @@
 
 use oidc_trust::{
     catalog_option, decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token,
-    time_option, token_time_notes, Decision, Diagnostic, LintOptions, Location, Policy, Report,
-    Request, RequestOptions, Severity,
+    time_option, token_time_notes, Decision, Diagnostic, LintOptions, Location, Policy, Request,
+    RequestOptions, Severity,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -96,11 +96,7 @@ impl Compiled {
     /// Evaluates one claims document or JWT; returns the report as JSON.
     pub fn evaluate(&self, claims: &str) -> Result<String, JsValue> {
         let (evaluation, header) = self.trace(claims).map_err(|d| fail(&d, &[]))?;
-        to_json(&Report {
-            evaluation: &evaluation,
-            diagnostics: &self.warnings,
-            token_header: header.as_ref(),
-        })
+        to_json(&evaluation.with_inputs(&self.warnings, header))
     }
 
     /// Evaluates each input; returns a JSON array of reports. The first bad input fails
@@ -114,11 +110,7 @@ impl Compiled {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(&to_json(&Report {
-                evaluation: &evaluation,
-                diagnostics: &self.warnings,
-                token_header: header.as_ref(),
-            })?);
+            out.push_str(&to_json(&evaluation.with_inputs(&self.warnings, header))?);
         }
         out.push(']');
         Ok(out)
@@ -188,6 +180,54 @@ pub fn lint_json(
         return Err(fail(first, &report.diagnostics));
     }
     to_json(&report)
+}
+
+/// Parses a policy or fails with every error (the analyses need a valid one).
+fn valid_policy(text: &str) -> Result<Policy, JsValue> {
+    let parsed = parse_policy(text);
+    match parsed.policy {
+        Some(p) => Ok(p),
+        None => {
+            let first = parsed.diagnostics.iter().find(|d| d.is_error()).cloned();
+            let first = first.unwrap_or_else(|| Diagnostic {
+                code: "invalid-policy",
+                severity: Severity::Error,
+                message: "the policy is invalid".into(),
+                help: String::new(),
+                input: "policy",
+                location: Location::pointer_only(""),
+            });
+            Err(fail(&first, &parsed.diagnostics))
+        }
+    }
+}
+
+/// Who can assume the role: the region per issuer, as JSON.
+#[wasm_bindgen(js_name = whoCan)]
+pub fn who_can_json(policy: &str, issuer: Option<String>) -> Result<String, JsValue> {
+    let policy = valid_policy(policy)?;
+    to_json(&oidc_trust::analyze(&policy, issuer.as_deref()))
+}
+
+/// Proves `claim ~ glob` for every admitted token (`only` flat: claim, glob, ...).
+#[wasm_bindgen(js_name = prove)]
+pub fn prove_json(policy: &str, issuer: &str, only: Vec<String>) -> Result<String, JsValue> {
+    let policy = valid_policy(policy)?;
+    let pairs: Vec<(String, String)> = only
+        .chunks(2)
+        .filter_map(|kv| match kv {
+            [k, v] => Some((k.clone(), v.clone())),
+            _ => None,
+        })
+        .collect();
+    to_json(&oidc_trust::prove(&policy, issuer, &pairs))
+}
+
+/// What changes from `old` to `new`, per issuer.
+#[wasm_bindgen(js_name = diff)]
+pub fn diff_json(old: &str, new: &str) -> Result<String, JsValue> {
+    let (old, new) = (valid_policy(old)?, valid_policy(new)?);
+    to_json(&oidc_trust::diff(&old, &new))
 }
 
 /// Parses a policy without evaluating: `{"policy": {...} | null, "diagnostics": [...]}`.
