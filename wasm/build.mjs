@@ -16,7 +16,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const pkg = join(here, 'pkg');
 const scratch = join(root, 'target', 'npm-glue');
-const name = 'oidc_trust_wasm';
 const dev = process.argv.includes('--dev');
 
 function run(cmd, args) {
@@ -28,37 +27,46 @@ function tool(bin) {
   return existsSync(local) ? local : bin;
 }
 
-run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-npm']);
-const built = join(root, 'target', 'wasm32-unknown-unknown', 'wasm-npm', `${name}.wasm`);
-
-rmSync(scratch, { recursive: true, force: true });
-for (const target of ['web', 'nodejs']) {
-  run('wasm-bindgen', ['--target', target, '--no-typescript', '--out-dir', join(scratch, target), built]);
-}
+// Two modules from one crate: the main one, and `analysis` (whoCan, prove, diff), each
+// within the size budget on its own. The analysis build has its own target folder so
+// that both stay cached.
+const modules = [
+  { name: 'oidc_trust_wasm', features: [], targetDir: join(root, 'target') },
+  { name: 'oidc_trust_analysis', features: ['--features', 'analysis'], targetDir: join(root, 'target', 'analysis') },
+];
 const digest = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
-if (digest(join(scratch, 'web', `${name}_bg.wasm`)) !== digest(join(scratch, 'nodejs', `${name}_bg.wasm`))) {
-  throw new Error('wasm-bindgen emitted different modules for web and nodejs: the package needs one per target');
-}
-
+rmSync(scratch, { recursive: true, force: true });
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
-const wasmOut = join(pkg, `${name}_bg.wasm`);
-if (dev) {
-  copyFileSync(join(scratch, 'web', `${name}_bg.wasm`), wasmOut);
-} else {
-  // wasm-opt from npm binaryen: Debian's older build silently corrupts this output.
-  run(tool('wasm-opt'), ['-Oz', join(scratch, 'web', `${name}_bg.wasm`), '-o', wasmOut]);
+for (const m of modules) {
+  run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-npm', '--target-dir', m.targetDir, ...m.features]);
+  const built = join(m.targetDir, 'wasm32-unknown-unknown', 'wasm-npm', 'oidc_trust_wasm.wasm');
+  for (const target of ['web', 'nodejs']) {
+    run('wasm-bindgen', ['--target', target, '--no-typescript', '--out-name', m.name, '--out-dir', join(scratch, target), built]);
+  }
+  if (digest(join(scratch, 'web', `${m.name}_bg.wasm`)) !== digest(join(scratch, 'nodejs', `${m.name}_bg.wasm`))) {
+    throw new Error(`wasm-bindgen emitted different ${m.name} modules for web and nodejs: the package needs one per target`);
+  }
+  const wasmOut = join(pkg, `${m.name}_bg.wasm`);
+  if (dev) {
+    copyFileSync(join(scratch, 'web', `${m.name}_bg.wasm`), wasmOut);
+  } else {
+    // wasm-opt from npm binaryen: Debian's older build silently corrupts this output.
+    run(tool('wasm-opt'), ['-Oz', join(scratch, 'web', `${m.name}_bg.wasm`), '-o', wasmOut]);
+  }
+  copyFileSync(join(scratch, 'web', `${m.name}.js`), join(pkg, `${m.name}.js`));
+  copyFileSync(join(scratch, 'nodejs', `${m.name}.js`), join(pkg, `${m.name}.cjs`));
 }
-copyFileSync(join(scratch, 'web', `${name}.js`), join(pkg, `${name}.js`));
-copyFileSync(join(scratch, 'nodejs', `${name}.js`), join(pkg, `${name}.cjs`));
 
 const js = join(here, 'js');
-for (const file of ['api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'README.md']) {
+for (const file of ['api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'analysis.js', 'analysis-node.js', 'analysis-web.js', 'analysis.cjs', 'analysis.d.ts', 'README.md']) {
   copyFileSync(join(js, file), join(pkg, file));
 }
 // The same declarations serve `require`: TypeScript wants a .d.cts beside a .cjs.
 copyFileSync(join(js, 'index.d.ts'), join(pkg, 'index.d.cts'));
+copyFileSync(join(js, 'analysis.d.ts'), join(pkg, 'analysis.d.cts'));
 writeFileSync(join(pkg, 'api.cjs'), toCommonJs(readFileSync(join(js, 'api.js'), 'utf8')));
+writeFileSync(join(pkg, 'analysis-impl.cjs'), toCommonJs(readFileSync(join(js, 'analysis.js'), 'utf8')));
 copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 
 const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/\[workspace\.package\][^[]*?\nversion = "([^"]+)"/)?.[1];
@@ -67,18 +75,23 @@ const manifest = JSON.parse(readFileSync(join(js, 'package.json'), 'utf8'));
 manifest.version = version;
 writeFileSync(join(pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
-const bytes = readFileSync(wasmOut);
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
-console.log(`oidc-trust ${version}: ${name}_bg.wasm ${kb(bytes.length)} raw, ${kb(gzipSync(bytes, { level: 9 }).length)} gzip -9${dev ? ' (dev: not optimised)' : ''}`);
+for (const m of modules) {
+  const bytes = readFileSync(join(pkg, `${m.name}_bg.wasm`));
+  console.log(`oidc-trust ${version}: ${m.name}_bg.wasm ${kb(bytes.length)} raw, ${kb(gzipSync(bytes, { level: 9 }).length)} gzip -9${dev ? ' (dev: not optimised)' : ''}`);
+}
 
-// api.js keeps to `export function|class|const` at top level and imports nothing, so
-// CommonJS is the same text without `export` plus one module.exports line.
+// api.js and analysis.js keep to `export function|class|const` at top level (and
+// analysis.js to one `import {...} from './api.js'`), so CommonJS is the same text
+// without `export`, the import as a require, and one module.exports line.
 function toCommonJs(source) {
   const names = [];
-  const body = source.replace(/^export (function|class|const) (\w+)/gm, (_, kind, id) => {
-    names.push(id);
-    return `${kind} ${id}`;
-  });
+  const body = source
+    .replace(/^import \{([^}]*)\} from '\.\/api\.js';$/m, "const {$1} = require('./api.cjs');")
+    .replace(/^export (function|class|const) (\w+)/gm, (_, kind, id) => {
+      names.push(id);
+      return `${kind} ${id}`;
+    });
   if (/^\s*(import|export)\b/m.test(body)) throw new Error('api.js must not import or re-export: the CJS build cannot follow');
   return `'use strict';\n${body}\nmodule.exports = { ${names.join(', ')} };\n`;
 }

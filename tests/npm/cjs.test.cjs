@@ -4,13 +4,14 @@
 const { describe, it } = require('node:test');
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
-const lib = require('oidc-trust');
+const lib = { ...require('oidc-trust'), ...require('oidc-trust/analysis') };
 
 const fixtures = JSON.parse(readFileSync(path.join(__dirname, 'fixtures.json'), 'utf8'));
 describe('cjs', async () => {
   const { cases } = await import('./suite.mjs');
   for (const { name, fn } of cases(lib, fixtures)) it(name, fn);
   it('require() gives the same functions on every call', () => {
-    if (require('oidc-trust') !== lib) throw new Error('module cache');
+    if (require('oidc-trust').evaluate !== lib.evaluate) throw new Error('module cache');
+    if (require('oidc-trust/analysis').OidcTrustError !== lib.OidcTrustError) throw new Error('one error class');
   });
 });

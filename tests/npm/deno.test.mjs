@@ -1,7 +1,9 @@
 // Deno: the package resolves through node_modules with the `deno` condition (web build,
 // loaded with fetch from a file URL: needs --allow-read). No remote imports.
-import * as lib from 'oidc-trust';
+import * as main from 'oidc-trust';
+import * as analysis from 'oidc-trust/analysis';
 import { cases } from './suite.mjs';
 
+const lib = { ...main, ...analysis };
 const fixtures = JSON.parse(await Deno.readTextFile(new URL('./fixtures.json', import.meta.url)));
 for (const { name, fn } of cases(lib, fixtures)) Deno.test(`deno: ${name}`, fn);

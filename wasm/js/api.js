@@ -34,13 +34,13 @@ export class OidcTrustError extends Error {
   }
 }
 
-function usage(code, message, help, pointer = '', input = 'options', index = undefined) {
+export function usage(code, message, help, pointer = '', input = 'options', index = undefined) {
   return new OidcTrustError({ code, message, help, input, pointer }, [], undefined, index);
 }
 
 // Runs a raw call; turns the engine's thrown JSON into an OidcTrustError. Anything else
 // (a trap would be a bug: the core has no panicking paths) is wrapped, not swallowed.
-function call(fn) {
+export function call(fn) {
   try {
     return fn();
   } catch (thrown) {
@@ -74,7 +74,7 @@ function loaded() {
 }
 
 // Policy: a JSON string (line:column in errors refer to it) or a parsed object.
-function policyText(policy) {
+export function policyText(policy) {
   if (typeof policy === 'string') return policy;
   if (policy !== null && typeof policy === 'object') return stringify(policy, 'policy');
   throw usage('invalid-argument', `the policy must be a JSON string or an object, got ${describe(policy)}`,
@@ -98,13 +98,13 @@ function stringify(value, input, index = undefined) {
   }
 }
 
-function describe(value) {
+export function describe(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function optionalString(options, name) {
+export function optionalString(options, name) {
   const value = options[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') {
@@ -176,7 +176,7 @@ function contextOption(context) {
   return flat;
 }
 
-function escapePointer(token) {
+export function escapePointer(token) {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -305,46 +305,6 @@ export function lint(policy, options) {
     }
   }
   return JSON.parse(call(() => glue.lint(text, optionalString(o, 'account'), optionalString(o, 'catalog'))));
-}
-
-/** Who can assume the role, exactly: per issuer, the admitted cases with a token each. */
-export function whoCan(policy, options) {
-  const glue = loaded();
-  const text = policyText(policy);
-  const issuer = optionalString(options ?? {}, 'issuer');
-  return JSON.parse(call(() => glue.whoCan(text, issuer)));
-}
-
-/**
- * Proves every token the policy admits meets `only` ({ claim: glob }), or returns a
- * counterexample: { result: "proved" | "counterexample" | "inconclusive", ... }.
- */
-export function prove(policy, only, options) {
-  const glue = loaded();
-  const text = policyText(policy);
-  if (only === null || typeof only !== 'object' || Array.isArray(only) || Object.keys(only).length === 0) {
-    throw usage('invalid-argument', `the constraints must be an object of claim → glob, got ${describe(only)}`, 'e.g. { sub: "repo:acme/api:ref:refs/heads/*" }', '', 'options');
-  }
-  const flat = [];
-  for (const [claim, glob] of Object.entries(only)) {
-    if (typeof glob !== 'string') throw usage('invalid-argument', `constraint \`${claim}\` must be a glob string`, 'e.g. "repo:acme/*"', `/${escapePointer(claim)}`);
-    flat.push(claim, glob);
-  }
-  let issuer = optionalString(options ?? {}, 'issuer');
-  if (issuer === undefined) {
-    const issuers = whoCan(text).map((r) => r.issuer);
-    if (issuers.length !== 1) throw usage('invalid-option', `the policy trusts ${issuers.length} OIDC issuers`, 'name one: { issuer: "token.actions.githubusercontent.com" }', '/issuer');
-    issuer = issuers[0];
-  }
-  return JSON.parse(call(() => glue.prove(text, issuer, flat)));
-}
-
-/** What a policy change newly admits and refuses, per issuer, with a token each. */
-export function diff(oldPolicy, newPolicy) {
-  const glue = loaded();
-  const a = policyText(oldPolicy);
-  const b = policyText(newPolicy);
-  return JSON.parse(call(() => glue.diff(a, b)));
 }
 
 /** Parses a policy without evaluating it: the parsed policy (or null) and every diagnostic. */

@@ -12,9 +12,6 @@ module.exports = {
   evaluate: api.evaluate,
   decodeToken: api.decodeToken,
   lint: api.lint,
-  whoCan: api.whoCan,
-  prove: api.prove,
-  diff: api.diff,
   parsePolicy: api.parsePolicy,
   TRACE_VERSION: api.TRACE_VERSION,
 };

@@ -335,48 +335,6 @@ export interface LintReport {
 /** Lints a policy: holes proven by attacker replay, and mistakes. */
 export declare function lint(policy: object | string, options?: { account?: string; catalog?: string }): LintReport;
 
-/** One admitted case of a region. */
-export interface AdmittedCase {
-  /** `claim constraint` per constrained claim, in words. */
-  constraints: string[];
-  /** A token in the case. */
-  witness?: Claims;
-  /** Whether the evaluator allows the witness (false only under an approximation). */
-  confirmed: boolean;
-}
-
-/** Who can assume the role for one issuer. */
-export interface RegionReport {
-  issuer: string;
-  /** One sentence per case, for reviewers. */
-  summary: string[];
-  /** Empty: nobody. */
-  cases: AdmittedCase[];
-  /** What was not analysed exactly. */
-  approximations: string[];
-}
-
-export type Proof =
-  | { result: 'proved'; approximations: string[] }
-  | { result: 'counterexample'; claims: Claims; constraints: string[] }
-  | { result: 'inconclusive'; approximations: string[] };
-
-export interface PolicyDiff {
-  issuer: string;
-  newlyAdmitted: AdmittedCase[];
-  newlyRefused: AdmittedCase[];
-  approximations: string[];
-}
-
-/** Exactly who can assume the role (string conditions exact; the rest listed as approximations). */
-export declare function whoCan(policy: object | string, options?: { issuer?: string }): RegionReport[];
-
-/** Proves every admitted token meets `only` ({ claim: glob }), or gives a counterexample. */
-export declare function prove(policy: object | string, only: { [claim: string]: string }, options?: { issuer?: string }): Proof;
-
-/** What a policy change newly admits and refuses. */
-export declare function diff(oldPolicy: object | string, newPolicy: object | string): PolicyDiff[];
-
 /** Parses a policy without evaluating it. */
 export declare function parsePolicy(policy: object | string): ParsedPolicy;
 

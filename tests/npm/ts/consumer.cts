@@ -1,6 +1,8 @@
 // A TypeScript user of the package (CommonJS).
 import oidc = require('oidc-trust');
+import analysis = require('oidc-trust/analysis');
 
 const e: oidc.Evaluation = oidc.evaluate('{}', 'eyJ...');
 const d: oidc.Decision = oidc.compile('{}').decide({ sub: 'x' });
-void [e, d];
+const who: analysis.RegionReport[] = analysis.whoCan('{}');
+void [e, d, who];

@@ -1,6 +1,8 @@
 // A TypeScript user of the package (ES modules). Type-checked with tsc --noEmit; it
 // must compile against the published .d.ts without casts.
-import { compile, decodeToken, diff, evaluate, lint, OidcTrustError, parsePolicy, prove, TRACE_VERSION, whoCan } from 'oidc-trust';
+import { compile, decodeToken, evaluate, lint, OidcTrustError, parsePolicy, TRACE_VERSION } from 'oidc-trust';
+import { diff, prove, whoCan } from 'oidc-trust/analysis';
+import type { Proof } from 'oidc-trust/analysis';
 import type { CompiledPolicy, ConditionTrace, Decision, Evaluation, EvaluateOptions, Finding, LintReport } from 'oidc-trust';
 
 const policy = { Version: '2012-10-17', Statement: [] };
@@ -29,7 +31,7 @@ const alg = decodeToken('a.b.c').header['alg'];
 const report: LintReport = lint(policy, { account: '123456789012' });
 const critical: Finding[] = report.findings.filter((f) => f.severity === 'critical');
 const who: string[] = whoCan(policy).flatMap((r) => r.summary);
-const proof = prove(policy, { sub: 'repo:acme/*' });
+const proof: Proof = prove(policy, { sub: 'repo:acme/*' });
 const counter = proof.result === 'counterexample' ? proof.claims : undefined;
 const widened = diff(policy, policy)[0]?.newlyAdmitted.length;
 

@@ -1,0 +1,34 @@
+//! The analysis module's exports (`oidc-trust/analysis`): who can assume the role,
+//! exactly; proofs; differences between policies.
+
+use wasm_bindgen::prelude::*;
+
+use crate::{policy_or_fail, to_json};
+
+/// Who can assume the role: the region per issuer, as JSON.
+#[wasm_bindgen(js_name = whoCan)]
+pub fn who_can_json(policy: &str, issuer: Option<String>) -> Result<String, JsValue> {
+    let (policy, _) = policy_or_fail(policy)?;
+    to_json(&oidc_trust::analyze(&policy, issuer.as_deref()))
+}
+
+/// Proves `claim ~ glob` for every admitted token (`only` flat: claim, glob, ...).
+#[wasm_bindgen(js_name = prove)]
+pub fn prove_json(policy: &str, issuer: &str, only: Vec<String>) -> Result<String, JsValue> {
+    let (policy, _) = policy_or_fail(policy)?;
+    let pairs: Vec<(String, String)> = only
+        .chunks(2)
+        .filter_map(|kv| match kv {
+            [k, v] => Some((k.clone(), v.clone())),
+            _ => None,
+        })
+        .collect();
+    to_json(&oidc_trust::prove(&policy, issuer, &pairs))
+}
+
+/// What changes from `old` to `new`, per issuer.
+#[wasm_bindgen(js_name = diff)]
+pub fn diff_json(old: &str, new: &str) -> Result<String, JsValue> {
+    let ((old, _), (new, _)) = (policy_or_fail(old)?, policy_or_fail(new)?);
+    to_json(&oidc_trust::diff(&old, &new))
+}

@@ -1,0 +1,202 @@
+//! The main module's exports: evaluate (one-shot and compiled), lint, decode, parse.
+
+use oidc_trust::{
+    catalog_option, decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token,
+    time_option, token_time_notes, Decision, Diagnostic, LintOptions, Policy, Request,
+    RequestOptions,
+};
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::{fail, fail_at, policy_or_fail, to_json};
+
+/// A policy parsed once, with the request options, ready to evaluate many tokens.
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Compiled {
+    policy: Policy,
+    options: RequestOptions,
+    /// Warnings about the policy, as JSON, reported with every evaluation.
+    warnings: Vec<Diagnostic>,
+}
+
+/// Parses `policy` and the options; fails with every error in the policy.
+///
+/// `context` is flat: key, value, key, value... (a key repeated gives several values).
+#[wasm_bindgen]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "flat arguments cross the boundary without a serialiser"
+)]
+pub fn compile(
+    policy: &str,
+    issuer: Option<String>,
+    account: Option<String>,
+    action: Option<String>,
+    all_claims_are_keys: bool,
+    catalog: Option<String>,
+    now: Option<String>,
+    context: Vec<String>,
+) -> Result<Compiled, JsValue> {
+    let catalog = match catalog {
+        Some(c) => catalog_option(&c).map_err(|d| fail(&d, &[]))?,
+        None => Default::default(),
+    };
+    let now = match now {
+        Some(t) => Some(time_option(&t).map_err(|d| fail(&d, &[]))?),
+        None => None,
+    };
+    let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
+    for kv in context.chunks(2) {
+        let [key, value] = kv else { break };
+        match pairs.iter_mut().find(|(k, _)| k == key) {
+            Some((_, values)) => values.push(value.clone()),
+            None => pairs.push((key.clone(), vec![value.clone()])),
+        }
+    }
+    let (compiled, warnings) = policy_or_fail(policy)?;
+    Ok(Compiled {
+        policy: compiled,
+        options: RequestOptions {
+            issuer,
+            account,
+            action,
+            all_claims_are_keys,
+            catalog,
+            now,
+            context: pairs,
+        },
+        warnings,
+    })
+}
+
+#[wasm_bindgen]
+impl Compiled {
+    /// Evaluates one claims document or JWT; returns the report as JSON.
+    pub fn evaluate(&self, claims: &str) -> Result<String, JsValue> {
+        let (evaluation, header) = self.trace(claims).map_err(|d| fail(&d, &[]))?;
+        to_json(&evaluation.with_inputs(&self.warnings, header))
+    }
+
+    /// Evaluates each input; returns a JSON array of reports. The first bad input fails
+    /// the call, with its index.
+    #[wasm_bindgen(js_name = evaluateMany)]
+    pub fn evaluate_many(&self, inputs: Vec<String>) -> Result<String, JsValue> {
+        let mut out = String::with_capacity(inputs.len() * 2048 + 2);
+        out.push('[');
+        for (i, claims) in inputs.iter().enumerate() {
+            let (evaluation, header) = self.trace(claims).map_err(|d| fail_at(&d, i))?;
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&to_json(&evaluation.with_inputs(&self.warnings, header))?);
+        }
+        out.push(']');
+        Ok(out)
+    }
+
+    /// The decision alone (no trace): `true` for allow.
+    pub fn decide(&self, claims: &str) -> Result<bool, JsValue> {
+        self.decision(claims).map_err(|d| fail(&d, &[]))
+    }
+
+    /// The decisions alone, one byte each (1 allow, 0 deny).
+    #[wasm_bindgen(js_name = decideMany)]
+    pub fn decide_many(&self, inputs: Vec<String>) -> Result<Vec<u8>, JsValue> {
+        inputs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.decision(c).map(u8::from).map_err(|d| fail_at(&d, i)))
+            .collect()
+    }
+
+    /// The policy's warnings as a JSON array.
+    pub fn diagnostics(&self) -> Result<String, JsValue> {
+        to_json(&self.warnings)
+    }
+
+    /// The parsed policy (statements, conditions, locations) as JSON.
+    pub fn policy(&self) -> Result<String, JsValue> {
+        to_json(&self.policy)
+    }
+}
+
+impl Compiled {
+    fn request(&self, claims: &str) -> Result<(Request, Option<oidc_trust::Claims>), Diagnostic> {
+        let input = read_claims_or_token(claims)?;
+        let request = Request::from_claims(input.claims, &self.options)?;
+        Ok((request, input.header))
+    }
+
+    fn trace(
+        &self,
+        claims: &str,
+    ) -> Result<(oidc_trust::Evaluation, Option<oidc_trust::Claims>), Diagnostic> {
+        let (request, header) = self.request(claims)?;
+        Ok((evaluate(&self.policy, &request), header))
+    }
+
+    fn decision(&self, claims: &str) -> Result<bool, Diagnostic> {
+        let (request, _) = self.request(claims)?;
+        Ok(decide(&self.policy, &request) == Decision::Allow)
+    }
+}
+
+/// Lints a policy: the report (findings, warnings, attacker replay) as JSON; a policy IAM
+/// would refuse fails with every error.
+#[wasm_bindgen(js_name = lint)]
+pub fn lint_json(
+    policy: &str,
+    account: Option<String>,
+    catalog: Option<String>,
+) -> Result<String, JsValue> {
+    let catalog = match catalog {
+        Some(c) => catalog_option(&c).map_err(|d| fail(&d, &[]))?,
+        None => Default::default(),
+    };
+    let report = lint(policy, &LintOptions { account, catalog });
+    if let Some(first) = report.diagnostics.iter().find(|d| d.is_error()) {
+        return Err(fail(first, &report.diagnostics));
+    }
+    to_json(&report)
+}
+
+/// Parses a policy without evaluating: `{"policy": {...} | null, "diagnostics": [...]}`.
+#[wasm_bindgen(js_name = parsePolicy)]
+pub fn parse_policy_json(text: &str) -> Result<String, JsValue> {
+    let parsed = parse_policy(text);
+    #[derive(Serialize)]
+    struct Out<'a> {
+        policy: Option<&'a Policy>,
+        diagnostics: &'a [Diagnostic],
+    }
+    to_json(&Out {
+        policy: parsed.policy.as_ref(),
+        diagnostics: &parsed.diagnostics,
+    })
+}
+
+/// Decodes a JWT without verifying it: `{"header", "claims", "signed", "notes"}`.
+/// `now` (epoch seconds or ISO 8601) adds the expiry and not-before notes.
+#[wasm_bindgen(js_name = decodeToken)]
+pub fn decode_token_json(jwt: &str, now: Option<String>) -> Result<String, JsValue> {
+    let now = match now {
+        Some(t) => Some(time_option(&t).map_err(|d| fail(&d, &[]))?),
+        None => None,
+    };
+    let token = decode_token(jwt).map_err(|d| fail(&d, &[]))?;
+    let notes = token_time_notes(&token.claims, now);
+    #[derive(Serialize)]
+    struct Out<'a> {
+        header: &'a oidc_trust::Claims,
+        claims: &'a oidc_trust::Claims,
+        signed: bool,
+        notes: &'a [oidc_trust::Note],
+    }
+    to_json(&Out {
+        header: &token.header,
+        claims: &token.claims,
+        signed: token.signed,
+        notes: &notes,
+    })
+}
