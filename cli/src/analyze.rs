@@ -80,6 +80,9 @@ pub(crate) fn who_can(args: &WhoCanArgs, st: &Style) -> Exit {
                     println!("  who: {s}");
                 }
                 print_cases(&r.cases, "  ");
+                if !r.cases.is_empty() {
+                    println!("  ({})", r.unconstrained);
+                }
                 for a in &r.approximations {
                     println!("  approximation: {a}");
                 }

@@ -36,6 +36,12 @@ fn benches(c: &mut Criterion) {
         c.bench_function(&format!("evaluate-trace/{name}"), |b| {
             b.iter(|| evaluate(black_box(&policy), black_box(&request)))
         });
+        c.bench_function(&format!("lint/{name}"), |b| {
+            b.iter(|| oidc_trust::lint(black_box(text), &Default::default()))
+        });
+        c.bench_function(&format!("who-can/{name}"), |b| {
+            b.iter(|| oidc_trust::analyze(black_box(&policy), None))
+        });
     }
     c.bench_function("claims/read-json", |b| {
         b.iter(|| read_claims_or_token(black_box(TOKEN)).unwrap())

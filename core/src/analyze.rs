@@ -49,9 +49,14 @@ pub struct RegionReport {
     pub cases: Vec<AdmittedCase>,
     /// What was not analysed exactly.
     pub approximations: Vec<String>,
+    /// What holds for the claims a case does not list.
+    pub unconstrained: &'static str,
     #[serde(skip)]
     pub(crate) region: Vec<Case>,
 }
+
+/// Claims a case does not mention take any value (or none): said with every region.
+const UNCONSTRAINED: &str = "claims a case does not list are unconstrained: any value, or absent";
 
 /// The answer of [`prove`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,6 +131,7 @@ fn region_report(policy: &Policy, issuer: &str) -> RegionReport {
         summary,
         cases,
         approximations,
+        unconstrained: UNCONSTRAINED,
         region,
     }
 }
@@ -561,7 +567,13 @@ fn sentence(issuer: &str, case: &Case) -> String {
     } else {
         positive
             .iter()
-            .map(|a| format!("subject `{}`", a.text))
+            .map(
+                |a| match (a.text.as_str(), a.glob && a.text.contains(['*', '?'])) {
+                    ("*", true) => "any subject".to_string(),
+                    (t, true) => format!("subjects like `{t}`"),
+                    (t, false) => format!("subject `{t}`"),
+                },
+            )
             .collect::<Vec<_>>()
             .join(" or ")
     };

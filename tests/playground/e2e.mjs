@@ -80,12 +80,20 @@ try {
   const prFinding = page.locator('[data-testid="finding"][data-code="admits-pull-request"]');
   check('the findings panel shows the pull-request hole', (await prFinding.count()) === 1 && (await prFinding.getAttribute('data-severity')) === 'high');
 
+  // 3c. Who can: the exact region, and its example token loads into the editor.
+  const whoCase = page.locator('[data-testid="who-case"]').first();
+  check('who-can names the pull requests the seed policy admits', /pull request/.test(await whoCase.innerText()));
+
   // 4. Clicking the condition selects its exact text in the policy editor.
   await subRow.locator('button').first().click();
   const selected = await page.$eval('[data-testid="policy-input"]', (t) => t.value.slice(t.selectionStart, t.selectionEnd));
   check('clicking a condition highlights its span in the policy', selected.startsWith(`"${SUB}"`) && selected.includes('repo:acme/api:*'), JSON.stringify(selected));
   const focused = await page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
   check('the policy editor has focus after the click', focused === 'policy-input');
+
+  await page.locator('[data-testid="who-example"]').first().click();
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]');
+  check('the who-can example token is allowed when loaded', (await decision()) === 'allow');
 
   // 5. A malformed policy: a located error, no verdict.
   await page.fill('[data-testid="policy-input"]', '{\n  "Version": "2012-10-17",\n  "Statement": [ }\n}');

@@ -21,6 +21,8 @@ export interface RegionReport {
   cases: AdmittedCase[];
   /** What was not analysed exactly. */
   approximations: string[];
+  /** What holds for claims a case does not list (any value, or absent). */
+  unconstrained: string;
 }
 
 export type Proof =

@@ -164,6 +164,7 @@ pub fn App() -> Html {
                 <section class="results" aria-label="Result">
                     { view::trace(&state.analysis, &reveal_span) }
                     { view::findings(&state.analysis, &reveal_span) }
+                    { view::who_can(&state.analysis, &dispatch) }
                     <ShareBox make={Callback::from(move |_: ()| share_link())} />
                 </section>
             </div>

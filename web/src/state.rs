@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use oidc_trust::{
     decode_token, evaluate, lint, parse_policy, read_claims, token_time_notes, CatalogVersion,
-    Claims, Diagnostic, Evaluation, LintOptions, LintReport, Note, Request, RequestOptions,
+    Claims, Diagnostic, Evaluation, LintOptions, LintReport, Note, RegionReport, Request,
+    RequestOptions,
 };
 
 use crate::examples::{POLICIES, TOKENS};
@@ -169,6 +170,8 @@ pub struct Analysis {
     pub request_error: Option<Diagnostic>,
     /// Lint findings and the attacker replay, when the policy is valid (no token needed).
     pub lint: Option<LintReport>,
+    /// Exactly who can assume the role, per trusted issuer, when the policy is valid.
+    pub who: Vec<RegionReport>,
 }
 
 /// The claims input, read.
@@ -240,12 +243,18 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
             },
         )
     });
+    let who = parsed
+        .policy
+        .as_ref()
+        .map(|p| oidc_trust::analyze(p, None))
+        .unwrap_or_default();
     Analysis {
         policy_diagnostics: parsed.diagnostics,
         claims,
         evaluation,
         request_error,
         lint,
+        who,
     }
 }
 
@@ -390,6 +399,24 @@ mod tests {
             .any(|f| f.code == "admits-pull-request"));
         let broken = s.apply(Msg::Policy("{".into()), None);
         assert!(broken.analysis.lint.is_none());
+    }
+
+    #[test]
+    fn who_can_is_computed_from_the_policy_and_its_examples_load_as_tokens() {
+        let s = State::default();
+        let region = &s.analysis.who[0];
+        assert!(
+            region.summary[0].contains("pull request"),
+            "{:?}",
+            region.summary
+        );
+        let witness = region.cases[0].witness.clone().unwrap();
+        let text = serde_json::to_string_pretty(&witness).unwrap();
+        let s = s.apply(Msg::Claims(text), None);
+        assert_eq!(
+            s.analysis.evaluation.as_ref().unwrap().decision,
+            oidc_trust::Decision::Allow
+        );
     }
 
     #[test]

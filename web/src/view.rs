@@ -348,6 +348,64 @@ pub(crate) fn findings(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
     }
 }
 
+/// Exactly who can assume the role: a sentence per case, its constraints, an example token
+/// that loads into the token editor.
+pub(crate) fn who_can(analysis: &Analysis, dispatch: &Callback<Msg>) -> Html {
+    if analysis.who.is_empty() {
+        return html! {};
+    }
+    html! {
+        <details class="who" open=true data-testid="who-can">
+            <summary>{ "Who can assume this role" }</summary>
+            <p class="muted">{ "Computed exactly from the policy's string conditions (Deny statements subtracted), independent of the token above. Each example token is confirmed by the evaluator." }</p>
+            for r in analysis.who.iter() {
+                <div class="region" data-issuer={r.issuer.clone()}>
+                    <p class="issuer"><code>{ &r.issuer }</code></p>
+                    if r.cases.is_empty() {
+                        <p data-testid="who-nobody">{ "Nobody: no token of this issuer is allowed." }</p>
+                    }
+                    <ol class="cases">
+                        for (i, c) in r.cases.iter().enumerate() {
+                            <li data-testid="who-case">
+                                <p class="sentence">{ rich(r.summary.get(i).map(String::as_str).unwrap_or("")) }</p>
+                                <ul class="constraints">
+                                    for k in c.constraints.iter() {
+                                        <li>{ rich(k) }</li>
+                                    }
+                                </ul>
+                                if let Some(w) = &c.witness {
+                                    { example_button(w, dispatch) }
+                                }
+                            </li>
+                        }
+                    </ol>
+                    if r.approximations.len() > 1 {
+                        <ul class="notes">
+                            for a in r.approximations.iter() {
+                                <li class="note assumption"><span class="level">{ "approximation" }</span>{ " " }{ rich(a) }</li>
+                            }
+                        </ul>
+                    }
+                </div>
+            }
+        </details>
+    }
+}
+
+fn example_button(w: &Claims, dispatch: &Callback<Msg>) -> Html {
+    let text = serde_json::to_string_pretty(w).unwrap_or_default();
+    let onclick = {
+        let dispatch = dispatch.clone();
+        let text = text.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(Msg::Claims(text.clone())))
+    };
+    html! {
+        <button type="button" class="locate" {onclick} data-testid="who-example">
+            { "use this example token" }
+        </button>
+    }
+}
+
 /// Every statement, with its principal, action and conditions.
 pub(crate) fn trace(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
     let Some(e) = &analysis.evaluation else {
