@@ -497,7 +497,8 @@ fn gh_read_sub(sub: &str, t: &mut Token) -> GhSubject {
             "ref" => {
                 // `ref:refs/heads/main` — the value has no colon.
                 if let Some(r) = literal(value) {
-                    if r.starts_with("refs/") {
+                    // A whole ref only: `refs/*` names none, the default stands.
+                    if r.starts_with("refs/") && !r.ends_with('/') {
                         t.set("ref", r);
                     }
                 }
@@ -821,6 +822,20 @@ fn github(named: &Named) -> Model {
                 t.set("event_name", "workflow_dispatch");
                 t.set("actor", "zz-someone");
                 t.set("actor_id", "900005");
+            },
+        );
+    }
+    if pins("enterprise") || pins("enterprise_id") {
+        add(
+            "other-enterprise",
+            "a repository of an organisation in another GitHub enterprise".into(),
+            Severity::Critical,
+            &|t| {
+                t.set("repository_owner", "zz-attacker");
+                new_ids(t);
+                t.set("enterprise", "zz-other-enterprise");
+                t.set("enterprise_id", "900007");
+                t.remove("job_workflow_ref");
             },
         );
     }
