@@ -238,9 +238,16 @@ fn object_claims(node: Node) -> Result<Claims, Node> {
     }
 }
 
+/// Whether `text` is meant as claims JSON rather than a JWT. A JWT starts with base64url
+/// (`eyJ...`); text that starts like JSON is read as JSON, so a list or a string gets
+/// "claims must be an object", not a token error.
+pub fn is_claims_json(text: &str) -> bool {
+    text.trim_start().starts_with(['{', '[', '"'])
+}
+
 /// Reads claims from a JSON object or a raw JWT, whichever `text` is.
 pub fn read_claims_or_token(text: &str) -> Result<ClaimsInput, Diagnostic> {
-    if text.trim_start().starts_with('{') {
+    if is_claims_json(text) {
         Ok(ClaimsInput {
             claims: read_claims(text)?,
             header: None,

@@ -23,8 +23,8 @@ mod value;
 pub use analyze::{analyze, diff, prove, AdmittedCase, PolicyDiff, Proof, RegionReport};
 pub use catalog::{CatalogVersion, Provider};
 pub use claims::{
-    decode_token, read_claims, read_claims_or_token, token_time_notes, ClaimValue, Claims,
-    ClaimsInput, DecodedToken, CLOCK_SKEW_SECONDS, MAX_CLAIMS_BYTES,
+    decode_token, is_claims_json, read_claims, read_claims_or_token, token_time_notes, ClaimValue,
+    Claims, ClaimsInput, DecodedToken, CLOCK_SKEW_SECONDS, MAX_CLAIMS_BYTES,
 };
 pub use diagnostic::{Diagnostic, FlatDiagnostic, Severity};
 

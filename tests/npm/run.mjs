@@ -124,5 +124,6 @@ function fixtures() {
     tokens: byName('examples/tokens', '.json'),
     jwt: read('examples/tokens/main.jwt').trim(),
     expect: Object.fromEntries(golden.map((c) => [c.name, c.expect])),
+    badInputs: JSON.parse(read('tests/bad-inputs/cases.json')).filter((c) => ['policy', 'claims', 'token'].includes(c.kind)),
   };
 }

@@ -206,6 +206,23 @@ export function cases(lib, fixtures) {
     equal(lib.evaluate(base, fixtures.tokens.main, { now: 1787166800 }).decision, fixtures.expect['hardening-layer2--main']);
   });
 
+  // --- the bad-input suite (tests/bad-inputs): the same codes and places as the CLI ------
+  add('every bad policy, claims and token of the suite throws its coded, located error', () => {
+    const policy = fixtures.policies['basic-repo'];
+    const claims = fixtures.tokens.main;
+    ok(fixtures.badInputs.length >= 80, `${fixtures.badInputs.length} cases`);
+    for (const c of fixtures.badInputs) {
+      const err = throwsCode(() => (c.kind === 'policy' ? lib.evaluate(c.text, claims) : lib.evaluate(policy, c.text)), c.expect.code);
+      if (typeof c.expect.line === 'number') {
+        equal(err.line, c.expect.line, `${c.kind} / ${c.name}: line`);
+        equal(err.column, c.expect.column, `${c.kind} / ${c.name}: column`);
+      }
+      equal(typeof err.pointer, 'string', `${c.name}: pointer`);
+      // The module keeps working after every bad input.
+      equal(lib.evaluate(policy, claims).decision, 'allow', `after ${c.name}`);
+    }
+  });
+
   // --- lint ------------------------------------------------------------------------
   add('lint: holes proven by replay, located, most severe first', () => {
     const r = lib.lint(fixtures.policies['basic-repo']);

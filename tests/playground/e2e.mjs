@@ -107,6 +107,24 @@ try {
   check('clicking the error moves to its place', caret.split('\n').length === 3, JSON.stringify(caret));
   await page.screenshot({ path: join(shots, '3-policy-error.png'), fullPage: true });
 
+  // 5b. The bad-input suite's policies, claims and tokens are shown inline, with their code.
+  const bad = JSON.parse(read('tests/bad-inputs/cases.json')).filter((c) => ['policy', 'claims', 'token'].includes(c.kind));
+  const missed = [];
+  await page.fill('[data-testid="policy-input"]', basic);
+  for (const c of bad) {
+    const editor = c.kind === 'policy' ? 'policy-input' : 'claims-input';
+    await page.fill(`[data-testid="${editor}"]`, c.text);
+    // Empty claims mean "not pasted yet" in the playground; option errors show in the verdict.
+    const waiting = c.kind !== 'policy' && c.text.trim() === '';
+    const inline = c.kind === 'policy' || (typeof c.expect.line === 'number' && !waiting);
+    const where = c.kind === 'policy' ? '[data-testid="policy-error"]' : inline ? '[data-testid="claims-error"]' : '[data-testid="verdict"]';
+    const shown = await page.locator(where).first().innerText({ timeout: 5000 }).catch(() => '');
+    const expected = inline ? c.expect.code : waiting ? 'Waiting for a token' : 'Cannot evaluate';
+    if (!shown.includes(expected)) missed.push(`${c.kind}/${c.name}: ${shown.slice(0, 80)}`);
+    await page.fill(`[data-testid="${editor}"]`, c.kind === 'policy' ? basic : mainClaims);
+  }
+  check(`all ${bad.length} bad inputs of the suite are shown inline with their code`, missed.length === 0, missed.join(' | '));
+
   // 6. A raw JWT is detected and decoded.
   await page.fill('[data-testid="policy-input"]', basic);
   await page.fill('[data-testid="claims-input"]', jwt);

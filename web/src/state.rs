@@ -262,7 +262,7 @@ fn read_claims_view(text: &str, now: Option<i64>) -> ClaimsView {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         ClaimsView::Empty
-    } else if trimmed.starts_with('{') {
+    } else if oidc_trust::is_claims_json(trimmed) {
         match read_claims(text) {
             Ok(claims) => {
                 let notes = token_time_notes(&claims, now);

@@ -1,0 +1,19 @@
+//! A policy and claims (split at the first NUL byte): `decide` and `evaluate` never panic
+//! and always agree.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use oidc_trust::{decide, evaluate, parse_policy, read_claims_or_token, Request, RequestOptions};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let (policy_text, claims_text) = text.split_once('\0').unwrap_or((text, "{}"));
+    let Some(policy) = parse_policy(policy_text).policy else { return };
+    let Ok(claims) = read_claims_or_token(claims_text) else { return };
+    let options = RequestOptions {
+        issuer: Some("token.actions.githubusercontent.com".into()),
+        now: Some(1_787_166_800),
+        ..RequestOptions::default()
+    };
+    let Ok(request) = Request::new(&claims.claims, &options) else { return };
+    assert_eq!(decide(&policy, &request), evaluate(&policy, &request).decision);
+});
