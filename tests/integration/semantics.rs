@@ -636,3 +636,51 @@ fn absence_reasons_in_the_trace() {
     // serde_json orders object keys: gitlab.com:sub, ...:environment, ...:event_name.
     assert_eq!(kinds, ["otherIssuer", "claimMissing", "claimNotExposed"]);
 }
+
+/// Pathological wildcard chains against long values (domain.md §2.2, StringLike): the
+/// answers are right, and the matcher answers at all — a backtracking glob would not, at
+/// these sizes, in any reasonable time.
+#[test]
+fn pathological_globs_against_long_values() {
+    let long_a = "a".repeat(50_000);
+    let chain = "*a".repeat(500) + "*b";
+    let policy = |pattern: &str| json!({"StringLike": {format!("{GH}:sub"): pattern}});
+    assert_eq!(
+        decide(policy(&chain), json!({"sub": long_a.clone()})),
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(policy(&chain), json!({"sub": format!("{long_a}b")})),
+        Decision::Allow
+    );
+    let questions = "?".repeat(2_000) + "*";
+    assert_eq!(
+        decide(policy(&questions), json!({"sub": long_a.clone()})),
+        Decision::Allow
+    );
+    assert_eq!(
+        decide(policy(&questions), json!({"sub": "short"})),
+        Decision::Deny
+    );
+    // And the exact analysis of the same policy finishes, with a witness the evaluator allows.
+    let p = oidc_trust::parse_policy(
+        &json!({"Version": "2012-10-17", "Statement": [statement(policy(&chain))]}).to_string(),
+    )
+    .policy
+    .unwrap();
+    for region in oidc_trust::analyze(&p, None) {
+        for case in region.cases.iter().filter(|c| c.confirmed) {
+            let sub = case
+                .witness
+                .as_ref()
+                .unwrap()
+                .get("sub")
+                .and_then(|v| v.as_str())
+                .unwrap();
+            assert!(
+                sub.ends_with('b') && sub.matches('a').count() >= 500,
+                "{sub}"
+            );
+        }
+    }
+}

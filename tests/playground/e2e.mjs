@@ -147,6 +147,17 @@ try {
   check('opening the link restores the policy', restoredPolicy === basic);
   check('opening the link restores the token without its signature', restoredClaims === jwt.slice(0, jwt.lastIndexOf('.') + 1) && !restoredClaims.includes(signature));
   await restored.close();
+  // Leaving the token out: the link restores the policy and no claims.
+  await page.uncheck('[data-testid="share-include-token"]');
+  await page.click('[data-testid="share-button"]');
+  const bare = await context.newPage();
+  watch(bare);
+  await bare.goto(await page.inputValue('[data-testid="share-link"]'));
+  await bare.waitForSelector('[data-testid="policy-input"]');
+  check('a link without the token carries no claims', (await bare.inputValue('[data-testid="claims-input"]')) === '' && (await bare.inputValue('[data-testid="policy-input"]')) === basic);
+  await bare.close();
+  await page.check('[data-testid="share-include-token"]');
+  await page.click('[data-testid="share-button"]');
 
   // 8. Embed mode: compact and read-only.
   const snippet = await page.inputValue('[data-testid="embed-snippet"]');

@@ -123,19 +123,24 @@ pub fn App() -> Html {
         return view::embed(&state, &open);
     }
 
+    // (share link, embed link); without the token when the user leaves it out.
     let share_link = {
         let state = state.clone();
-        move || {
+        move |include_token: bool| {
+            let mut inputs = state.inputs.clone();
+            if !include_token {
+                inputs.claims.clear();
+            }
             (
                 format!(
                     "{}#{}",
                     page_address(),
-                    share::fragment(&state.inputs, Mode::Edit)
+                    share::fragment(&inputs, Mode::Edit)
                 ),
                 format!(
                     "{}#{}",
                     page_address(),
-                    share::fragment(&state.inputs, Mode::Embed)
+                    share::fragment(&inputs, Mode::Embed)
                 ),
             )
         }
@@ -165,7 +170,7 @@ pub fn App() -> Html {
                     { view::trace(&state.analysis, &reveal_span) }
                     { view::findings(&state.analysis, &reveal_span) }
                     { view::who_can(&state.analysis, &dispatch) }
-                    <ShareBox make={Callback::from(move |_: ()| share_link())} />
+                    <ShareBox make={Callback::from(share_link)} />
                 </section>
             </div>
             <footer class="foot">
@@ -177,19 +182,31 @@ pub fn App() -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ShareBoxProps {
-    /// Makes (share link, embed link) from the current state.
-    make: Callback<(), (String, String)>,
+    /// Makes (share link, embed link) from the current state, with the token or not.
+    make: Callback<bool, (String, String)>,
 }
 
 /// The share button and, once pressed, the link and the embed snippet.
 #[component]
 fn ShareBox(props: &ShareBoxProps) -> Html {
     let links = use_state(|| None::<(String, String)>);
+    let include = use_state(|| true);
+    let on_include = {
+        let include = include.clone();
+        let links = links.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            include.set(input.checked());
+            // A link made under the other choice must not linger.
+            links.set(None);
+        })
+    };
     let onclick = {
         let links = links.clone();
         let make = props.make.clone();
+        let include = *include;
         Callback::from(move |_: MouseEvent| {
-            let made = make.emit(());
+            let made = make.emit(include);
             #[cfg(target_arch = "wasm32")]
             if let Some(w) = web_sys::window() {
                 // Best effort: the link is shown for copying by hand anyway.
@@ -203,7 +220,11 @@ fn ShareBox(props: &ShareBoxProps) -> Html {
             <button type="button" class="primary" {onclick} data-testid="share-button">
                 { "Share a link" }
             </button>
-            <span class="hint">{ " The state travels in the link's #fragment, which browsers never send to a server. A JWT's signature is left out." }</span>
+            <span class="hint">{ " The state travels in the link's #fragment, which browsers never send to a server. A JWT's signature is always left out." }</span>
+            <label class="check">
+                <input type="checkbox" checked={*include} onchange={on_include} data-testid="share-include-token" />
+                { " Include the token's claims: anyone with the link can read them (repository, branch, actor...)" }
+            </label>
             if let Some((link, embed)) = &*links {
                 <label class="field">
                     <span>{ "Link (copied to the clipboard)" }</span>
