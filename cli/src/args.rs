@@ -72,6 +72,65 @@ pub(crate) enum Command {
     ///
     /// Exit codes: 0 no change, 1 changes, 2 bad input.
     Diff(DiffArgs),
+    /// Generate a hardened trust policy from who may assume the role (GitHub Actions).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GenerateFormat {
+    /// The trust policy JSON.
+    Json,
+    /// Who can assume the role, and what is excluded, in words.
+    Summary,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GenerateArgs {
+    /// A repository that may assume the role: OWNER/REPO (repeatable).
+    #[arg(long = "repo", value_name = "OWNER/REPO", required = true)]
+    pub(crate) repos: Vec<String>,
+    /// The AWS account of the OIDC provider.
+    #[arg(long, value_name = "ID")]
+    pub(crate) account: String,
+    /// A branch that may (repeatable; `*` and `?` allowed).
+    #[arg(long = "branch", value_name = "B")]
+    pub(crate) branches: Vec<String>,
+    /// A tag pattern that may (repeatable).
+    #[arg(long = "tag", value_name = "GLOB")]
+    pub(crate) tags: Vec<String>,
+    /// A deployment environment that may (repeatable).
+    #[arg(long = "environment", value_name = "E")]
+    pub(crate) environments: Vec<String>,
+    /// Let pull-request runs in (they run unreviewed code).
+    #[arg(long)]
+    pub(crate) pull_requests: bool,
+    /// Let any ref, environment or event in.
+    #[arg(long)]
+    pub(crate) any_ref: bool,
+    /// Layer 1: the workflow file and ref, PATH@REF.
+    #[arg(long, value_name = "PATH@REF")]
+    pub(crate) workflow: Option<String>,
+    /// Layer 2: an actor who may trigger it (repeatable).
+    #[arg(long = "actor", value_name = "LOGIN")]
+    pub(crate) actors: Vec<String>,
+    /// Layer 4: a customised subject (repo, context, job_workflow_ref).
+    #[arg(long)]
+    pub(crate) custom_subject: bool,
+    /// Use immutable subjects; needs --owner-id and --repo-id per repository.
+    #[arg(long)]
+    pub(crate) immutable_subject: bool,
+    /// The owner's numeric id, per --repo in order (repeatable).
+    #[arg(long = "owner-id", value_name = "ID")]
+    pub(crate) owner_ids: Vec<String>,
+    /// The repository's numeric id, per --repo in order (repeatable).
+    #[arg(long = "repo-id", value_name = "ID")]
+    pub(crate) repo_ids: Vec<String>,
+    /// The issuer (an enterprise's own, or a GHE.com host).
+    #[arg(long, value_name = "HOST")]
+    pub(crate) issuer: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GenerateFormat::Json)]
+    pub(crate) format: GenerateFormat,
 }
 
 #[derive(Debug, Args)]

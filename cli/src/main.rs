@@ -6,6 +6,7 @@ mod analyze;
 mod args;
 mod batch;
 mod eval;
+mod generate;
 mod input;
 mod lint;
 mod policy_test;
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
         args::Command::WhoCan(a) => analyze::who_can(a, &style),
         args::Command::Prove(a) => analyze::prove(a, &style),
         args::Command::Diff(a) => analyze::diff(a, &style),
+        args::Command::Generate(a) => generate::run(a, &style),
     };
     ExitCode::from(exit as u8)
 }

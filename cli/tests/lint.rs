@@ -431,3 +431,93 @@ fn who_can_prove_and_diff_from_the_command_line() {
     assert_eq!(widened.status.code(), Some(1));
     assert!(stdout(&widened).contains("newly admitted"));
 }
+
+#[test]
+fn generate_writes_a_policy_that_lints_clean_and_summarises_it() {
+    let out = run(&[
+        "generate",
+        "--repo",
+        "acme/api",
+        "--account",
+        "123456789012",
+        "--branch",
+        "main",
+        "--repo-id",
+        "74",
+        "--owner-id",
+        "65",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let policy = stdout(&out);
+    let v: Value = serde_json::from_str(&policy).unwrap();
+    assert_eq!(
+        v["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"],
+        "repo:acme/api:ref:refs/heads/main"
+    );
+    let dir = std::env::temp_dir().join(format!("oidc-trust-gen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("policy.json");
+    std::fs::write(&file, &policy).unwrap();
+    assert_eq!(
+        run(&["lint", file.to_str().unwrap(), "--fail-on", "low"])
+            .status
+            .code(),
+        Some(0),
+        "nothing above info to fix"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    let summary = stdout(&run(&[
+        "generate",
+        "--repo",
+        "acme/api",
+        "--account",
+        "123456789012",
+        "--branch",
+        "main",
+        "--format",
+        "summary",
+    ]));
+    assert!(
+        summary.contains("Excluded") && summary.contains("pull requests"),
+        "{summary}"
+    );
+    let pr = run(&[
+        "generate",
+        "--repo",
+        "acme/api",
+        "--account",
+        "123456789012",
+        "--branch",
+        "main",
+        "--pull-requests",
+    ]);
+    assert!(String::from_utf8_lossy(&pr.stderr).contains("warning:"));
+    assert_eq!(
+        run(&[
+            "generate",
+            "--repo",
+            "acme",
+            "--account",
+            "123456789012",
+            "--branch",
+            "main"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&[
+            "generate",
+            "--repo",
+            "acme/api",
+            "--account",
+            "1",
+            "--branch",
+            "main"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}

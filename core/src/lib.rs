@@ -6,6 +6,7 @@ mod catalog;
 mod claims;
 mod diagnostic;
 mod eval;
+mod generate;
 mod json;
 mod lint;
 mod operator;
@@ -33,6 +34,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     value::parse_date(text).map(|millis| millis.div_euclid(1000))
 }
 pub use eval::{decide, evaluate};
+pub use generate::{generate, Generated, Intent, Repository};
 pub use json::push_json_string;
 pub use lint::{lint, Finding, LintOptions, LintReport, LINT_VERSION};
 pub use operator::{BaseOperator, Family, Operator, SetQualifier};

@@ -19,3 +19,5 @@ mod laws;
 mod lint;
 // Exact who-can regions against the evaluator.
 mod analysis;
+// The generator: random intents, generated policies, attackers.
+mod generate;

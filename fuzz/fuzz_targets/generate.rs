@@ -1,0 +1,62 @@
+//! Generate → parse → evaluate: any intent built from the input either is refused with a
+//! diagnostic or yields a policy IAM accepts that allows the intended job.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use oidc_trust::{decide, generate, parse_policy, read_claims, Decision, Intent, Repository, Request, RequestOptions};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let mut fields = text.split('\n');
+    let mut next = || fields.next().unwrap_or("").to_string();
+    let (owner, name, branch, env, workflow, actor, flags) = (next(), next(), next(), next(), next(), next(), next());
+    let flag = |c: char| flags.contains(c);
+    let intent = Intent {
+        account: "123456789012".into(),
+        repositories: vec![Repository { owner: owner.clone(), name: name.clone(), owner_id: Some("65".into()), id: Some("74".into()) }],
+        branches: if branch.is_empty() { vec![] } else { vec![branch.clone()] },
+        environments: if env.is_empty() { vec![] } else { vec![env] },
+        pull_requests: flag('p'),
+        any_ref: flag('a'),
+        workflow: (!workflow.is_empty()).then(|| workflow.clone()),
+        actors: if actor.is_empty() { vec![] } else { vec![actor.clone()] },
+        custom_subject: flag('c'),
+        immutable_subject: flag('i'),
+        ..Intent::default()
+    };
+    let Ok(g) = generate(&intent) else { return };
+    let parsed = parse_policy(&g.policy);
+    let Some(policy) = parsed.policy else {
+        // Only what IAM itself refuses (e.g. characters outside its range) may fail here.
+        assert!(parsed.diagnostics.iter().filter(|d| d.is_error()).all(|d| d.code == "disallowed-character" || d.code == "input-too-large"), "{:?}\n{}", parsed.diagnostics, g.policy);
+        return;
+    };
+    // The intended job on that branch, when its names are plain (no wildcards to fill).
+    if branch.is_empty() || flag('i') || flag('c') || [&owner, &name, &branch, &actor, &workflow].iter().any(|s| s.contains(['*', '?', '"', '\\'])) {
+        return;
+    }
+    let mut claims = serde_free_json(&[
+        ("iss", "https://token.actions.githubusercontent.com".into()),
+        ("aud", "sts.amazonaws.com".into()),
+        ("sub", format!("repo:{owner}/{name}:ref:refs/heads/{branch}")),
+        ("repository", format!("{owner}/{name}")),
+        ("repository_id", "74".into()),
+        ("repository_owner_id", "65".into()),
+        ("ref", format!("refs/heads/{branch}")),
+    ]);
+    if !actor.is_empty() {
+        claims = claims.replacen('{', &format!("{{\"actor\":\"{actor}\","), 1);
+    }
+    if !workflow.is_empty() {
+        let (path, r) = workflow.split_once('@').unwrap_or((&workflow, "refs/heads/main"));
+        let jwr = if path.starts_with(".github/") { format!("{owner}/{name}/{path}@{r}") } else { format!("{path}@{r}") };
+        claims = claims.replacen('{', &format!("{{\"job_workflow_ref\":\"{jwr}\","), 1);
+    }
+    let Ok(c) = read_claims(&claims) else { return };
+    let Ok(request) = Request::new(&c, &RequestOptions::default()) else { return };
+    assert_eq!(decide(&policy, &request), Decision::Allow, "{claims}\n{}", g.policy);
+});
+
+fn serde_free_json(pairs: &[(&str, String)]) -> String {
+    let body: Vec<String> = pairs.iter().map(|(k, v)| format!("\"{k}\":\"{v}\"")).collect();
+    format!("{{{}}}", body.join(","))
+}
