@@ -1,6 +1,6 @@
 //! `who-can`, `prove` and `diff`: the exact region analysis from a terminal.
 
-use oidc_trust::{parse_policy, AdmittedCase, Diagnostic, Location, Policy, Proof, Severity};
+use oidc_trust::{parse_policy, AdmittedCase, Diagnostic, Policy, Proof};
 use serde_json::json;
 
 use crate::args::{DiffArgs, Format, ProveArgs, WhoCanArgs};
@@ -9,14 +9,7 @@ use crate::render::{self, Style};
 use crate::Exit;
 
 fn usage(message: String, help: &str) -> Diagnostic {
-    Diagnostic {
-        code: "invalid-arguments",
-        severity: Severity::Error,
-        message,
-        help: help.into(),
-        input: "options",
-        location: Location::pointer_only(""),
-    }
+    Diagnostic::options("invalid-arguments", message, help, "")
 }
 
 /// Reads and parses a policy file, reporting its errors.

@@ -84,6 +84,7 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
     let header = claims.header;
     let request = Request::from_claims(claims.claims, &options).map_err(|d| (d, None))?;
     let evaluation = evaluate(&policy, &request);
+    let decision = evaluation.decision;
 
     match args.format {
         Format::Text => {
@@ -96,7 +97,7 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
             print!("{}", render::evaluation(&evaluation, style));
         }
         Format::Json => {
-            let report = evaluation.clone().with_inputs(&parsed.diagnostics, header);
+            let report = evaluation.with_inputs(&parsed.diagnostics, header);
             println!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
@@ -108,12 +109,12 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
         Expect::Deny => Decision::Deny,
     });
     Ok(match expected {
-        Some(want) if want != evaluation.decision => {
+        Some(want) if want != decision => {
             if args.format == Format::Text {
                 eprintln!(
                     "expectation not met: expected {}, got {}",
                     want.as_str(),
-                    evaluation.decision.as_str()
+                    decision.as_str()
                 );
             }
             Exit::ExpectationFailed

@@ -1,6 +1,6 @@
 //! `oidc-trust generate`: a hardened trust policy from who may assume the role.
 
-use oidc_trust::{generate, Diagnostic, Intent, Location, Repository, Severity};
+use oidc_trust::{generate, Diagnostic, Intent, Repository};
 
 use crate::args::{GenerateArgs, GenerateFormat};
 use crate::render::{self, Style};
@@ -10,14 +10,12 @@ pub(crate) fn run(args: &GenerateArgs, st: &Style) -> Exit {
     let mut repositories = Vec::new();
     for (i, r) in args.repos.iter().enumerate() {
         let Some((owner, name)) = r.split_once('/') else {
-            let d = Diagnostic {
-                code: "invalid-intent",
-                severity: Severity::Error,
-                message: format!("`{r}` is not OWNER/REPO"),
-                help: "write e.g. --repo acme/api".into(),
-                input: "options",
-                location: Location::pointer_only(format!("/repositories/{i}")),
-            };
+            let d = Diagnostic::options(
+                "invalid-intent",
+                format!("`{r}` is not OWNER/REPO"),
+                "write e.g. --repo acme/api",
+                &format!("/repositories/{i}"),
+            );
             eprint!("{}", render::diagnostic(&d, "options", None, st));
             return Exit::BadInput;
         };

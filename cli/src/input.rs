@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use oidc_trust::{Diagnostic, Location, RequestOptions, Severity};
+use oidc_trust::{Diagnostic, RequestOptions};
 
 use crate::args::EvalArgs;
 
@@ -15,14 +15,7 @@ pub(crate) struct Source {
 }
 
 pub(crate) fn usage_error(code: &'static str, message: String, help: &str) -> Diagnostic {
-    Diagnostic {
-        code,
-        severity: Severity::Error,
-        message,
-        help: help.into(),
-        input: "options",
-        location: Location::pointer_only(""),
-    }
+    Diagnostic::options(code, message, help, "")
 }
 
 /// Reads `arg`: `-` is standard input, anything else a file.

@@ -1,8 +1,7 @@
 //! `oidc-trust test POLICY TESTS`: policy unit tests, runner style.
 
 use oidc_trust::{
-    evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Location, Request,
-    RequestOptions, Severity,
+    evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Request, RequestOptions,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -43,14 +42,7 @@ enum File {
 }
 
 fn bad(message: String, help: &str) -> Diagnostic {
-    Diagnostic {
-        code: "invalid-tests",
-        severity: Severity::Error,
-        message,
-        help: help.into(),
-        input: "options",
-        location: Location::pointer_only(""),
-    }
+    Diagnostic::options("invalid-tests", message, help, "")
 }
 
 pub(crate) fn run(args: &TestArgs, st: &Style) -> Exit {

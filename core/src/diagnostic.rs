@@ -36,6 +36,19 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error about the options or arguments (no text to point into, only a pointer):
+    /// every face builds its usage errors with this.
+    pub fn options(code: &'static str, message: String, help: &str, pointer: &str) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message,
+            help: help.into(),
+            input: "options",
+            location: Location::pointer_only(pointer),
+        }
+    }
+
     /// Whether this diagnostic stops evaluation.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -6,9 +6,8 @@
 //! into (pull requests, tags, any ref, environments): exact `StringEquals` wherever no
 //! wildcard is needed, the audience pinned, and the provider's immutable ids when given.
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::json::push_json_string;
-use crate::source::Location;
 
 /// A repository that may assume the role.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -70,14 +69,7 @@ pub struct Generated {
 }
 
 fn intent_error(message: String, help: &str, pointer: &str) -> Diagnostic {
-    Diagnostic {
-        code: "invalid-intent",
-        severity: Severity::Error,
-        message,
-        help: help.into(),
-        input: "options",
-        location: Location::pointer_only(pointer),
-    }
+    Diagnostic::options("invalid-intent", message, help, pointer)
 }
 
 /// Characters GitHub allows in owner and repository names.

@@ -5,8 +5,7 @@ use serde::Serialize;
 
 use crate::catalog::{provider_exposure, CatalogVersion, Exposure, Provider};
 use crate::claims::{ClaimValue, Claims};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::Location;
+use crate::diagnostic::Diagnostic;
 use crate::trace::Note;
 use crate::value::format_epoch;
 
@@ -102,14 +101,7 @@ pub struct Request {
 }
 
 fn options_error(code: &'static str, message: String, help: &str, pointer: &str) -> Diagnostic {
-    Diagnostic {
-        code,
-        severity: Severity::Error,
-        message,
-        help: help.into(),
-        input: "options",
-        location: Location::pointer_only(pointer),
-    }
+    Diagnostic::options(code, message, help, pointer)
 }
 
 /// Reads a catalog version option (`2026-08`, `2023-06`); every face reports it alike.

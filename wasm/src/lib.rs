@@ -46,14 +46,12 @@ pub(crate) fn policy_or_fail(text: &str) -> Result<(Policy, Vec<Diagnostic>), Js
 
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|e| {
-        let d = Diagnostic {
-            code: "internal-error",
-            severity: Severity::Error,
-            message: format!("cannot serialise the result: {e}"),
-            help: "this is a bug in oidc-trust: please report it with the input".into(),
-            input: "options",
-            location: Location::pointer_only(""),
-        };
+        let d = Diagnostic::options(
+            "internal-error",
+            format!("cannot serialise the result: {e}"),
+            "this is a bug in oidc-trust: please report it with the input",
+            "",
+        );
         fail(&d, &[])
     })
 }
