@@ -7,8 +7,8 @@
 // iam-simulate gets every condition key oidc-trust derives from them. Every decision is
 // compared; a disagreement is reported, not hidden.
 //
-//   node bench/compare.mjs        (after `npm --prefix wasm run build` and `npm --prefix bench install`)
-import { readdirSync, readFileSync } from 'node:fs';
+//   node bench/compare.mjs [--json FILE]   (after `npm --prefix wasm run build` and `npm --prefix bench install`)
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
@@ -85,6 +85,7 @@ let k = 0;
 const next = () => k++ % tokens.length;
 const sim = await rate(async () => { const i = next(); await runSimulation(simulation(contexts[i]), {}); });
 const oneShot = await rate(() => { oidc.evaluate(policyText, tokens[next()]); });
+const oneShotDecide = await rate(() => { const c = oidc.compile(policyText); c.decide(tokens[next()]); c.free(); });
 const many = await rate(() => { compiled.evaluateMany(tokens); }, tokens.length);
 const decideMany = await rate(() => { compiled.decideMany(tokens); }, tokens.length);
 compiled.free();
@@ -94,5 +95,17 @@ console.log(`oidc-trust vs @cloud-copilot/iam-simulate 0.1.173 — Node ${proces
 console.log(`decisions agree on ${agree}/${tokens.length} tokens${disagreements.length ? `:\n  ${disagreements.join('\n  ')}` : ''}`);
 console.log(`iam-simulate runSimulation (decision + explanation)   ${fmt(sim).padStart(10)} /s`);
 console.log(`oidc-trust evaluate, one-shot (parse + full trace)    ${fmt(oneShot).padStart(10)} /s   ${(oneShot / sim).toFixed(1)}×`);
+console.log(`oidc-trust compile().decide, one-shot (no trace)     ${fmt(oneShotDecide).padStart(10)} /s   ${(oneShotDecide / sim).toFixed(1)}×`);
 console.log(`oidc-trust compile().evaluateMany (full trace)        ${fmt(many).padStart(10)} /s   ${(many / sim).toFixed(1)}×`);
 console.log(`oidc-trust compile().decideMany (decision only)       ${fmt(decideMany).padStart(10)} /s   ${(decideMany / sim).toFixed(1)}×`);
+
+const jsonAt = process.argv.indexOf('--json');
+if (jsonAt > 0) {
+  writeFileSync(process.argv[jsonAt + 1], JSON.stringify({
+    node: process.version,
+    tokens: tokens.length,
+    agree,
+    disagreements,
+    perSecond: { iamSimulate: sim, evaluate: oneShot, decide: oneShotDecide, evaluateMany: many, decideMany },
+  }, null, 2));
+}

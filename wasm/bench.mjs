@@ -1,8 +1,8 @@
 // Node benchmark of the built npm package (wasm/pkg): what a JS caller pays per call,
 // boundary included. Figures, not assertions: CI never times anything.
 //
-//   npm --prefix wasm run build && npm --prefix wasm run bench
-import { readFileSync } from 'node:fs';
+//   npm --prefix wasm run build && npm --prefix wasm run bench [-- --json FILE]
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -40,7 +40,11 @@ function measure(fn, ops = 1, ms = 300) {
 
 const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
 const rows = [];
-const row = (name, ns) => rows.push([name, fmt(ns), `${Math.round(1e9 / ns).toLocaleString('en-US')}/s`]);
+const figures = [];
+const row = (name, ns) => {
+  figures.push({ name, ns });
+  rows.push([name, fmt(ns), `${Math.round(1e9 / ns).toLocaleString('en-US')}/s`]);
+};
 
 for (const [name, text] of policies) {
   const compiled = lib.compile(text, { now });
@@ -65,3 +69,16 @@ const wasm = readFileSync(join(here, 'pkg', 'oidc_trust_wasm_bg.wasm'));
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`oidc-trust npm package, Node ${process.version}; .wasm ${(wasm.length / 1000).toFixed(1)} KB raw, ${(gzipSync(wasm, { level: 9 }).length / 1000).toFixed(1)} KB gzip -9\n`);
 for (const [name, t, rate] of rows) console.log(`${name.padEnd(width)}  ${t.padStart(9)}  ${rate.padStart(12)}`);
+
+const jsonAt = process.argv.indexOf('--json');
+if (jsonAt > 0) {
+  writeFileSync(process.argv[jsonAt + 1], JSON.stringify({
+    node: process.version,
+    wasm: { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length },
+    analysisWasm: (() => {
+      const a = readFileSync(join(here, 'pkg', 'oidc_trust_analysis_bg.wasm'));
+      return { raw: a.length, gzip: gzipSync(a, { level: 9 }).length };
+    })(),
+    figures,
+  }, null, 2));
+}

@@ -156,6 +156,11 @@ impl Claims {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// Keeps the claims whose name passes `keep`.
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.entries.retain(|(name, _)| keep(name));
+    }
+
     /// How many claims there are.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -46,8 +46,8 @@ pub use policy::{
 };
 pub use replay::{replay, replay_from, Attempt, Replay, Severity as FindingSeverity};
 pub use request::{
-    catalog_option, normalize_issuer, time_option, ContextKey, KeySource, Request, RequestOptions,
-    DEFAULT_ACTION, SESSION_TAGS_CLAIM,
+    catalog_option, normalize_issuer, time_option, ClaimFilter, ContextKey, KeySource, Request,
+    RequestOptions, DEFAULT_ACTION, SESSION_TAGS_CLAIM,
 };
 pub use source::{Location, Position, Span};
 pub use sources::{lint_source, DocumentLint, SourceKind, SourceLint, MAX_SOURCE_BYTES};

@@ -200,3 +200,14 @@ pub(crate) enum Compiled {
     Arn(Vec<Template>),
     Null(bool),
 }
+
+impl Compiled {
+    /// The policy variables in this value.
+    pub(crate) fn variables(&self) -> Vec<&crate::pattern::Variable> {
+        match self {
+            Compiled::Text(t) => t.variables().collect(),
+            Compiled::Arn(segments) => segments.iter().flat_map(|t| t.variables()).collect(),
+            _ => Vec::new(),
+        }
+    }
+}

@@ -84,8 +84,8 @@ pub struct Request {
     pub account: Option<String>,
     /// The key catalog used.
     pub catalog: CatalogVersion,
-    /// The request context.
-    pub keys: Vec<ContextKey>,
+    /// The request context (read it with [`Request::keys`]: the lookup index follows it).
+    pub(crate) keys: Vec<ContextKey>,
     /// Claims in the token that are not condition keys for this issuer.
     pub unexposed_claims: Vec<String>,
     /// Notes about the token and the request (expiry, issuer mismatch, ignored claims).
@@ -98,6 +98,24 @@ pub struct Request {
     pub(crate) claims: Claims,
     #[serde(skip)]
     pub(crate) all_claims_are_keys: bool,
+    /// Open-addressing table of key positions (+1, 0 = empty) by the lower-case name, for
+    /// requests with many keys: each condition then finds its key in constant time, so
+    /// evaluation stays linear in the number of conditions (empty for small requests,
+    /// where a scan is faster).
+    #[serde(skip)]
+    index: Vec<u32>,
+}
+
+/// Requests with more keys than this get a lookup index.
+const INDEX_FROM: usize = 24;
+
+/// FNV-1a: a few lines, no dependency, good enough for a table of key names.
+fn hash(name: &str) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    h as usize
 }
 
 fn options_error(code: &'static str, message: String, help: &str, pointer: &str) -> Diagnostic {
@@ -151,6 +169,67 @@ pub fn normalize_issuer(raw: &str) -> Result<String, Diagnostic> {
         return Err(options_error("invalid-issuer", format!("the issuer `{t}` contains `{}`", c.escape_default()), "an issuer is a host with an optional path, e.g. token.actions.githubusercontent.com/acme", "/issuer"));
     }
     Ok(t.to_string())
+}
+
+/// The claims a policy's decision can depend on: those named by its condition keys and
+/// policy variables, plus what the request itself reads (`iss`, Google's `aud`/`azp`, the
+/// session-tags claim). Dropping every other claim before building the request leaves the
+/// decision unchanged, so bulk callers move and parse only these (the trace, which lists
+/// the whole request, still needs every claim).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimFilter {
+    /// Lower-case claim names, each once (a handful: a linear scan beats sorting code in
+    /// the WebAssembly build).
+    names: Vec<String>,
+}
+
+impl ClaimFilter {
+    /// The claims `policy` can read.
+    pub fn of(policy: &crate::Policy) -> ClaimFilter {
+        let mut names: Vec<String> = Vec::new();
+        let mut keep = |name: String| {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        };
+        for name in ["iss", "aud", "azp", SESSION_TAGS_CLAIM] {
+            keep(name.to_string());
+        }
+        // A key `issuer:claim` may have colons in its issuer (a port) or in its claim name:
+        // every tail after a colon is kept. Keeping too many only costs a little time.
+        let mut add = |key: &str| {
+            for (i, _) in key.match_indices(':') {
+                if let Some(tail) = key.get(i + 1..) {
+                    keep(tail.to_ascii_lowercase());
+                }
+            }
+        };
+        for c in policy.statements.iter().flat_map(|s| &s.conditions) {
+            add(&c.key);
+            for v in &c.values {
+                for variable in v.compiled.variables() {
+                    add(&variable.key);
+                }
+            }
+        }
+        ClaimFilter { names }
+    }
+
+    /// The claim names kept, lower-case.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Whether the claim `name` (any case) is kept.
+    pub fn keeps(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// The claims without those the policy cannot read.
+    pub fn apply(&self, mut claims: Claims) -> Claims {
+        claims.retain(|name| self.keeps(name));
+        claims
+    }
 }
 
 /// Splits a condition key into its prefix (issuer or service) and name.
@@ -231,6 +310,7 @@ impl Request {
             // Moved in at the end: the context is built from a borrow of them first.
             claims: Claims::default(),
             all_claims_are_keys: options.all_claims_are_keys,
+            index: Vec::new(),
         };
         request.add_claims(&claims, options);
         if let Some(now) = options.now {
@@ -253,7 +333,33 @@ impl Request {
             .notes
             .extend(crate::claims::token_time_notes(&claims, options.now));
         request.claims = claims;
+        request.build_index();
         Ok(request)
+    }
+
+    fn build_index(&mut self) {
+        self.index.clear();
+        if self.keys.len() <= INDEX_FROM {
+            return;
+        }
+        let size = (self.keys.len() * 2).next_power_of_two();
+        self.index.resize(size, 0);
+        for (i, k) in self.keys.iter().enumerate() {
+            let mut slot = hash(&k.lower) & (size - 1);
+            // Probing in insertion order keeps the first of two equal keys first, as the
+            // scan would find it.
+            while self.index.get(slot).is_some_and(|&p| p != 0) {
+                slot = (slot + 1) & (size - 1);
+            }
+            if let Some(cell) = self.index.get_mut(slot) {
+                *cell = u32::try_from(i + 1).unwrap_or(0);
+            }
+        }
+    }
+
+    /// The request context: every condition key and its values.
+    pub fn keys(&self) -> &[ContextKey] {
+        &self.keys
     }
 
     fn push(&mut self, key: String, values: Vec<String>, source: KeySource) {
@@ -338,7 +444,19 @@ impl Request {
 
     /// The context key, looked up case-insensitively (`key_lower` is lower-case).
     pub(crate) fn lookup(&self, key_lower: &str) -> Option<&ContextKey> {
-        self.keys.iter().find(|k| k.lower == key_lower)
+        if self.index.is_empty() {
+            return self.keys.iter().find(|k| k.lower == key_lower);
+        }
+        let size = self.index.len();
+        let mut slot = hash(key_lower) & (size - 1);
+        loop {
+            let position = *self.index.get(slot)? as usize;
+            let key = self.keys.get(position.checked_sub(1)?)?;
+            if key.lower == key_lower {
+                return Some(key);
+            }
+            slot = (slot + 1) & (size - 1);
+        }
     }
 
     /// The context key with this name (any case), if the request has it.
@@ -364,5 +482,39 @@ fn key_values(value: &ClaimValue) -> Option<Vec<String>> {
             })
             .collect(),
         ClaimValue::Null | ClaimValue::Object(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hash index finds exactly what a scan finds, in requests large enough to have one.
+    #[test]
+    fn indexed_lookup_matches_a_scan() {
+        for n in [0usize, 5, INDEX_FROM, INDEX_FROM + 1, 300] {
+            let mut text = String::from(r#"{"iss":"https://token.actions.githubusercontent.com""#);
+            for i in 0..n {
+                text.push_str(&format!(r#","Claim{i}":"v{i}""#));
+            }
+            text.push('}');
+            let claims = crate::read_claims(&text).unwrap_or_default();
+            let options = RequestOptions {
+                all_claims_are_keys: true,
+                context: vec![("aws:SourceIp".into(), vec!["203.0.113.7".into()])],
+                ..RequestOptions::default()
+            };
+            let Ok(request) = Request::from_claims(claims, &options) else {
+                panic!("request with {n} claims");
+            };
+            assert_eq!(request.index.is_empty(), request.keys.len() <= INDEX_FROM);
+            for probe in request.keys.iter().map(|k| k.lower.clone()).chain([
+                "absent:key".to_string(),
+                "token.actions.githubusercontent.com:claim".into(),
+            ]) {
+                let scanned = request.keys.iter().find(|k| k.lower == probe);
+                assert_eq!(request.lookup(&probe), scanned, "{n}: {probe}");
+            }
+        }
     }
 }

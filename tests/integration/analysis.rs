@@ -209,3 +209,38 @@ fn seed_policy_summaries_match_golden() {
         "run with UPDATE_GOLDEN=1 and review"
     );
 }
+
+/// Bulk decisions read only the claims a policy can depend on (`ClaimFilter`): on every
+/// corpus policy and sampled token (both issuers' keys, attacker tokens, examples), the
+/// filtered claims give the same decision as all of them.
+#[test]
+fn the_claim_filter_never_changes_a_decision() {
+    let mut policies = policies();
+    // Variables and odd key cases read claims the filter must keep.
+    let variables = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+        "Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+        "Action":"sts:AssumeRoleWithWebIdentity",
+        "Condition":{"StringLike":{"TOKEN.actions.githubusercontent.com:SUB":"repo:${token.actions.githubusercontent.com:Repository}:*"},
+                     "Null":{"token.actions.githubusercontent.com:environment":"true"}}}]}"#;
+    policies.push(("variables".into(), parse_policy(variables).policy.unwrap()));
+    let (mut checked, mut dropped) = (0, 0);
+    for (name, policy) in &policies {
+        let filter = oidc_trust::ClaimFilter::of(policy);
+        for report in analyze(policy, None) {
+            for token in samples(policy) {
+                let kept = filter.apply(token.clone());
+                dropped += token.len() - kept.len();
+                checked += 1;
+                assert_eq!(
+                    verdict(policy, &report.issuer, &token),
+                    verdict(policy, &report.issuer, &kept),
+                    "{name}: {token:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        checked > 1000 && dropped > checked,
+        "{checked} tokens, {dropped} claims dropped"
+    );
+}

@@ -176,6 +176,12 @@ function contextOption(context) {
   return flat;
 }
 
+// The engine compares key names in ASCII lower case; `toLowerCase` would also fold
+// non-ASCII letters and drop a claim the engine keeps.
+function asciiLower(name) {
+  return /[A-Z]/.test(name) ? name.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) | 32)) : name;
+}
+
 export function escapePointer(token) {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -190,6 +196,7 @@ function claimsList(list) {
 /** A policy parsed once with its options; evaluate as many tokens as you like. */
 export class CompiledPolicy {
   #compiled;
+  #claimNames;
 
   constructor(compiled) {
     if (compiled === undefined || compiled === null || typeof compiled.evaluate !== 'function') {
@@ -231,17 +238,30 @@ export class CompiledPolicy {
     return JSON.parse(call(() => compiled.evaluateMany(texts)));
   }
 
+  // A decision reads only the claims the policy names: a claims object crosses the
+  // boundary with those alone (the engine drops the others from a JWT or JSON text itself).
+  #decisionText(claims, index = undefined) {
+    if (claims === null || typeof claims !== 'object' || Array.isArray(claims)) return claimsText(claims, index);
+    this.#claimNames ??= new Set(JSON.parse(call(() => this.#compiled.claimNames())));
+    const picked = {};
+    for (const name of Object.keys(claims)) {
+      if (this.#claimNames.has(asciiLower(name))) picked[name] = claims[name];
+    }
+    return stringify(picked, 'claims', index);
+  }
+
   /** The decision alone, without the trace: "allow" or "deny". */
   decide(claimsOrToken) {
     const compiled = this.#live();
-    const text = claimsText(claimsOrToken);
+    const text = this.#decisionText(claimsOrToken);
     return call(() => compiled.decide(text)) ? 'allow' : 'deny';
   }
 
   /** The decisions alone, one per input. */
   decideMany(list) {
     const compiled = this.#live();
-    const texts = claimsList(list);
+    if (!Array.isArray(list)) claimsList(list);
+    const texts = list.map((claims, i) => this.#decisionText(claims, i));
     const bytes = call(() => compiled.decideMany(texts));
     return Array.from(bytes, (b) => (b === 1 ? 'allow' : 'deny'));
   }

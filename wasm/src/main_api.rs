@@ -2,7 +2,7 @@
 
 use oidc_trust::{
     catalog_option, decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token,
-    time_option, token_time_notes, Decision, Diagnostic, LintOptions, Policy, Request,
+    time_option, token_time_notes, ClaimFilter, Decision, Diagnostic, LintOptions, Policy, Request,
     RequestOptions,
 };
 use serde::Serialize;
@@ -18,6 +18,8 @@ pub struct Compiled {
     options: RequestOptions,
     /// Warnings about the policy, as JSON, reported with every evaluation.
     warnings: Vec<Diagnostic>,
+    /// The claims a decision can depend on: `decide` builds its request from these alone.
+    filter: ClaimFilter,
 }
 
 /// Parses `policy` and the options; fails with every error in the policy.
@@ -56,6 +58,7 @@ pub fn compile(
     }
     let (compiled, warnings) = policy_or_fail(policy)?;
     Ok(Compiled {
+        filter: ClaimFilter::of(&compiled),
         policy: compiled,
         options: RequestOptions {
             issuer,
@@ -110,6 +113,13 @@ impl Compiled {
             .collect()
     }
 
+    /// The claim names (lower-case, a JSON array) a decision can depend on: callers holding claims
+    /// objects send only these to `decide`/`decideMany`.
+    #[wasm_bindgen(js_name = claimNames)]
+    pub fn claim_names(&self) -> Result<String, JsValue> {
+        to_json(&self.filter.names())
+    }
+
     /// The policy's warnings as a JSON array.
     pub fn diagnostics(&self) -> Result<String, JsValue> {
         to_json(&self.warnings)
@@ -137,7 +147,8 @@ impl Compiled {
     }
 
     fn decision(&self, claims: &str) -> Result<bool, Diagnostic> {
-        let (request, _) = self.request(claims)?;
+        let input = read_claims_or_token(claims)?;
+        let request = Request::from_claims(self.filter.apply(input.claims), &self.options)?;
         Ok(decide(&self.policy, &request) == Decision::Allow)
     }
 }

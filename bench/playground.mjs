@@ -1,0 +1,107 @@
+// The playground in headless Chromium: time from navigation to the first verdict, and
+// from a keystroke in a 2 KB policy to the updated page (parse, evaluate, lint, who-can
+// and the DOM update; the paint after it is the browser's). Also the first-load bytes.
+// Figures, not assertions.
+//
+//   scripts/playground build && node bench/playground.mjs [--json FILE]
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { serve } from '../scripts/serve.mjs';
+import { launch } from '../tests/support/chromium.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+
+// First load: everything index.html pulls in (the whole of dist/ but source maps).
+let raw = 0;
+let gzip = 0;
+const files = [];
+for (const name of readdirSync(dist)) {
+  const path = join(dist, name);
+  if (!statSync(path).isFile() || name.endsWith('.map')) continue;
+  const bytes = readFileSync(path);
+  const packed = gzipSync(bytes, { level: 9 }).length;
+  raw += bytes.length;
+  gzip += packed;
+  files.push({ name, raw: bytes.length, gzip: packed });
+}
+
+// A 2 KB policy (IAM's default trust-policy quota is 2,048 characters): the hardened
+// layer-2 seed plus a second, environment-bound statement.
+const layer2 = JSON.parse(readFileSync(join(root, 'examples/policies/hardening-layer2.json'), 'utf8'));
+const second = structuredClone(layer2.Statement[0]);
+second.Sid = 'ProductionEnvironment';
+second.Condition.StringEquals['token.actions.githubusercontent.com:sub'] = 'repo:acme/api:environment:production';
+second.Condition.StringEquals['token.actions.githubusercontent.com:repository_id'] = '74';
+second.Condition.StringEquals['token.actions.githubusercontent.com:actor'] = ['release-bot', 'deploy-bot'];
+layer2.Statement.push(second);
+const policy = JSON.stringify(layer2, null, 2);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+
+const server = await serve(dist);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await launch({ viewport: { width: 1280, height: 900 } });
+const firstVerdict = [];
+let keystrokes = [];
+try {
+  const { page } = browser;
+  // The verdict's first appearance, stamped inside the page (no round trip to Node).
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid="verdict"][data-decision]')) {
+        window.__firstVerdict = performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true, attributes: true });
+  });
+  for (let i = 0; i < 7; i++) {
+    await page.goto(`${origin}/?run=${i}`);
+    await page.waitForFunction(() => window.__firstVerdict !== undefined, null, { timeout: 30000 });
+    firstVerdict.push(await page.evaluate(() => window.__firstVerdict));
+  }
+  await page.fill('[data-testid="policy-input"]', policy);
+  await page.waitForSelector('[data-testid="verdict"][data-decision]');
+  // Each keystroke edits the Sid (the policy stays valid, so the whole pipeline runs);
+  // the time runs to the next task after the input event, with layout forced.
+  keystrokes = await page.evaluate(async (count) => {
+    const box = document.querySelector('[data-testid="policy-input"]');
+    const nextTask = () => new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve();
+      channel.port2.postMessage(0);
+    });
+    const times = [];
+    for (let i = 0; i < count; i++) {
+      const at = box.value.indexOf('ProductionEnvironment') + 'ProductionEnvironment'.length;
+      const start = performance.now();
+      box.value = i % 2 === 0 ? `${box.value.slice(0, at)}X${box.value.slice(at)}` : `${box.value.slice(0, at)}${box.value.slice(at + 1)}`;
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      await nextTask();
+      void document.body.offsetHeight;
+      times.push(performance.now() - start);
+      await new Promise((resolve) => requestAnimationFrame(() => resolve()));
+    }
+    return times;
+  }, 41);
+  const decided = await page.locator('[data-testid="verdict"]').getAttribute('data-decision');
+  if (!decided) throw new Error('no verdict after the keystrokes');
+} finally {
+  await browser.close();
+  server.close();
+}
+
+const result = {
+  policyBytes: policy.length,
+  firstLoad: { raw, gzip, files },
+  firstVerdictMs: { median: median(firstVerdict), samples: firstVerdict },
+  keystrokeMs: { median: median(keystrokes), p95: p95(keystrokes), samples: keystrokes.length },
+};
+console.log(`playground first load: ${(raw / 1000).toFixed(1)} KB raw, ${(gzip / 1000).toFixed(1)} KB gzip -9 (${files.length} files)`);
+console.log(`first verdict after navigation: median ${result.firstVerdictMs.median.toFixed(0)} ms over ${firstVerdict.length} loads`);
+console.log(`re-evaluation after a keystroke (${policy.length} B policy): median ${result.keystrokeMs.median.toFixed(2)} ms, p95 ${result.keystrokeMs.p95.toFixed(2)} ms over ${keystrokes.length} keystrokes`);
+const jsonAt = process.argv.indexOf('--json');
+if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify(result, null, 2));
