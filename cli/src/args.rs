@@ -72,35 +72,81 @@ pub(crate) enum Command {
     ///
     /// Exit codes: 0 no change, 1 changes, 2 bad input.
     Diff(DiffArgs),
-    /// Generate a hardened trust policy from who may assume the role (GitHub Actions).
-    Generate(GenerateArgs),
+    /// Generate a hardened trust policy and everything around it (Terraform, CloudFormation,
+    /// the CI configuration, GitHub's subject customisation) from who may assume the role.
+    Generate(Box<GenerateArgs>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum GenerateFormat {
     /// The trust policy JSON.
     Json,
+    /// Terraform: the OIDC provider (unless --provider-arn) and the role.
+    Terraform,
+    /// CloudFormation YAML: the OIDC provider (unless --provider-arn) and the role.
+    Cloudformation,
+    /// The CI configuration that assumes the role (a GitHub workflow, .gitlab-ci.yml...).
+    Workflow,
+    /// The `gh api` calls that set the repositories' OIDC subject format (GitHub, layer 4
+    /// or immutable subjects).
+    GhSub,
     /// Who can assume the role, and what is excluded, in words.
     Summary,
+    /// Every output, written as files into --out DIR.
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ProviderArg {
+    /// GitHub Actions (also --issuer for an enterprise's own issuer or a GHE.com host).
+    Github,
+    /// GitLab CI/CD (--issuer for a self-managed host).
+    Gitlab,
+    /// CircleCI (--repo ORG_ID/PROJECT_ID).
+    Circleci,
+    /// HCP Terraform (--repo ORG/[PROJECT/]WORKSPACE).
+    Terraform,
+    /// Bitbucket Pipelines (--repo WORKSPACE/REPO_UUID, --owner-id WORKSPACE_UUID).
+    Bitbucket,
+    /// Buildkite (--repo ORG/PIPELINE).
+    Buildkite,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct GenerateArgs {
-    /// A repository that may assume the role: OWNER/REPO (repeatable).
-    #[arg(long = "repo", value_name = "OWNER/REPO", required = true)]
+    /// The intent as a JSON or YAML file (fields as these flags, camelCase); flags override it.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) spec: Option<String>,
+    /// The CI system (default github).
+    #[arg(long, value_enum)]
+    pub(crate) provider: Option<ProviderArg>,
+    /// A source that may assume the role: OWNER/REPO, or the provider's form (repeatable).
+    #[arg(long = "repo", value_name = "OWNER/REPO")]
     pub(crate) repos: Vec<String>,
-    /// The AWS account of the OIDC provider.
+    /// The AWS account of the role and the OIDC provider.
     #[arg(long, value_name = "ID")]
-    pub(crate) account: String,
+    pub(crate) account: Option<String>,
+    /// The role's name (default PROVIDER-deploy).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) role: Option<String>,
+    /// An existing IAM OIDC provider's ARN (default: Terraform and CloudFormation create it).
+    #[arg(long, value_name = "ARN")]
+    pub(crate) provider_arn: Option<String>,
+    /// The AWS region of the CI configuration (default us-east-1).
+    #[arg(long, value_name = "REGION")]
+    pub(crate) region: Option<String>,
     /// A branch that may (repeatable; `*` and `?` allowed).
     #[arg(long = "branch", value_name = "B")]
     pub(crate) branches: Vec<String>,
     /// A tag pattern that may (repeatable).
     #[arg(long = "tag", value_name = "GLOB")]
     pub(crate) tags: Vec<String>,
-    /// A deployment environment that may (repeatable).
+    /// A deployment environment that may (repeatable; Bitbucket: its UUID).
     #[arg(long = "environment", value_name = "E")]
     pub(crate) environments: Vec<String>,
+    /// HCP Terraform: a run phase that may, plan or apply (repeatable; default apply).
+    #[arg(long = "phase", value_name = "PHASE")]
+    pub(crate) phases: Vec<String>,
     /// Let pull-request runs in (they run unreviewed code).
     #[arg(long)]
     pub(crate) pull_requests: bool,
@@ -110,27 +156,40 @@ pub(crate) struct GenerateArgs {
     /// Layer 1: the workflow file and ref, PATH@REF.
     #[arg(long, value_name = "PATH@REF")]
     pub(crate) workflow: Option<String>,
+    /// Layer 2: the workflow's name (the `workflow` claim).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) workflow_name: Option<String>,
     /// Layer 2: an actor who may trigger it (repeatable).
     #[arg(long = "actor", value_name = "LOGIN")]
     pub(crate) actors: Vec<String>,
-    /// Layer 4: a customised subject (repo, context, job_workflow_ref).
+    /// Hardening layers to apply (repeatable): 1 needs --workflow, 2 --actor or
+    /// --workflow-name, 4 customises the subject.
+    #[arg(long = "layer", value_name = "1|2|4")]
+    pub(crate) layers: Vec<u8>,
+    /// Layer 4: a customised subject (repo, context, job_workflow_ref); same as --layer 4.
     #[arg(long)]
     pub(crate) custom_subject: bool,
     /// Use immutable subjects; needs --owner-id and --repo-id per repository.
     #[arg(long)]
     pub(crate) immutable_subject: bool,
-    /// The owner's numeric id, per --repo in order (repeatable).
+    /// The owner's immutable id, per --repo in order (repeatable).
     #[arg(long = "owner-id", value_name = "ID")]
     pub(crate) owner_ids: Vec<String>,
-    /// The repository's numeric id, per --repo in order (repeatable).
+    /// The source's immutable id, per --repo in order (repeatable).
     #[arg(long = "repo-id", value_name = "ID")]
     pub(crate) repo_ids: Vec<String>,
-    /// The issuer (an enterprise's own, or a GHE.com host).
+    /// The issuer (an enterprise's own, a GHE.com host, a self-managed GitLab).
     #[arg(long, value_name = "HOST")]
     pub(crate) issuer: Option<String>,
+    /// The audience (default per provider).
+    #[arg(long, value_name = "AUD")]
+    pub(crate) audience: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = GenerateFormat::Json)]
     pub(crate) format: GenerateFormat,
+    /// With --format all: the folder to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<String>,
 }
 
 #[derive(Debug, Args)]

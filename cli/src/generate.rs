@@ -1,68 +1,240 @@
-//! `oidc-trust generate`: a hardened trust policy from who may assume the role.
+//! `oidc-trust generate`: a hardened trust policy and everything around it, from who may
+//! assume the role (flags, a spec file, or both: flags override the file).
 
-use oidc_trust::{generate, Diagnostic, Intent, Repository};
+use std::path::Path;
 
-use crate::args::{GenerateArgs, GenerateFormat};
+use oidc_trust::{generate, read_intent, CiProvider, Diagnostic, Generated, Intent, Repository};
+
+use crate::args::{GenerateArgs, GenerateFormat, ProviderArg};
+use crate::input;
 use crate::render::{self, Style};
 use crate::Exit;
 
 pub(crate) fn run(args: &GenerateArgs, st: &Style) -> Exit {
-    let mut repositories = Vec::new();
-    for (i, r) in args.repos.iter().enumerate() {
-        let Some((owner, name)) = r.split_once('/') else {
-            let d = Diagnostic::options(
-                "invalid-intent",
-                format!("`{r}` is not OWNER/REPO"),
-                "write e.g. --repo acme/api",
-                &format!("/repositories/{i}"),
-            );
-            eprint!("{}", render::diagnostic(&d, "options", None, st));
+    let (intent, spec_name) = match intent(args) {
+        Ok(x) => x,
+        Err((d, name, text)) => {
+            eprint!("{}", render::diagnostic(&d, &name, text.as_deref(), st));
             return Exit::BadInput;
-        };
-        repositories.push(Repository {
-            owner: owner.to_string(),
-            name: name.to_string(),
-            owner_id: args.owner_ids.get(i).cloned(),
-            id: args.repo_ids.get(i).cloned(),
-        });
-    }
-    let intent = Intent {
-        account: args.account.clone(),
-        issuer: args.issuer.clone(),
-        audience: None,
-        repositories,
-        branches: args.branches.clone(),
-        tags: args.tags.clone(),
-        environments: args.environments.clone(),
-        pull_requests: args.pull_requests,
-        any_ref: args.any_ref,
-        workflow: args.workflow.clone(),
-        actors: args.actors.clone(),
-        custom_subject: args.custom_subject,
-        immutable_subject: args.immutable_subject,
+        }
     };
-    match generate(&intent) {
-        Ok(g) => {
-            match args.format {
-                GenerateFormat::Json => print!("{}", g.policy),
-                GenerateFormat::Summary => {
-                    println!("{}", g.summary);
-                    if !g.include_claim_keys.is_empty() {
-                        println!(
-                            "Each repository must set its OIDC subject to include_claim_keys {:?}.",
-                            g.include_claim_keys
-                        );
-                    }
-                }
-            }
-            for w in &g.warnings {
-                eprintln!("warning: {w}");
-            }
-            Exit::Ok
-        }
+    let generated = match generate(&intent) {
+        Ok(g) => g,
         Err(d) => {
-            eprint!("{}", render::diagnostic(&d, "options", None, st));
-            Exit::BadInput
+            eprint!("{}", render::diagnostic(&d, &spec_name, None, st));
+            return Exit::BadInput;
+        }
+    };
+    let result = match args.format {
+        GenerateFormat::All => write_all(&generated, args.out.as_deref()),
+        format => {
+            if args.out.is_some() {
+                Err(input::usage_error(
+                    "invalid-argument",
+                    "--out goes with --format all".into(),
+                    "write one output to standard output, or every output with --format all --out DIR",
+                ))
+            } else {
+                one(&generated, format).map(|text| print!("{text}"))
+            }
+        }
+    };
+    if let Err(d) = result {
+        eprint!("{}", render::diagnostic(&d, "options", None, st));
+        return Exit::BadInput;
+    }
+    // The summary carries the warnings itself.
+    if args.format != GenerateFormat::Summary {
+        for w in &generated.warnings {
+            eprintln!("warning: {w}");
         }
     }
+    Exit::Ok
+}
+
+fn provider(p: ProviderArg) -> CiProvider {
+    match p {
+        ProviderArg::Github => CiProvider::GitHub,
+        ProviderArg::Gitlab => CiProvider::GitLab,
+        ProviderArg::Circleci => CiProvider::CircleCi,
+        ProviderArg::Terraform => CiProvider::Terraform,
+        ProviderArg::Bitbucket => CiProvider::Bitbucket,
+        ProviderArg::Buildkite => CiProvider::Buildkite,
+    }
+}
+
+/// The intent: the spec file's, then each flag given over it.
+/// On error: the diagnostic, the input's name, and its text (for the source excerpt).
+type Failure = (Diagnostic, String, Option<String>);
+
+fn intent(args: &GenerateArgs) -> Result<(Intent, String), Failure> {
+    let options = |d| (d, "options".to_string(), None);
+    let (mut intent, name) = match &args.spec {
+        Some(path) => {
+            let source = input::read(path, "spec").map_err(options)?;
+            let converted = crate::yaml::to_json_if_yaml(&source.text)
+                .map_err(|d| (d, source.name.clone(), Some(source.text.clone())))?;
+            let intent = read_intent(converted.json(&source.text)).map_err(|mut d| {
+                converted.relocate_location(&mut d.location);
+                (d, source.name.clone(), Some(source.text.clone()))
+            })?;
+            (intent, source.name)
+        }
+        None => (Intent::default(), "options".to_string()),
+    };
+    if let Some(p) = args.provider {
+        intent.provider = provider(p);
+    }
+    if !args.repos.is_empty() {
+        intent.repositories.clear();
+        for (i, r) in args.repos.iter().enumerate() {
+            let mut repo = Repository::parse(intent.provider, r).ok_or_else(|| {
+                options(Diagnostic::options(
+                    "invalid-intent",
+                    format!("`{r}` is not a {}", intent.provider.source_noun()),
+                    &format!("write --repo {}", intent.provider.source_noun()),
+                    &format!("/repositories/{i}"),
+                ))
+            })?;
+            repo.owner_id = args.owner_ids.get(i).cloned();
+            repo.id = args.repo_ids.get(i).cloned();
+            intent.repositories.push(repo);
+        }
+    } else if !args.owner_ids.is_empty() || !args.repo_ids.is_empty() {
+        // Ids given for the spec's repositories, in order.
+        for (i, r) in intent.repositories.iter_mut().enumerate() {
+            if let Some(id) = args.owner_ids.get(i) {
+                r.owner_id = Some(id.clone());
+            }
+            if let Some(id) = args.repo_ids.get(i) {
+                r.id = Some(id.clone());
+            }
+        }
+    }
+    let set = |field: &mut Option<String>, flag: &Option<String>| {
+        if flag.is_some() {
+            field.clone_from(flag);
+        }
+    };
+    if let Some(a) = &args.account {
+        intent.account.clone_from(a);
+    }
+    set(&mut intent.role_name, &args.role);
+    set(&mut intent.provider_arn, &args.provider_arn);
+    set(&mut intent.region, &args.region);
+    set(&mut intent.issuer, &args.issuer);
+    set(&mut intent.audience, &args.audience);
+    set(&mut intent.workflow, &args.workflow);
+    set(&mut intent.workflow_name, &args.workflow_name);
+    for (field, flag) in [
+        (&mut intent.branches, &args.branches),
+        (&mut intent.tags, &args.tags),
+        (&mut intent.environments, &args.environments),
+        (&mut intent.run_phases, &args.phases),
+        (&mut intent.actors, &args.actors),
+    ] {
+        if !flag.is_empty() {
+            field.clone_from(flag);
+        }
+    }
+    intent.pull_requests |= args.pull_requests;
+    intent.any_ref |= args.any_ref;
+    intent.custom_subject |= args.custom_subject;
+    intent.immutable_subject |= args.immutable_subject;
+    if intent.account.is_empty() {
+        return Err(options(Diagnostic::options(
+            "invalid-intent",
+            "no AWS account given".into(),
+            "give --account 123456789012 (or \"account\" in the spec)",
+            "/account",
+        )));
+    }
+    for layer in &args.layers {
+        let missing = match layer {
+            1 => intent.workflow.is_none().then_some("layer 1 pins the workflow: give --workflow .github/workflows/FILE.yml@refs/heads/main"),
+            2 => (intent.actors.is_empty() && intent.workflow_name.is_none()).then_some("layer 2 pins who runs it: give --actor LOGIN and/or --workflow-name NAME"),
+            4 => {
+                intent.custom_subject = true;
+                None
+            }
+            _ => Some("the layers are 1 (workflow file), 2 (actor, repository, workflow name) and 4 (customised subject)"),
+        };
+        if let Some(help) = missing {
+            return Err(options(Diagnostic::options(
+                "invalid-intent",
+                format!("--layer {layer} cannot be applied"),
+                help,
+                "/layers",
+            )));
+        }
+    }
+    Ok((intent, name))
+}
+
+fn one(g: &Generated, format: GenerateFormat) -> Result<String, Diagnostic> {
+    Ok(match format {
+        GenerateFormat::Json => g.policy.clone(),
+        GenerateFormat::Terraform => g.terraform.clone(),
+        GenerateFormat::Cloudformation => g.cloudformation.clone(),
+        GenerateFormat::Workflow => g.ci_config.clone(),
+        GenerateFormat::GhSub => g.gh_sub.clone().ok_or_else(|| {
+            input::usage_error(
+                "invalid-argument",
+                "there is no subject customisation to set".into(),
+                "gh-sub is for GitHub with --layer 4 (customised subject) or --immutable-subject",
+            )
+        })?,
+        GenerateFormat::Summary | GenerateFormat::All => summary(g),
+    })
+}
+
+fn summary(g: &Generated) -> String {
+    let mut out = format!("{}\n", g.summary);
+    if !g.include_claim_keys.is_empty() {
+        out.push_str(&format!(
+            "Each repository must set its OIDC subject to include_claim_keys {:?} (see gh-sub).\n",
+            g.include_claim_keys
+        ));
+    }
+    for w in &g.warnings {
+        out.push_str(&format!("Warning: {w}\n"));
+    }
+    out
+}
+
+/// Writes every output into `dir`: the names say what each is.
+fn write_all(g: &Generated, dir: Option<&str>) -> Result<(), Diagnostic> {
+    let dir = dir.ok_or_else(|| {
+        input::usage_error(
+            "invalid-argument",
+            "--format all needs --out DIR".into(),
+            "name the folder to write into, e.g. --out generated",
+        )
+    })?;
+    let mut files = vec![
+        ("trust-policy.json".to_string(), g.policy.clone()),
+        ("main.tf".to_string(), g.terraform.clone()),
+        ("template.yaml".to_string(), g.cloudformation.clone()),
+        (g.ci_config_path.clone(), g.ci_config.clone()),
+        ("SUMMARY.txt".to_string(), summary(g)),
+    ];
+    if let Some(sh) = &g.gh_sub {
+        files.push(("gh-sub.sh".to_string(), sh.clone()));
+    }
+    for (name, text) in files {
+        let path = Path::new(dir).join(&name);
+        let io = |e: std::io::Error| {
+            input::usage_error(
+                "io",
+                format!("cannot write `{}`: {e}", path.display()),
+                "check that the folder is writable",
+            )
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&path, text).map_err(io)?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
 }

@@ -28,33 +28,36 @@ impl Converted {
         }
     }
 
-    /// Moves every span of `source` from the JSON text back to the YAML file.
-    pub(crate) fn relocate(&self, source: &mut SourceLint) {
+    /// Moves one location from the JSON text back to the YAML file.
+    pub(crate) fn relocate_location(&self, l: &mut Location) {
         let Converted::Yaml { at, .. } = self else {
             return;
         };
-        let fix = |l: &mut Location| {
-            l.span = l.span.and_then(|s| {
-                let i = at.partition_point(|(o, _, _)| *o < s.start.byte as usize);
-                at.get(i)
-                    .filter(|(o, _, _)| *o == s.start.byte as usize)
-                    .map(|&(_, line, column)| {
-                        let p = Position {
-                            byte: 0,
-                            line,
-                            column,
-                            utf16: 0,
-                        };
-                        Span {
-                            start: p,
-                            end: Position {
-                                column: column + 1,
-                                ..p
-                            },
-                        }
-                    })
-            });
-        };
+        l.span = l.span.and_then(|s| {
+            let i = at.partition_point(|(o, _, _)| *o < s.start.byte as usize);
+            at.get(i)
+                .filter(|(o, _, _)| *o == s.start.byte as usize)
+                .map(|&(_, line, column)| {
+                    let p = Position {
+                        byte: 0,
+                        line,
+                        column,
+                        utf16: 0,
+                    };
+                    Span {
+                        start: p,
+                        end: Position {
+                            column: column + 1,
+                            ..p
+                        },
+                    }
+                })
+        });
+    }
+
+    /// Moves every span of `source` from the JSON text back to the YAML file.
+    pub(crate) fn relocate(&self, source: &mut SourceLint) {
+        let fix = |l: &mut Location| self.relocate_location(l);
         for d in &mut source.documents {
             d.report
                 .findings

@@ -34,7 +34,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     value::parse_date(text).map(|millis| millis.div_euclid(1000))
 }
 pub use eval::{decide, evaluate};
-pub use generate::{generate, Generated, Intent, Repository};
+pub use generate::{generate, read_intent, CiProvider, Generated, Intent, Repository};
 pub use json::push_json_string;
 pub use lint::{lint, Finding, LintOptions, LintReport, LINT_VERSION};
 pub use operator::{BaseOperator, Family, Operator, SetQualifier};

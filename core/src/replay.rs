@@ -1211,6 +1211,12 @@ fn buildkite(named: &Named) -> Model {
         ("step", "deploy"),
     ]);
     t.read_pairs(named.get("sub"));
+    // Ids the policy pins belong to the intended pipeline; attackers get their own.
+    for id in ["organization_id", "pipeline_id"] {
+        if let Some(v) = named.get(id).and_then(literal) {
+            t.set(id, v);
+        }
+    }
     let fix = |mut t: Token| {
         let sub = format!(
             "organization:{}:pipeline:{}:ref:{}:commit:{}:step:{}",
@@ -1239,13 +1245,24 @@ fn buildkite(named: &Named) -> Model {
         "other-org",
         "a pipeline of another Buildkite organisation".into(),
         Severity::Critical,
-        &|t| t.set("organization", "zz-attacker"),
+        &|t| {
+            t.set("organization", "zz-attacker");
+            if !t.get("organization_id").is_empty() {
+                t.set("organization_id", "zz-attacker-org-id");
+                t.set("pipeline_id", "zz-attacker-pipeline-id");
+            }
+        },
     );
     add(
         "other-pipeline",
         "another pipeline of the organisation".into(),
         Severity::High,
-        &|t| t.set("pipeline", "zz-other-pipeline"),
+        &|t| {
+            t.set("pipeline", "zz-other-pipeline");
+            if !t.get("pipeline_id").is_empty() {
+                t.set("pipeline_id", "zz-other-pipeline-id");
+            }
+        },
     );
     add(
         "other-branch",

@@ -150,6 +150,7 @@ fn generate_benches(c: &mut Criterion) {
         name: name.into(),
         owner_id: Some("65".into()),
         id: Some("74".into()),
+        ..Repository::default()
     };
     let intents = [
         (

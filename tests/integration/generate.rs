@@ -74,6 +74,7 @@ prop_compose! {
                 owner: o.to_string(), name: n.to_string(),
                 owner_id: Some(if *o == "acme" { "65" } else { "66" }.into()),
                 id: Some(format!("{}", 100 + i)),
+                ..Repository::default()
             }).collect(),
             branches: branches.iter().map(|b| b.to_string()).collect(),
             environments: environments.iter().map(|e| e.to_string()).collect(),
@@ -276,4 +277,618 @@ fn names_with_dollar_and_star_stay_literal() {
         Decision::Deny,
         "`${{a}}` is not a variable"
     );
+}
+
+// --- Every other provider: the same round trip --------------------------------------------
+
+fn allowed(policy: &str, claims: &serde_json::Value) -> bool {
+    decide(policy, &claims.to_string()) == Decision::Allow
+}
+
+/// Sets `key` in a token to `value`.
+fn with(claims: &serde_json::Value, pairs: &[(&str, &str)]) -> serde_json::Value {
+    let mut c = claims.clone();
+    for (k, v) in pairs {
+        c[*k] = (*v).into();
+    }
+    c
+}
+
+/// The jobs the intent names (one token each) and attackers derived from the first.
+fn provider_tokens(
+    intent: &Intent,
+) -> (
+    Vec<serde_json::Value>,
+    Vec<(&'static str, serde_json::Value)>,
+) {
+    let mut jobs = Vec::new();
+    let mut attackers: Vec<(&'static str, serde_json::Value)> = Vec::new();
+    let concrete = |glob: &str| glob.replace('*', "x").replace('?', "y");
+    match intent.provider {
+        oidc_trust::CiProvider::GitLab => {
+            let gl_sub = |path: &str, kind: &str, r: &str| {
+                format!("project_path:{path}:ref_type:{kind}:ref:{r}")
+            };
+            for r in &intent.repositories {
+                let path = format!("{}/{}", r.owner, r.name);
+                let refs = intent
+                    .branches
+                    .iter()
+                    .map(|b| ("branch", concrete(b)))
+                    .chain(intent.tags.iter().map(|t| ("tag", concrete(t))));
+                for (kind, name) in refs {
+                    jobs.push(json!({
+                        "iss": "https://gitlab.com", "aud": "https://gitlab.com", "sub": gl_sub(&path, kind, &name),
+                        "namespace_path": r.owner, "project_path": path, "project_id": r.id, "namespace_id": r.owner_id,
+                        "ref_type": kind, "ref": name, "ref_protected": "true", "pipeline_source": "push",
+                        "user_login": intent.actors.first().cloned().unwrap_or_else(|| "someone".into()),
+                    }));
+                }
+            }
+            let j = &jobs[0];
+            let path = j["project_path"].as_str().unwrap().to_string();
+            let (kind, r) = (
+                j["ref_type"].as_str().unwrap().to_string(),
+                j["ref"].as_str().unwrap().to_string(),
+            );
+            attackers.push((
+                "other group",
+                with(
+                    j,
+                    &[
+                        ("sub", &gl_sub("zz-attacker/api", &kind, &r)),
+                        ("project_id", "900"),
+                        ("namespace_id", "901"),
+                    ],
+                ),
+            ));
+            attackers.push((
+                "look-alike project",
+                with(
+                    j,
+                    &[
+                        ("sub", &gl_sub(&format!("{path}-evil"), &kind, &r)),
+                        ("project_id", "902"),
+                    ],
+                ),
+            ));
+            attackers.push((
+                "subgroup project",
+                with(
+                    j,
+                    &[
+                        ("sub", &gl_sub(&path.replace('/', "/zz/"), &kind, &r)),
+                        ("project_id", "903"),
+                    ],
+                ),
+            ));
+            attackers.push((
+                "unprotected branch",
+                with(
+                    j,
+                    &[
+                        ("sub", &gl_sub(&path, "branch", "zz-feature")),
+                        ("ref", "zz-feature"),
+                        ("ref_protected", "false"),
+                    ],
+                ),
+            ));
+            attackers.push((
+                "unprotected ref of the same name",
+                with(j, &[("ref_protected", "false")]),
+            ));
+            attackers.push((
+                "re-created project",
+                with(j, &[("project_id", "904"), ("namespace_id", "905")]),
+            ));
+            if intent.tags.is_empty() {
+                attackers.push((
+                    "tag named like the branch",
+                    with(
+                        j,
+                        &[("sub", &gl_sub(&path, "tag", &r)), ("ref_type", "tag")],
+                    ),
+                ));
+            }
+            if !intent.actors.is_empty() {
+                attackers.push(("other user", with(j, &[("user_login", "mallory")])));
+            }
+        }
+        oidc_trust::CiProvider::Terraform => {
+            let tf_sub = |o: &str, p: &str, w: &str, ph: &str| {
+                format!("organization:{o}:project:{p}:workspace:{w}:run_phase:{ph}")
+            };
+            let phases = if intent.run_phases.is_empty() {
+                vec!["apply".to_string()]
+            } else {
+                intent.run_phases.clone()
+            };
+            for r in &intent.repositories {
+                let p = r
+                    .project
+                    .clone()
+                    .unwrap_or_else(|| "Default Project".into());
+                for ph in &phases {
+                    jobs.push(json!({
+                        "iss": "https://app.terraform.io", "aud": "aws.workload.identity", "sub": tf_sub(&r.owner, &p, &r.name, ph),
+                        "terraform_organization_name": r.owner, "terraform_project_name": p, "terraform_workspace_name": r.name, "terraform_run_phase": ph,
+                    }));
+                }
+            }
+            let j = &jobs[0];
+            let (o, p, w) = (
+                j["terraform_organization_name"].as_str().unwrap(),
+                j["terraform_project_name"].as_str().unwrap(),
+                j["terraform_workspace_name"].as_str().unwrap(),
+            );
+            let ph = j["terraform_run_phase"].as_str().unwrap();
+            attackers.push((
+                "other org",
+                with(j, &[("sub", &tf_sub("zz-attacker", p, w, ph))]),
+            ));
+            attackers.push((
+                "other project",
+                with(j, &[("sub", &tf_sub(o, "zz-other", w, ph))]),
+            ));
+            attackers.push((
+                "look-alike workspace",
+                with(j, &[("sub", &tf_sub(o, p, &format!("{w}-evil"), ph))]),
+            ));
+            if !phases.iter().any(|x| x == "plan") {
+                attackers.push(("plan phase", with(j, &[("sub", &tf_sub(o, p, w, "plan"))])));
+            }
+        }
+        oidc_trust::CiProvider::CircleCi => {
+            let org = intent.repositories[0].owner.clone();
+            let users = if intent.actors.is_empty() {
+                vec!["99999999-9999-9999-9999-999999999999".to_string()]
+            } else {
+                intent.actors.clone()
+            };
+            for r in &intent.repositories {
+                for u in &users {
+                    jobs.push(json!({
+                        "iss": format!("https://oidc.circleci.com/org/{org}"), "aud": org, "sub": format!("org/{org}/project/{}/user/{u}", r.name),
+                        "oidc.circleci.com/project-id": r.name,
+                    }));
+                }
+            }
+            let j = &jobs[0];
+            let other = "00000000-0000-0000-0000-00000000000f";
+            attackers.push((
+                "other project",
+                with(
+                    j,
+                    &[
+                        (
+                            "sub",
+                            &format!("org/{org}/project/{other}/user/{}", users[0]),
+                        ),
+                        ("oidc.circleci.com/project-id", other),
+                    ],
+                ),
+            ));
+            if !intent.actors.is_empty() {
+                attackers.push((
+                    "other user",
+                    with(
+                        j,
+                        &[(
+                            "sub",
+                            &format!(
+                                "org/{org}/project/{}/user/{other}",
+                                intent.repositories[0].name
+                            ),
+                        )],
+                    ),
+                ));
+            }
+        }
+        oidc_trust::CiProvider::Bitbucket => {
+            let ws = intent.repositories[0].owner.clone();
+            let aud = format!(
+                "ari:cloud:bitbucket::workspace/{}",
+                intent.repositories[0].owner_id.as_deref().unwrap()
+            );
+            let step = "{44444444-4444-4444-4444-444444444444}";
+            for r in &intent.repositories {
+                let subs: Vec<String> = if intent.environments.is_empty() {
+                    vec![
+                        format!("{}:{step}", r.name),
+                        format!("{}:{{55555555-5555-5555-5555-555555555555}}:{step}", r.name),
+                    ]
+                } else {
+                    intent
+                        .environments
+                        .iter()
+                        .map(|e| format!("{}:{e}:{step}", r.name))
+                        .collect()
+                };
+                for sub in subs {
+                    jobs.push(json!({
+                        "iss": format!("https://api.bitbucket.org/2.0/workspaces/{ws}/pipelines-config/identity/oidc"), "aud": aud, "sub": sub, "repositoryUuid": r.name,
+                    }));
+                }
+            }
+            let j = &jobs[0];
+            attackers.push((
+                "other repository",
+                with(
+                    j,
+                    &[(
+                        "sub",
+                        &format!("{{99999999-0000-0000-0000-000000000001}}:{step}"),
+                    )],
+                ),
+            ));
+            if let Some(e) = intent.environments.first() {
+                attackers.push((
+                    "other environment",
+                    with(
+                        j,
+                        &[(
+                            "sub",
+                            &format!(
+                                "{}:{{99999999-0000-0000-0000-000000000002}}:{step}",
+                                intent.repositories[0].name
+                            ),
+                        )],
+                    ),
+                ));
+                attackers.push((
+                    "no environment",
+                    with(
+                        j,
+                        &[("sub", &format!("{}:{step}", intent.repositories[0].name))],
+                    ),
+                ));
+                let _ = e;
+            }
+        }
+        oidc_trust::CiProvider::Buildkite => {
+            let bk_sub = |o: &str, p: &str, r: &str| {
+                format!("organization:{o}:pipeline:{p}:ref:{r}:commit:0123abc:step:deploy")
+            };
+            for r in &intent.repositories {
+                for b in &intent.branches {
+                    let b = concrete(b);
+                    jobs.push(json!({
+                        "iss": "https://agent.buildkite.com", "aud": "sts.amazonaws.com", "sub": bk_sub(&r.owner, &r.name, &format!("refs/heads/{b}")),
+                        "organization_slug": r.owner, "pipeline_slug": r.name, "build_branch": b,
+                        "organization_id": r.owner_id, "pipeline_id": r.id,
+                    }));
+                }
+            }
+            let j = &jobs[0];
+            let (o, p) = (
+                j["organization_slug"].as_str().unwrap(),
+                j["pipeline_slug"].as_str().unwrap(),
+            );
+            let r = format!("refs/heads/{}", j["build_branch"].as_str().unwrap());
+            attackers.push((
+                "other org",
+                with(
+                    j,
+                    &[
+                        ("sub", &bk_sub("zz-attacker", p, &r)),
+                        ("organization_id", "x-org"),
+                    ],
+                ),
+            ));
+            attackers.push((
+                "other pipeline",
+                with(
+                    j,
+                    &[
+                        ("sub", &bk_sub(o, "zz-other", &r)),
+                        ("pipeline_id", "x-pipe"),
+                    ],
+                ),
+            ));
+            attackers.push((
+                "look-alike pipeline",
+                with(
+                    j,
+                    &[
+                        ("sub", &bk_sub(o, &format!("{p}-evil"), &r)),
+                        ("pipeline_id", "x-pipe2"),
+                    ],
+                ),
+            ));
+            attackers.push((
+                "other branch",
+                with(j, &[("sub", &bk_sub(o, p, "refs/heads/zz-feature"))]),
+            ));
+            attackers.push((
+                "pull request head",
+                with(j, &[("sub", &bk_sub(o, p, "refs/pull/1/head"))]),
+            ));
+        }
+        oidc_trust::CiProvider::GitHub => unreachable!("covered above"),
+    }
+    (jobs, attackers)
+}
+
+fn uuid(n: usize) -> String {
+    format!("{n:08x}-1111-2222-3333-444444444444")
+}
+
+fn other_intents() -> impl Strategy<Value = Intent> {
+    use oidc_trust::CiProvider as P;
+    let repo = |p: P, s: &str, owner_id: Option<String>, id: Option<String>| Repository {
+        owner_id,
+        id,
+        ..Repository::parse(p, s).unwrap()
+    };
+    let base = |provider| Intent {
+        provider,
+        account: "123456789012".into(),
+        ..Intent::default()
+    };
+    let gitlab = (
+        proptest::sample::subsequence(vec!["acme/api", "acme/platform/web", "octo/tools"], 1..=2),
+        proptest::sample::subsequence(vec!["main", "release-*", "prod"], 1..=2),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(move |(repos, branches, tags, actor)| Intent {
+            repositories: repos
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    repo(
+                        P::GitLab,
+                        r,
+                        Some(format!("{}", 10 + r.len())),
+                        Some(format!("{}", 100 + i)),
+                    )
+                })
+                .collect(),
+            branches: branches.iter().map(|b| b.to_string()).collect(),
+            tags: if tags { vec!["v*".into()] } else { vec![] },
+            actors: if actor {
+                vec!["maintainer".into()]
+            } else {
+                vec![]
+            },
+            ..base(P::GitLab)
+        });
+    let terraform = (
+        proptest::sample::subsequence(
+            vec!["acme/infra/network", "acme/default-ws", "acme/infra/dns"],
+            1..=2,
+        ),
+        proptest::sample::subsequence(vec!["plan", "apply"], 1..=2),
+    )
+        .prop_map(move |(repos, phases)| Intent {
+            repositories: repos
+                .iter()
+                .map(|r| repo(P::Terraform, r, None, None))
+                .collect(),
+            run_phases: phases.iter().map(|p| p.to_string()).collect(),
+            ..base(P::Terraform)
+        });
+    let circleci = (1usize..=2, 1usize..=2).prop_map(move |(projects, users)| Intent {
+        repositories: (0..projects)
+            .map(|i| {
+                repo(
+                    P::CircleCi,
+                    &format!("{}/{}", uuid(1), uuid(10 + i)),
+                    None,
+                    None,
+                )
+            })
+            .collect(),
+        actors: (0..users).map(|i| uuid(20 + i)).collect(),
+        ..base(P::CircleCi)
+    });
+    let bitbucket = (1usize..=2, 0usize..=2).prop_map(move |(repos, envs)| Intent {
+        repositories: (0..repos)
+            .map(|i| {
+                repo(
+                    P::Bitbucket,
+                    &format!("acme/{{{}}}", uuid(30 + i)),
+                    Some(uuid(2)),
+                    None,
+                )
+            })
+            .collect(),
+        environments: (0..envs).map(|i| format!("{{{}}}", uuid(40 + i))).collect(),
+        ..base(P::Bitbucket)
+    });
+    let buildkite = (
+        proptest::sample::subsequence(vec!["acme/deploy", "acme/release-tools"], 1..=2),
+        proptest::sample::subsequence(vec!["main", "release/*"], 1..=2),
+        any::<bool>(),
+    )
+        .prop_map(move |(repos, branches, ids)| Intent {
+            repositories: repos
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    repo(
+                        P::Buildkite,
+                        r,
+                        ids.then(|| "org-1".into()),
+                        ids.then(|| format!("pipe-{i}")),
+                    )
+                })
+                .collect(),
+            branches: branches.iter().map(|b| b.to_string()).collect(),
+            ..base(P::Buildkite)
+        });
+    prop_oneof![gitlab, terraform, circleci, bitbucket, buildkite]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+
+    /// GitLab, HCP Terraform, CircleCI, Bitbucket and Buildkite: the intent's jobs get in;
+    /// our attackers and the attacker replay of the generated policy do not; lint finds
+    /// nothing to fix.
+    #[test]
+    fn every_provider_admits_the_intent_and_refuses_attackers(intent in other_intents()) {
+        let g = generate(&intent).unwrap();
+        let (jobs, attackers) = provider_tokens(&intent);
+        prop_assert!(!jobs.is_empty());
+        for job in &jobs {
+            prop_assert!(allowed(&g.policy, job), "intended {}\n{}", job, g.policy);
+        }
+        for (who, token) in &attackers {
+            prop_assert!(!allowed(&g.policy, token), "{} got in: {}\n{}", who, token, g.policy);
+        }
+        let policy = parse_policy(&g.policy).policy.unwrap();
+        for r in oidc_trust::replay(&policy) {
+            for a in &r.attempts {
+                prop_assert_eq!(a.decision, Decision::Deny, "replay {} got in\n{}", a.scenario, g.policy);
+            }
+        }
+        let report = lint(&g.policy, &LintOptions::default());
+        prop_assert!(report.worst() <= Some(FindingSeverity::Low), "lint: {:?}\n{}", report.findings.iter().map(|f| (f.code, f.severity)).collect::<Vec<_>>(), g.policy);
+    }
+}
+
+// --- The seed articles' cases ----------------------------------------------------------------
+
+/// The four seed policies (examples/policies), as intents. The generator must admit every
+/// example token the seed admits for the intended job, and may refuse more only where the
+/// seed is weak — each such token is listed with why. Its outputs are golden files.
+#[test]
+fn seed_cases_are_reproduced_or_improved() {
+    let acme_api = Repository {
+        owner: "acme".into(),
+        name: "api".into(),
+        owner_id: Some("65".into()),
+        id: Some("74".into()),
+        ..Repository::default()
+    };
+    let main = Intent {
+        account: "123456789012".into(),
+        repositories: vec![acme_api],
+        branches: vec!["main".into()],
+        role_name: Some("deploy".into()),
+        ..Intent::default()
+    };
+    let workflow = Some(".github/workflows/deploy.yml@refs/heads/main".to_string());
+    let broad = "the seed's `repo:acme/api:*` admits every ref, environment and pull request of the repository; the intent is the main branch";
+    /// Example tokens the seed admits and the generated policy refuses, with why.
+    type Improvements<'a> = Vec<(&'a str, &'a str)>;
+    let cases: Vec<(&str, Intent, Improvements)> = vec![
+        (
+            "basic-repo",
+            main.clone(),
+            vec![
+                ("environment", broad),
+                ("other-branch", broad),
+                (
+                    "pull-request",
+                    "the seed admits pull-request runs, which execute unreviewed code",
+                ),
+                ("tag", broad),
+                (
+                    "custom-sub-main",
+                    "the seed's glob also matches a customised subject the intent does not use",
+                ),
+            ],
+        ),
+        (
+            "hardening-layer1",
+            Intent {
+                workflow: workflow.clone(),
+                ..main.clone()
+            },
+            vec![],
+        ),
+        (
+            "hardening-layer2",
+            Intent {
+                workflow: workflow.clone(),
+                workflow_name: Some("Deploy".into()),
+                actors: vec!["release-bot".into(), "alice".into()],
+                ..main.clone()
+            },
+            vec![],
+        ),
+        (
+            "hardening-layer4",
+            Intent {
+                workflow,
+                custom_subject: true,
+                ..main.clone()
+            },
+            vec![],
+        ),
+    ];
+    let update = std::env::var_os("UPDATE_GOLDEN").is_some();
+    let root = oidc_trust_tests::root();
+    let mut tokens: Vec<(String, String)> = std::fs::read_dir(root.join("examples/tokens"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| {
+            (
+                p.file_stem().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    tokens.sort();
+    for (name, intent, improvements) in cases {
+        let g = generate(&intent).unwrap();
+        let seed = oidc_trust_tests::read(&format!("examples/policies/{name}.json"));
+        for (token, claims) in &tokens {
+            let (theirs, ours) = (decide(&seed, claims), decide(&g.policy, claims));
+            let listed = improvements.iter().any(|(t, _)| t == token);
+            match (theirs, ours) {
+                (Decision::Deny, Decision::Allow) => panic!(
+                    "{name}: the generated policy admits `{token}`, which the seed refuses\n{}",
+                    g.policy
+                ),
+                (Decision::Allow, Decision::Deny) => {
+                    assert!(listed, "{name}: `{token}` refused without a reason listed")
+                }
+                _ => assert!(
+                    !listed,
+                    "{name}: `{token}` is listed as an improvement but decided alike"
+                ),
+            }
+        }
+        let dir = root.join("tests/golden/generate").join(name);
+        let ci_file = g.ci_config_path.rsplit('/').next().unwrap().to_string();
+        let mut files = vec![
+            ("trust-policy.json".to_string(), g.policy.clone()),
+            ("main.tf".to_string(), g.terraform.clone()),
+            ("template.yaml".to_string(), g.cloudformation.clone()),
+            (ci_file, g.ci_config.clone()),
+            ("SUMMARY.txt".to_string(), format!("{}\n", g.summary)),
+        ];
+        if let Some(sh) = &g.gh_sub {
+            files.push(("gh-sub.sh".to_string(), sh.clone()));
+        }
+        if !improvements.is_empty() {
+            let mut why = String::from(
+                "Tokens the seed policy admits and the generated one refuses, and why:\n\n",
+            );
+            for (t, reason) in &improvements {
+                why.push_str(&format!("- examples/tokens/{t}.json: {reason}\n"));
+            }
+            files.push(("IMPROVEMENTS.md".to_string(), why));
+        }
+        for (file, text) in files {
+            let path = dir.join(&file);
+            if update {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &text).unwrap();
+            }
+            let golden = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+                panic!("{}: missing; run with UPDATE_GOLDEN=1", path.display())
+            });
+            assert_eq!(
+                text,
+                golden,
+                "{}: differs from the golden file (UPDATE_GOLDEN=1 to accept)",
+                path.display()
+            );
+        }
+    }
 }

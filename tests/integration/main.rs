@@ -21,3 +21,5 @@ mod lint;
 mod analysis;
 // The generator: random intents, generated policies, attackers.
 mod generate;
+// Terraform, CloudFormation and CI files carry the generated policy, value for value.
+mod artifacts;
