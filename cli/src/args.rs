@@ -169,6 +169,14 @@ pub(crate) struct GenerateArgs {
     /// Layer 4: a customised subject (repo, context, job_workflow_ref); same as --layer 4.
     #[arg(long)]
     pub(crate) custom_subject: bool,
+    /// Layer 4: a claim key of the customised subject, in order (repeatable; keep repo and
+    /// context, e.g. --sub-key repo --sub-key context --sub-key runner_environment).
+    #[arg(long = "sub-key", value_name = "KEY")]
+    pub(crate) sub_keys: Vec<String>,
+    /// Layer 4: the value of a subject key, KEY=VALUE (repeatable; e.g.
+    /// runner_environment=github-hosted).
+    #[arg(long = "sub-value", value_name = "KEY=VALUE")]
+    pub(crate) sub_values: Vec<String>,
     /// Use immutable subjects; needs --owner-id and --repo-id per repository.
     #[arg(long)]
     pub(crate) immutable_subject: bool,

@@ -137,6 +137,22 @@ fn intent(args: &GenerateArgs) -> Result<(Intent, String), Failure> {
             field.clone_from(flag);
         }
     }
+    if !args.sub_keys.is_empty() {
+        intent.subject_keys.clone_from(&args.sub_keys);
+        intent.custom_subject = true;
+    }
+    for (i, kv) in args.sub_values.iter().enumerate() {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(options(Diagnostic::options(
+                "invalid-intent",
+                format!("`{kv}` is not KEY=VALUE"),
+                "e.g. --sub-value runner_environment=github-hosted",
+                &format!("/subjectValues/{i}"),
+            )));
+        };
+        intent.subject_values.retain(|(name, _)| name != k);
+        intent.subject_values.push((k.to_string(), v.to_string()));
+    }
     intent.pull_requests |= args.pull_requests;
     intent.any_ref |= args.any_ref;
     intent.custom_subject |= args.custom_subject;

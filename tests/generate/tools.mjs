@@ -32,6 +32,8 @@ const cases = {
     '--provider-arn', 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'],
   'github-enterprise-immutable': ['--issuer', 'token.actions.githubusercontent.com/acme-corp', '--repo', 'acme/api', '--owner-id', '65', '--repo-id', '74',
     '--branch', 'main', '--immutable-subject'],
+  'github-ghe-com-custom-subject': ['--issuer', 'token.actions.acme.ghe.com', '--repo', 'acme/api', '--repo-id', '74', '--owner-id', '65', '--branch', 'main',
+    '--sub-key', 'repo', '--sub-key', 'context', '--sub-key', 'runner_environment', '--sub-value', 'runner_environment=github-hosted'],
   gitlab: ['--provider', 'gitlab', '--repo', 'acme/platform/api', '--repo-id', '100', '--owner-id', '7', '--branch', 'main', '--tag', 'v*', '--actor', 'maintainer'],
   'gitlab-self-managed': ['--provider', 'gitlab', '--issuer', 'gitlab.example.com', '--repo', 'acme/api', '--branch', 'main'],
   circleci: ['--provider', 'circleci', '--repo', '11111111-2222-3333-4444-555555555555/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee', '--actor', '66666666-7777-8888-9999-000000000000'],

@@ -36,6 +36,8 @@ pub(crate) fn intents() -> Vec<(&'static str, Intent)> {
                 workflow_name: Some("Deploy ${{ x }}".into()),
                 actors: vec!["release-bot".into(), "dollar$bot".into()],
                 custom_subject: true,
+                subject_keys: ["repo", "context", "job_workflow_ref", "runner_environment"].map(String::from).to_vec(),
+                subject_values: vec![("runner_environment".into(), "github-hosted".into())],
                 ..base(gh)
             },
         ),

@@ -892,3 +892,89 @@ fn seed_cases_are_reproduced_or_improved() {
         }
     }
 }
+
+/// Layer 4 with the claim keys the user picks: the policy matches exactly that format, in
+/// that order, and lint finds nothing to fix.
+#[test]
+fn customised_subjects_follow_the_chosen_keys() {
+    let intent = Intent {
+        account: "123456789012".into(),
+        repositories: vec![Repository {
+            owner: "acme".into(),
+            name: "api".into(),
+            owner_id: Some("65".into()),
+            id: Some("74".into()),
+            ..Repository::default()
+        }],
+        environments: vec!["prod:eu".into()],
+        custom_subject: true,
+        subject_keys: [
+            "repo",
+            "context",
+            "repository_visibility",
+            "runner_environment",
+        ]
+        .map(String::from)
+        .to_vec(),
+        subject_values: vec![
+            ("runner_environment".into(), "github-hosted".into()),
+            ("repository_visibility".into(), "private".into()),
+        ],
+        ..Intent::default()
+    };
+    let g = generate(&intent).unwrap();
+    assert_eq!(g.include_claim_keys, intent.subject_keys);
+    let claims = |sub: &str| {
+        json!({"iss": format!("https://{GH}"), "aud": "sts.amazonaws.com", "sub": sub, "repository_id": "74", "repository_owner_id": "65"}).to_string()
+    };
+    let ok = "repo:acme/api:environment:prod%3Aeu:repository_visibility:private:runner_environment:github-hosted";
+    assert_eq!(
+        decide(&g.policy, &claims(ok)),
+        Decision::Allow,
+        "{}",
+        g.policy
+    );
+    for bad in [
+        "repo:acme/api:environment:prod%3Aeu:repository_visibility:private:runner_environment:self-hosted",
+        "repo:acme/api:environment:prod%3Aeu:runner_environment:github-hosted:repository_visibility:private",
+        "repo:acme/api:environment:prod%3Aeu",
+        "repo:acme/api:ref:refs/heads/main:repository_visibility:private:runner_environment:github-hosted",
+    ] {
+        assert_eq!(decide(&g.policy, &claims(bad)), Decision::Deny, "{bad}");
+    }
+    let report = lint(&g.policy, &LintOptions::default());
+    assert!(
+        report.worst() <= Some(FindingSeverity::Low),
+        "{:?}",
+        report.findings.iter().map(|f| f.code).collect::<Vec<_>>()
+    );
+    // What cannot work is refused: no value, no repo, keys without layer 4.
+    let refused = |i: Intent| {
+        generate(&i)
+            .err()
+            .map(|d| d.location.pointer)
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        refused(Intent {
+            subject_values: vec![],
+            ..intent.clone()
+        }),
+        "/subjectKeys/2"
+    );
+    assert_eq!(
+        refused(Intent {
+            subject_keys: vec!["context".into()],
+            subject_values: vec![],
+            ..intent.clone()
+        }),
+        "/subjectKeys"
+    );
+    assert_eq!(
+        refused(Intent {
+            custom_subject: false,
+            ..intent.clone()
+        }),
+        "/subjectKeys"
+    );
+}

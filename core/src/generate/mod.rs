@@ -149,8 +149,14 @@ pub struct Intent {
     pub workflow_name: Option<String>,
     /// Layer 2: the actors who may trigger it.
     pub actors: Vec<String>,
-    /// Layer 4: a customised `sub` (`repo`, `context`, `job_workflow_ref`).
+    /// Layer 4: a customised `sub` (by default `repo`, `context`, `job_workflow_ref`).
     pub custom_subject: bool,
+    /// Layer 4: the `include_claim_keys`, in order (must keep `repo` and `context`);
+    /// empty for the default.
+    pub subject_keys: Vec<String>,
+    /// Layer 4: the value of each subject key other than `repo`, `context` and
+    /// `job_workflow_ref` (e.g. `runner_environment` = `github-hosted`).
+    pub subject_values: Vec<(String, String)>,
     /// Use GitHub's immutable subjects (`repo:OWNER@ID/REPO@ID:...`); needs the ids.
     pub immutable_subject: bool,
 }
@@ -176,7 +182,7 @@ pub struct Generated {
     /// Things the intent opted into that weaken the policy.
     pub warnings: Vec<String>,
     /// The `include_claim_keys` the repositories must set (layer 4), if any.
-    pub include_claim_keys: Vec<&'static str>,
+    pub include_claim_keys: Vec<String>,
     /// The issuer (host and path).
     pub issuer: String,
     /// The audience.
@@ -222,7 +228,7 @@ pub(crate) struct Plan {
     pub(crate) audience: String,
     pub(crate) sid: &'static str,
     pub(crate) conditions: Conditions,
-    pub(crate) include_claim_keys: Vec<&'static str>,
+    pub(crate) include_claim_keys: Vec<String>,
     /// Who, in words (the summary's first sentence, without "can assume the role").
     pub(crate) who: String,
     /// What is deliberately excluded.

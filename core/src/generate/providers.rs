@@ -73,6 +73,80 @@ fn layers_github_only(intent: &Intent) -> Result<(), Diagnostic> {
 
 // --- GitHub Actions -------------------------------------------------------------------------
 
+/// Layer 4's `include_claim_keys`: the intent's, or `repo`, `context`, `job_workflow_ref`;
+/// empty without layer 4. `repo` and `context` are required: without them the subject
+/// cannot tell repositories and refs apart.
+fn subject_keys(intent: &Intent, has_workflow: bool) -> Result<Vec<String>, Diagnostic> {
+    if !intent.custom_subject {
+        if !intent.subject_keys.is_empty() || !intent.subject_values.is_empty() {
+            return Err(intent_error(
+                "subject keys without a customised subject".into(),
+                "add --layer 4",
+                "/subjectKeys",
+            ));
+        }
+        return Ok(Vec::new());
+    }
+    let keys: Vec<String> = if intent.subject_keys.is_empty() {
+        vec!["repo".into(), "context".into(), "job_workflow_ref".into()]
+    } else {
+        intent.subject_keys.clone()
+    };
+    for (i, k) in keys.iter().enumerate() {
+        let pointer = format!("/subjectKeys/{i}");
+        if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return Err(intent_error(
+                format!("`{k}` is not a claim key"),
+                "GitHub accepts letters, digits and `_` in include_claim_keys",
+                &pointer,
+            ));
+        }
+        if keys.iter().take(i).any(|x| x == k) {
+            return Err(intent_error(
+                format!("`{k}` is listed twice"),
+                "list each claim key once",
+                &pointer,
+            ));
+        }
+        match k.as_str() {
+            "repo" | "context" => {}
+            "job_workflow_ref" if !has_workflow => {
+                return Err(intent_error("the subject includes job_workflow_ref but no workflow is given".into(), "give --workflow .github/workflows/FILE.yml@refs/heads/main", "/workflow"))
+            }
+            "job_workflow_ref" => {}
+            other if intent.subject_values.iter().all(|(name, _)| name != other) => {
+                return Err(intent_error(format!("the subject includes `{other}` but not its value"), &format!("give --sub-value {other}=VALUE (e.g. runner_environment=github-hosted, repository_visibility=private)"), &pointer))
+            }
+            _ => {}
+        }
+    }
+    for required in ["repo", "context"] {
+        if !keys.iter().any(|k| k == required) {
+            return Err(intent_error(format!("a customised subject without `{required}`"), "keep repo and context in the subject (they tell repositories and refs apart), then add keys", "/subjectKeys"));
+        }
+    }
+    for (i, (name, _)) in intent.subject_values.iter().enumerate() {
+        if !keys.iter().any(|k| k == name) {
+            return Err(intent_error(
+                format!("a value for `{name}`, which the subject does not include"),
+                &format!("add --sub-key {name}, or drop the value"),
+                &format!("/subjectValues/{i}"),
+            ));
+        }
+    }
+    Ok(keys)
+}
+
+/// The value the intent gives for a customised-subject key (checked to exist).
+fn subject_value<'i>(intent: &'i Intent, key: &str) -> &'i str {
+    intent
+        .subject_values
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default()
+}
+
 fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
     for (i, r) in intent.repositories.iter().enumerate() {
         if !valid_name(&r.owner) || !valid_name(&r.name) || r.project.is_some() {
@@ -151,6 +225,7 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
         let (path, r) = w.split_once('@').unwrap_or((w.as_str(), "refs/heads/main"));
         (path.to_string(), r.to_string())
     });
+    let subject_keys = subject_keys(intent, workflow.is_some())?;
     let mut subjects: Vec<String> = Vec::new();
     let mut workflow_refs: Vec<String> = Vec::new();
     for r in &intent.repositories {
@@ -178,12 +253,26 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
             }
         }
         for c in &contexts {
-            let mut sub = format!("repo:{repo}:{c}");
-            if intent.custom_subject {
-                if let Some(j) = &jwr {
-                    sub.push_str(&format!(":job_workflow_ref:{j}"));
-                }
-            }
+            let sub = if intent.custom_subject {
+                // The customised format: `key:value` pairs in include_claim_keys order.
+                let parts: Vec<String> = subject_keys
+                    .iter()
+                    .map(|k| match k.as_str() {
+                        "repo" => format!("repo:{repo}"),
+                        "context" => c.clone(),
+                        "job_workflow_ref" => {
+                            format!("job_workflow_ref:{}", jwr.as_deref().unwrap_or_default())
+                        }
+                        other => format!(
+                            "{other}:{}",
+                            literal(&subject_value(intent, other).replace(':', "%3A"))
+                        ),
+                    })
+                    .collect();
+                parts.join(":")
+            } else {
+                format!("repo:{repo}:{c}")
+            };
             subjects.push(sub);
         }
     }
@@ -228,7 +317,7 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
             owner_ids.iter().map(|i| literal(i)).collect(),
         );
     }
-    if !workflow_refs.is_empty() && !intent.custom_subject {
+    if !workflow_refs.is_empty() && !subject_keys.iter().any(|k| k == "job_workflow_ref") {
         conditions.add(key("job_workflow_ref"), workflow_refs.clone());
     }
     if !intent.actors.is_empty() || intent.workflow_name.is_some() {
@@ -250,18 +339,7 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
             conditions.add(key("workflow"), vec![literal(name)]);
         }
     }
-    let include_claim_keys = if intent.custom_subject {
-        if workflow_refs.is_empty() {
-            return Err(intent_error(
-                "a customised subject (layer 4) needs the workflow".into(),
-                "give --workflow .github/workflows/FILE.yml@refs/heads/main",
-                "/workflow",
-            ));
-        }
-        vec!["repo", "context", "job_workflow_ref"]
-    } else {
-        Vec::new()
-    };
+    let include_claim_keys = subject_keys.clone();
 
     let repos: Vec<String> = intent
         .repositories

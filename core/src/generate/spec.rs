@@ -5,7 +5,7 @@ use super::{CiProvider, Intent, Repository};
 use crate::diagnostic::{suggest, Diagnostic, Reporter, Severity};
 use crate::json::{self, Kind, Node};
 
-const FIELDS: [&str; 19] = [
+const FIELDS: [&str; 21] = [
     "provider",
     "account",
     "role",
@@ -25,6 +25,8 @@ const FIELDS: [&str; 19] = [
     "actors",
     "customSubject",
     "immutableSubject",
+    "subjectKeys",
+    "subjectValues",
 ];
 
 impl Repository {
@@ -286,6 +288,24 @@ pub fn read_intent(text: &str) -> Result<Intent, Diagnostic> {
             "anyRef" => intent.any_ref = reader.bool(v, &p)?,
             "customSubject" => intent.custom_subject = reader.bool(v, &p)?,
             "immutableSubject" => intent.immutable_subject = reader.bool(v, &p)?,
+            "subjectKeys" => intent.subject_keys = reader.strings(v, &p)?,
+            "subjectValues" => {
+                let Kind::Object(pairs) = &v.kind else {
+                    return Err(reader.fail(
+                        format!(
+                            "`subjectValues` must be an object, found {}",
+                            v.kind.describe()
+                        ),
+                        "e.g. {\"runner_environment\": \"github-hosted\"}",
+                        &p,
+                        v,
+                    ));
+                };
+                for pair in pairs {
+                    let value = reader.string(&pair.value, &format!("{p}/{}", pair.key))?;
+                    intent.subject_values.push((pair.key.clone(), value));
+                }
+            }
             "workflow" => intent.workflow = Some(reader.string(v, &p)?),
             "workflowName" => intent.workflow_name = Some(reader.string(v, &p)?),
             other => {
