@@ -209,16 +209,7 @@ pub fn read_claims(text: &str) -> Result<Claims, Diagnostic> {
             (0, 0),
         ));
     }
-    let node = json::parse(text).map_err(|e| {
-        r.make(
-            Severity::Error,
-            "json-syntax",
-            e.message,
-            e.help,
-            "",
-            (e.at, e.at),
-        )
-    })?;
+    let node = r.json(text)?;
     object_claims(node).map_err(|node| {
         r.make(
             Severity::Error,

@@ -151,6 +151,21 @@ impl<'a> Reporter<'a> {
         }
     }
 
+    /// Reads `text` as JSON; a syntax error becomes a `json-syntax` diagnostic where
+    /// reading stopped.
+    pub(crate) fn json(&self, text: &str) -> Result<crate::json::Node, Diagnostic> {
+        crate::json::parse(text).map_err(|e| {
+            self.make(
+                Severity::Error,
+                "json-syntax",
+                e.message,
+                e.help,
+                "",
+                (e.at, e.at),
+            )
+        })
+    }
+
     pub(crate) fn error(
         &mut self,
         code: &'static str,

@@ -51,6 +51,18 @@ fn refuse(intent: &Intent, what: &[(&str, bool, &str)]) -> Result<(), Diagnostic
     Ok(())
 }
 
+/// Refuses branches, tags and pull requests for a provider whose `sub` has no ref.
+fn refuse_refs(intent: &Intent, why: &str) -> Result<(), Diagnostic> {
+    refuse(
+        intent,
+        &[
+            ("/branches", !intent.branches.is_empty(), why),
+            ("/tags", !intent.tags.is_empty(), why),
+            ("/pullRequests", intent.pull_requests, why),
+        ],
+    )
+}
+
 fn bad_source(intent: &Intent, i: usize, what: &str) -> Diagnostic {
     intent_error(
         format!("{what} is not a {}", intent.provider.source_noun()),
@@ -69,6 +81,69 @@ fn layers_github_only(intent: &Intent) -> Result<(), Diagnostic> {
             ("/immutableSubject", intent.immutable_subject, "immutable subjects are GitHub's"),
         ],
     )
+}
+
+/// Refuses an intent that names no branch or tag (and does not opt into any ref).
+fn require_refs(intent: &Intent) -> Result<(), Diagnostic> {
+    if intent.branches.is_empty() && intent.tags.is_empty() && !intent.any_ref {
+        return Err(intent_error(
+            "no branch or tag given".into(),
+            "say which may assume the role: --branch main, --tag 'v*' (or --any-ref)",
+            "/branches",
+        ));
+    }
+    Ok(())
+}
+
+/// "on branch main or dev", "on tags v*", for the summary.
+fn ref_phrases(intent: &Intent) -> Vec<String> {
+    let mut parts = Vec::new();
+    if !intent.branches.is_empty() {
+        parts.push(format!("on branch {}", intent.branches.join(" or ")));
+    }
+    if !intent.tags.is_empty() {
+        parts.push(format!("on tags {}", intent.tags.join(" or ")));
+    }
+    parts
+}
+
+/// Pins the immutable ids the intent gives: the sources' when every source has one, the
+/// owners' when every owner has one (a partial list would shut the others out). Returns
+/// whether the sources' ids were pinned.
+fn pin_ids(
+    conditions: &mut Conditions,
+    intent: &Intent,
+    issuer: &str,
+    id_claim: &str,
+    owner_claim: &str,
+) -> bool {
+    let ids: Vec<String> = intent
+        .repositories
+        .iter()
+        .filter_map(|r| r.id.as_deref().map(literal))
+        .collect();
+    let all = ids.len() == intent.repositories.len();
+    if all {
+        conditions.add(format!("{issuer}:{id_claim}"), ids);
+    }
+    let owner_ids = dedup(
+        intent
+            .repositories
+            .iter()
+            .filter_map(|r| r.owner_id.as_deref().map(literal))
+            .collect(),
+    );
+    let owners = dedup(
+        intent
+            .repositories
+            .iter()
+            .map(|r| r.owner.clone())
+            .collect(),
+    );
+    if !owner_ids.is_empty() && owner_ids.len() == owners.len() {
+        conditions.add(format!("{issuer}:{owner_claim}"), owner_ids);
+    }
+    all
 }
 
 // --- GitHub Actions -------------------------------------------------------------------------
@@ -281,41 +356,18 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
     conditions.add(key("aud"), vec![literal(&audience)]);
     conditions.add(key("sub"), subjects);
     // Ids pin the identity across renames (stronger than a name in `sub`).
-    let ids: Vec<String> = intent
-        .repositories
-        .iter()
-        .filter_map(|r| r.id.clone())
-        .collect();
-    if ids.len() == intent.repositories.len() {
-        conditions.add(
-            key("repository_id"),
-            ids.iter().map(|i| literal(i)).collect(),
-        );
-    } else if !intent.immutable_subject {
+    let ids_pinned = pin_ids(
+        &mut conditions,
+        intent,
+        &issuer,
+        "repository_id",
+        "repository_owner_id",
+    );
+    if !ids_pinned && !intent.immutable_subject {
         warnings.push("no --repo-id/--owner-id: a repository re-created under the same name after a rename, transfer or deletion would get in (gh api repos/OWNER/REPO --jq '.owner.id, .id')".into());
     }
     if audience != "sts.amazonaws.com" {
         warnings.push(format!("audience `{audience}` is not the default: the workflow must request it (configure-aws-credentials `audience:`)"));
-    }
-    let owner_ids = dedup(
-        intent
-            .repositories
-            .iter()
-            .filter_map(|r| r.owner_id.clone())
-            .collect(),
-    );
-    let owners = dedup(
-        intent
-            .repositories
-            .iter()
-            .map(|r| r.owner.clone())
-            .collect(),
-    );
-    if !owner_ids.is_empty() && owner_ids.len() == owners.len() {
-        conditions.add(
-            key("repository_owner_id"),
-            owner_ids.iter().map(|i| literal(i)).collect(),
-        );
     }
     if !workflow_refs.is_empty() && !subject_keys.iter().any(|k| k == "job_workflow_ref") {
         conditions.add(key("job_workflow_ref"), workflow_refs.clone());
@@ -350,13 +402,7 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
     if intent.any_ref {
         who.push_str("on any branch, tag, environment or pull request");
     } else {
-        let mut parts = Vec::new();
-        if !intent.branches.is_empty() {
-            parts.push(format!("on branch {}", intent.branches.join(" or ")));
-        }
-        if !intent.tags.is_empty() {
-            parts.push(format!("on tags {}", intent.tags.join(" or ")));
-        }
+        let mut parts = ref_phrases(intent);
         if !intent.environments.is_empty() {
             parts.push(format!(
                 "deploying to environment {}",
@@ -379,7 +425,7 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
     }
     let mut excluded =
         vec!["other repositories and organisations (including look-alike names)".to_string()];
-    if ids.len() == intent.repositories.len() {
+    if ids_pinned {
         excluded.push("a repository re-created under the same name (ids pinned)".into());
     }
     if !intent.pull_requests && !intent.any_ref {
@@ -418,13 +464,7 @@ fn gitlab(intent: &Intent) -> Result<Plan, Diagnostic> {
             ("/runPhases", !intent.run_phases.is_empty(), "run phases are HCP Terraform's"),
         ],
     )?;
-    if intent.branches.is_empty() && intent.tags.is_empty() && !intent.any_ref {
-        return Err(intent_error(
-            "no branch or tag given".into(),
-            "say which may assume the role: --branch main, --tag 'v*' (or --any-ref)",
-            "/branches",
-        ));
-    }
+    require_refs(intent)?;
     for (i, r) in intent.repositories.iter().enumerate() {
         let path_ok = !r.owner.is_empty() && r.owner.split('/').all(valid_name);
         if !path_ok || !valid_name(&r.name) || r.project.is_some() {
@@ -460,31 +500,14 @@ fn gitlab(intent: &Intent) -> Result<Plan, Diagnostic> {
         vec!["other projects and groups (including look-alike paths and subgroups)".to_string()];
     let mut warnings = Vec::new();
     if public {
-        let ids: Vec<String> = intent
-            .repositories
-            .iter()
-            .filter_map(|r| r.id.clone())
-            .collect();
-        if ids.len() == intent.repositories.len() {
-            conditions.add(key("project_id"), ids.iter().map(|i| literal(i)).collect());
+        if pin_ids(
+            &mut conditions,
+            intent,
+            &issuer,
+            "project_id",
+            "namespace_id",
+        ) {
             excluded.push("a project re-created at the same path (ids pinned)".into());
-        }
-        let ns = dedup(
-            intent
-                .repositories
-                .iter()
-                .filter_map(|r| r.owner_id.clone())
-                .collect(),
-        );
-        let owners = dedup(
-            intent
-                .repositories
-                .iter()
-                .map(|r| r.owner.clone())
-                .collect(),
-        );
-        if !ns.is_empty() && ns.len() == owners.len() {
-            conditions.add(key("namespace_id"), ns.iter().map(|i| literal(i)).collect());
         }
         if !intent.any_ref {
             // Merge-request pipelines from forks and pushes to unprotected branches run
@@ -521,13 +544,7 @@ fn gitlab(intent: &Intent) -> Result<Plan, Diagnostic> {
     if intent.any_ref {
         who.push_str("on any branch or tag");
     } else {
-        let mut parts = Vec::new();
-        if !intent.branches.is_empty() {
-            parts.push(format!("on branch {}", intent.branches.join(" or ")));
-        }
-        if !intent.tags.is_empty() {
-            parts.push(format!("on tags {}", intent.tags.join(" or ")));
-        }
+        let parts = ref_phrases(intent);
         who.push_str(&parts.join(", or "));
         if public {
             who.push_str(" (protected refs only)");
@@ -560,13 +577,11 @@ fn uuid_like(s: &str) -> bool {
 fn circleci(intent: &Intent) -> Result<Plan, Diagnostic> {
     layers_github_only(intent)?;
     let no_refs = "CircleCI's `sub` (v1) names the organisation, project and user only; restrict branches with CircleCI contexts and their security groups";
+    refuse_refs(intent, no_refs)?;
     refuse(
         intent,
         &[
-            ("/branches", !intent.branches.is_empty(), no_refs),
-            ("/tags", !intent.tags.is_empty(), no_refs),
             ("/environments", !intent.environments.is_empty(), no_refs),
-            ("/pullRequests", intent.pull_requests, no_refs),
             (
                 "/runPhases",
                 !intent.run_phases.is_empty(),
@@ -656,13 +671,11 @@ fn circleci(intent: &Intent) -> Result<Plan, Diagnostic> {
 fn terraform(intent: &Intent) -> Result<Plan, Diagnostic> {
     layers_github_only(intent)?;
     let no_refs = "HCP Terraform's `sub` names the organisation, project, workspace and run phase; use --phase";
+    refuse_refs(intent, no_refs)?;
     refuse(
         intent,
         &[
-            ("/branches", !intent.branches.is_empty(), no_refs),
-            ("/tags", !intent.tags.is_empty(), no_refs),
             ("/environments", !intent.environments.is_empty(), no_refs),
-            ("/pullRequests", intent.pull_requests, no_refs),
             (
                 "/actors",
                 !intent.actors.is_empty(),
@@ -768,12 +781,10 @@ fn braced_uuid(s: &str) -> Option<String> {
 fn bitbucket(intent: &Intent) -> Result<Plan, Diagnostic> {
     layers_github_only(intent)?;
     let no_refs = "Bitbucket's `sub` names the repository, environment and step only (by UUID); restrict branches with deployment permissions";
+    refuse_refs(intent, no_refs)?;
     refuse(
         intent,
         &[
-            ("/branches", !intent.branches.is_empty(), no_refs),
-            ("/tags", !intent.tags.is_empty(), no_refs),
-            ("/pullRequests", intent.pull_requests, no_refs),
             (
                 "/actors",
                 !intent.actors.is_empty(),
@@ -873,13 +884,7 @@ fn buildkite(intent: &Intent) -> Result<Plan, Diagnostic> {
             ("/runPhases", !intent.run_phases.is_empty(), "run phases are HCP Terraform's"),
         ],
     )?;
-    if intent.branches.is_empty() && intent.tags.is_empty() && !intent.any_ref {
-        return Err(intent_error(
-            "no branch or tag given".into(),
-            "say which may assume the role: --branch main, --tag 'v*' (or --any-ref)",
-            "/branches",
-        ));
-    }
+    require_refs(intent)?;
     for (i, r) in intent.repositories.iter().enumerate() {
         if !valid_name(&r.owner) || !valid_name(&r.name) || r.project.is_some() {
             return Err(bad_source(intent, i, &format!("`{}/{}`", r.owner, r.name)));
@@ -912,35 +917,15 @@ fn buildkite(intent: &Intent) -> Result<Plan, Diagnostic> {
     let mut conditions = Conditions::default();
     conditions.add(key("aud"), vec![literal(&audience)]);
     conditions.add(key("sub"), subjects);
-    let org_ids = dedup(
-        intent
-            .repositories
-            .iter()
-            .filter_map(|r| r.owner_id.clone())
-            .collect(),
-    );
-    let orgs = dedup(
-        intent
-            .repositories
-            .iter()
-            .map(|r| r.owner.clone())
-            .collect(),
-    );
-    if !org_ids.is_empty() && org_ids.len() == orgs.len() {
-        conditions.add(
-            key("organization_id"),
-            org_ids.iter().map(|i| literal(i)).collect(),
-        );
-    }
-    let ids: Vec<String> = intent
-        .repositories
-        .iter()
-        .filter_map(|r| r.id.clone())
-        .collect();
     let mut excluded =
         vec!["other organisations and pipelines (including look-alike slugs)".to_string()];
-    if ids.len() == intent.repositories.len() {
-        conditions.add(key("pipeline_id"), ids.iter().map(|i| literal(i)).collect());
+    if pin_ids(
+        &mut conditions,
+        intent,
+        &issuer,
+        "pipeline_id",
+        "organization_id",
+    ) {
         excluded.push("a pipeline re-created under the same slug (ids pinned)".into());
     }
     let mut warnings = Vec::new();
@@ -955,16 +940,11 @@ fn buildkite(intent: &Intent) -> Result<Plan, Diagnostic> {
         .iter()
         .map(|r| format!("{}/{}", r.owner, r.name))
         .collect();
-    let mut parts = Vec::new();
-    if !intent.branches.is_empty() {
-        parts.push(format!("on branch {}", intent.branches.join(" or ")));
-    }
-    if !intent.tags.is_empty() {
-        parts.push(format!("on tags {}", intent.tags.join(" or ")));
-    }
-    if intent.any_ref {
-        parts = vec!["on any branch".into()];
-    }
+    let parts = if intent.any_ref {
+        vec!["on any branch".to_string()]
+    } else {
+        ref_phrases(intent)
+    };
     Ok(Plan {
         issuer,
         audience,

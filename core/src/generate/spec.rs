@@ -3,7 +3,7 @@
 
 use super::{CiProvider, Intent, Repository};
 use crate::diagnostic::{suggest, Diagnostic, Reporter, Severity};
-use crate::json::{self, Kind, Node};
+use crate::json::{Kind, Node};
 
 const FIELDS: [&str; 21] = [
     "provider",
@@ -207,16 +207,7 @@ pub fn read_intent(text: &str) -> Result<Intent, Diagnostic> {
             (0, 0),
         ));
     }
-    let root = json::parse(text).map_err(|e| {
-        reader.r.make(
-            Severity::Error,
-            "json-syntax",
-            e.message,
-            e.help,
-            "",
-            (e.at, e.at),
-        )
-    })?;
+    let root = reader.r.json(text)?;
     let Kind::Object(members) = &root.kind else {
         return Err(reader.fail(
             format!("a spec must be an object, found {}", root.kind.describe()),
