@@ -294,6 +294,13 @@ impl Context<'_> {
         out.push_str("\n# The job needs an OIDC token (id-token) and nothing else it does not use.\npermissions:\n  id-token: write\n  contents: read\n\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n");
         if let Some(env) = i.environments.first() {
             out.push_str(&format!("    environment: {}\n", quoted(env)));
+            if i.environments.len() > 1 {
+                let others: Vec<&str> = i.environments.iter().skip(1).map(String::as_str).collect();
+                out.push_str(&format!(
+                    "    # The role also admits jobs of environment {} (one job each).\n",
+                    others.join(", ").replace('\n', " ")
+                ));
+            }
         }
         out.push_str("    steps:\n      # Pin actions to a full commit SHA in production.\n      - uses: actions/checkout@v4\n      - name: Assume the role\n        uses: aws-actions/configure-aws-credentials@v4\n        with:\n");
         out.push_str(&format!(
