@@ -332,18 +332,20 @@ impl Context<'_> {
         out.push_str("    AWS_ROLE_SESSION_NAME: \"gitlab-$CI_PIPELINE_ID\"\n    AWS_WEB_IDENTITY_TOKEN_FILE: /tmp/web-identity-token\n");
         out.push_str("  script:\n    - echo \"$AWS_ID_TOKEN\" > \"$AWS_WEB_IDENTITY_TOKEN_FILE\"\n    - aws sts get-caller-identity\n");
         if !i.any_ref {
+            // On gitlab.com the policy also requires a protected ref.
+            let protected = if self.plan.issuer == "gitlab.com" {
+                " && $CI_COMMIT_REF_PROTECTED == \"true\""
+            } else {
+                ""
+            };
             out.push_str("  rules:\n");
             for b in &i.branches {
-                out.push_str(&format!(
-                    "    - if: {}\n",
-                    quoted(&format!("$CI_COMMIT_BRANCH =~ /^{}$/", regex_of_glob(b)))
-                ));
+                let rule = format!("$CI_COMMIT_BRANCH =~ /^{}$/{protected}", regex_of_glob(b));
+                out.push_str(&format!("    - if: {}\n", quoted(&rule)));
             }
             for t in &i.tags {
-                out.push_str(&format!(
-                    "    - if: {}\n",
-                    quoted(&format!("$CI_COMMIT_TAG =~ /^{}$/", regex_of_glob(t)))
-                ));
+                let rule = format!("$CI_COMMIT_TAG =~ /^{}$/{protected}", regex_of_glob(t));
+                out.push_str(&format!("    - if: {}\n", quoted(&rule)));
             }
         }
         out
