@@ -978,3 +978,106 @@ fn customised_subjects_follow_the_chosen_keys() {
         "/subjectKeys"
     );
 }
+
+/// Malformed values are refused where they are, never written into a policy.
+#[test]
+fn malformed_values_are_refused_with_their_pointer() {
+    let base = Intent {
+        account: "123456789012".into(),
+        repositories: vec![Repository::parse(oidc_trust::CiProvider::GitHub, "acme/api").unwrap()],
+        branches: vec!["main".into()],
+        ..Intent::default()
+    };
+    let cases: Vec<(Intent, &str)> = vec![
+        (
+            Intent {
+                branches: vec!["".into()],
+                ..base.clone()
+            },
+            "/branches/0",
+        ),
+        (
+            Intent {
+                branches: vec!["main".into(), "a:b".into()],
+                ..base.clone()
+            },
+            "/branches/1",
+        ),
+        (
+            Intent {
+                tags: vec!["v 1".into()],
+                ..base.clone()
+            },
+            "/tags/0",
+        ),
+        (
+            Intent {
+                environments: vec!["prod\n".into()],
+                ..base.clone()
+            },
+            "/environments/0",
+        ),
+        (
+            Intent {
+                actors: vec![" ".into()],
+                ..base.clone()
+            },
+            "/actors/0",
+        ),
+        (
+            Intent {
+                workflow: Some("deploy.sh@refs/heads/main".into()),
+                ..base.clone()
+            },
+            "/workflow",
+        ),
+        (
+            Intent {
+                workflow_name: Some(String::new()),
+                ..base.clone()
+            },
+            "/workflowName",
+        ),
+        (
+            Intent {
+                audience: Some(String::new()),
+                ..base.clone()
+            },
+            "/audience",
+        ),
+        (
+            Intent {
+                issuer: Some("token.actions.githubusercontent.com/a b".into()),
+                ..base.clone()
+            },
+            "/issuer",
+        ),
+        (
+            Intent {
+                region: Some("US East".into()),
+                ..base.clone()
+            },
+            "/region",
+        ),
+        (
+            Intent {
+                role_name: Some("a/b".into()),
+                ..base.clone()
+            },
+            "/role",
+        ),
+        (
+            Intent {
+                provider_arn: Some("arn:aws:iam::123456789012:oidc-provider/gitlab.com".into()),
+                ..base.clone()
+            },
+            "/providerArn",
+        ),
+    ];
+    for (intent, pointer) in cases {
+        match generate(&intent) {
+            Ok(g) => panic!("{pointer}: accepted\n{}", g.policy),
+            Err(d) => assert_eq!(d.location.pointer, pointer, "{}", d.message),
+        }
+    }
+}

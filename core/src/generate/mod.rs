@@ -285,6 +285,7 @@ pub fn generate(intent: &Intent) -> Result<Generated, Diagnostic> {
             ));
         }
     }
+    check_values(intent)?;
     let plan = providers::plan(intent)?;
     if let Some(arn) = &intent.provider_arn {
         let expected = format!(":oidc-provider/{}", plan.issuer);
@@ -332,6 +333,96 @@ pub fn generate(intent: &Intent) -> Result<Generated, Diagnostic> {
         audience: plan.audience.clone(),
         role_arn,
     })
+}
+
+/// Values every provider needs well-formed: no empty names, no control characters, refs
+/// without the `:` that separates `sub` fields (git refuses it in ref names too), a
+/// workflow file that is a workflow file.
+fn check_values(intent: &Intent) -> Result<(), Diagnostic> {
+    let lists: [(&str, &[String]); 6] = [
+        ("branches", &intent.branches),
+        ("tags", &intent.tags),
+        ("environments", &intent.environments),
+        ("actors", &intent.actors),
+        ("runPhases", &intent.run_phases),
+        ("subjectKeys", &intent.subject_keys),
+    ];
+    for (name, values) in lists {
+        for (i, v) in values.iter().enumerate() {
+            let pointer = format!("/{name}/{i}");
+            if v.trim().is_empty() {
+                return Err(intent_error(
+                    format!("an empty value in `{name}`"),
+                    "remove it, or write the name",
+                    &pointer,
+                ));
+            }
+            if v.chars().any(char::is_control) {
+                return Err(intent_error(
+                    format!(
+                        "`{}` in `{name}` has a control character",
+                        v.escape_default()
+                    ),
+                    "write the name on one line",
+                    &pointer,
+                ));
+            }
+            if matches!(name, "branches" | "tags") && v.contains([':', ' ', '\\']) {
+                return Err(intent_error(
+                    format!("`{v}` is not a git ref name"),
+                    "ref names have no `:`, spaces or `\\`; `*` and `?` are wildcards",
+                    &pointer,
+                ));
+            }
+        }
+    }
+    for (i, (k, v)) in intent.subject_values.iter().enumerate() {
+        if k.trim().is_empty() || v.trim().is_empty() || v.chars().any(char::is_control) {
+            return Err(intent_error(
+                format!(
+                    "`{}={}` is not a subject key and value",
+                    k.escape_default(),
+                    v.escape_default()
+                ),
+                "write KEY=VALUE, e.g. runner_environment=github-hosted",
+                &format!("/subjectValues/{i}"),
+            ));
+        }
+    }
+    let singles = [
+        ("workflow", &intent.workflow),
+        ("workflowName", &intent.workflow_name),
+        ("audience", &intent.audience),
+        ("issuer", &intent.issuer),
+    ];
+    for (name, value) in singles {
+        if let Some(v) = value {
+            if v.trim().is_empty() || v.chars().any(char::is_control) {
+                return Err(intent_error(
+                    format!("`{name}` is empty or has a control character"),
+                    "leave it out for the default, or write the value",
+                    &format!("/{name}"),
+                ));
+            }
+        }
+    }
+    if let Some(issuer) = &intent.issuer {
+        crate::request::normalize_issuer(issuer)?;
+    }
+    if let Some(w) = &intent.workflow {
+        let (path, r) = w.split_once('@').unwrap_or((w.as_str(), "refs/heads/main"));
+        if !(path.ends_with(".yml") || path.ends_with(".yaml"))
+            || path.contains(' ')
+            || r.is_empty()
+        {
+            return Err(intent_error(
+                format!("`{w}` is not a workflow file and ref"),
+                "write PATH@REF, e.g. .github/workflows/deploy.yml@refs/heads/main",
+                "/workflow",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn policy_json(plan: &Plan, provider_arn: &str) -> String {
