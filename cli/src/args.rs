@@ -97,6 +97,14 @@ pub(crate) enum GenerateFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SubScope {
+    /// PUT repos/OWNER/REPO/actions/oidc/customization/sub for each repository.
+    Repo,
+    /// PUT orgs/ORG/actions/oidc/customization/sub, then each repository opts in.
+    Org,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ProviderArg {
     /// GitHub Actions (also --issuer for an enterprise's own issuer or a GHE.com host).
     Github,
@@ -177,6 +185,10 @@ pub(crate) struct GenerateArgs {
     /// runner_environment=github-hosted).
     #[arg(long = "sub-value", value_name = "KEY=VALUE")]
     pub(crate) sub_values: Vec<String>,
+    /// Where gh-sub sets the subject format: each repository, or the organisation's
+    /// template (repositories then opt in).
+    #[arg(long, value_enum)]
+    pub(crate) sub_scope: Option<SubScope>,
     /// Use immutable subjects; needs --owner-id and --repo-id per repository.
     #[arg(long)]
     pub(crate) immutable_subject: bool,

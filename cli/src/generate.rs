@@ -5,7 +5,7 @@ use std::path::Path;
 
 use oidc_trust::{generate, read_intent, CiProvider, Diagnostic, Generated, Intent, Repository};
 
-use crate::args::{GenerateArgs, GenerateFormat, ProviderArg};
+use crate::args::{GenerateArgs, GenerateFormat, ProviderArg, SubScope};
 use crate::input;
 use crate::render::{self, Style};
 use crate::Exit;
@@ -152,6 +152,9 @@ fn intent(args: &GenerateArgs) -> Result<(Intent, String), Failure> {
         };
         intent.subject_values.retain(|(name, _)| name != k);
         intent.subject_values.push((k.to_string(), v.to_string()));
+    }
+    if let Some(scope) = args.sub_scope {
+        intent.org_subject = scope == SubScope::Org;
     }
     intent.pull_requests |= args.pull_requests;
     intent.any_ref |= args.any_ref;

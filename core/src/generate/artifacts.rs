@@ -444,29 +444,57 @@ impl Context<'_> {
         if i.provider != CiProvider::GitHub || (!i.custom_subject && !i.immutable_subject) {
             return None;
         }
-        let mut body = String::from("{\"use_default\":");
-        if i.custom_subject {
-            body.push_str("false,\"include_claim_keys\":[");
-            for (n, k) in self.plan.include_claim_keys.iter().enumerate() {
-                if n > 0 {
-                    body.push(',');
-                }
-                push_json_string(&mut body, k);
-            }
-            body.push(']');
+        // The format as GitHub's API takes it: the keys (default format without layer 4).
+        let mut keys = String::from("\"include_claim_keys\":[");
+        let default_keys = ["repo".to_string(), "context".to_string()];
+        let list = if i.custom_subject {
+            self.plan.include_claim_keys.as_slice()
         } else {
-            body.push_str("true");
+            &default_keys
+        };
+        for (n, k) in list.iter().enumerate() {
+            if n > 0 {
+                keys.push(',');
+            }
+            push_json_string(&mut keys, k);
         }
-        if i.immutable_subject {
-            body.push_str(",\"use_immutable_subject\":true");
-        }
-        body.push('}');
-        let mut out = String::from("#!/bin/sh\n# Sets the OIDC subject format the trust policy expects, per repository (needs admin\n# rights on each; an organisation-wide template is PUT orgs/ORG/actions/oidc/customization/sub).\nset -eu\n");
-        for r in &i.repositories {
-            out.push_str(&format!(
-                "echo '{body}' | gh api --method PUT repos/{}/{}/actions/oidc/customization/sub --input -\n",
-                r.owner, r.name
-            ));
+        keys.push(']');
+        let immutable = if i.immutable_subject {
+            ",\"use_immutable_subject\":true"
+        } else {
+            ""
+        };
+        let put = |body: &str, path: &str| {
+            format!("echo '{body}' | gh api --method PUT {path}/actions/oidc/customization/sub --input -\n")
+        };
+        let mut out = String::from("#!/bin/sh\n# Sets the OIDC subject format the trust policy expects (needs admin rights).\nset -eu\n");
+        if i.org_subject {
+            out.push_str("# Organisation template: it applies to a repository once that repository opts in\n# (use_default: false); the policy still admits only the repositories it names.\n");
+            let mut owners: Vec<&str> = Vec::new();
+            for r in &i.repositories {
+                if !owners.contains(&r.owner.as_str()) {
+                    owners.push(&r.owner);
+                    out.push_str(&put(
+                        &format!("{{{keys}{immutable}}}"),
+                        &format!("orgs/{}", r.owner),
+                    ));
+                }
+            }
+            for r in &i.repositories {
+                out.push_str(&put(
+                    "{\"use_default\":false}",
+                    &format!("repos/{}/{}", r.owner, r.name),
+                ));
+            }
+        } else {
+            let body = if i.custom_subject {
+                format!("{{\"use_default\":false,{keys}{immutable}}}")
+            } else {
+                format!("{{\"use_default\":true{immutable}}}")
+            };
+            for r in &i.repositories {
+                out.push_str(&put(&body, &format!("repos/{}/{}", r.owner, r.name)));
+            }
         }
         Some(out)
     }

@@ -159,6 +159,9 @@ pub struct Intent {
     pub subject_values: Vec<(String, String)>,
     /// Use GitHub's immutable subjects (`repo:OWNER@ID/REPO@ID:...`); needs the ids.
     pub immutable_subject: bool,
+    /// Set the subject format with the organisation's template (each repository then opts
+    /// in) rather than per repository.
+    pub org_subject: bool,
 }
 
 /// Everything generated for an intent.

@@ -5,7 +5,7 @@ use super::{CiProvider, Intent, Repository};
 use crate::diagnostic::{suggest, Diagnostic, Reporter, Severity};
 use crate::json::{Kind, Node};
 
-const FIELDS: [&str; 21] = [
+const FIELDS: [&str; 22] = [
     "provider",
     "account",
     "role",
@@ -27,6 +27,7 @@ const FIELDS: [&str; 21] = [
     "immutableSubject",
     "subjectKeys",
     "subjectValues",
+    "subjectScope",
 ];
 
 impl Repository {
@@ -295,6 +296,18 @@ pub fn read_intent(text: &str) -> Result<Intent, Diagnostic> {
                 for pair in pairs {
                     let value = reader.string(&pair.value, &format!("{p}/{}", pair.key))?;
                     intent.subject_values.push((pair.key.clone(), value));
+                }
+            }
+            "subjectScope" => {
+                intent.org_subject = match reader.string(v, &p)?.as_str() {
+                    "repo" => false,
+                    "org" => true,
+                    other => return Err(reader.fail(
+                        format!("`{other}` is not a subject scope"),
+                        "write \"repo\" (each repository) or \"org\" (the organisation's template)",
+                        &p,
+                        v,
+                    )),
                 }
             }
             "workflow" => intent.workflow = Some(reader.string(v, &p)?),

@@ -1,5 +1,4 @@
 #!/bin/sh
-# Sets the OIDC subject format the trust policy expects, per repository (needs admin
-# rights on each; an organisation-wide template is PUT orgs/ORG/actions/oidc/customization/sub).
+# Sets the OIDC subject format the trust policy expects (needs admin rights).
 set -eu
 echo '{"use_default":false,"include_claim_keys":["repo","context","job_workflow_ref"]}' | gh api --method PUT repos/acme/api/actions/oidc/customization/sub --input -
