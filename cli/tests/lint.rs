@@ -6,22 +6,13 @@
     reason = "tests fail loudly"
 )]
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Command;
 
 use serde_json::Value;
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
+use common::{run, stdout};
 
 const WEAK: &str = "examples/policies/basic-repo.json";
 const TIGHT: &str = "examples/policies/hardening-layer2.json";
