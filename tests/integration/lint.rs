@@ -498,16 +498,7 @@ fn mutated_containers_never_break_the_reader() {
 
 /// A one-statement Allow policy for `issuer` with `condition`.
 fn policy_for(issuer: &str, condition: serde_json::Value) -> String {
-    serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{issuer}")},
-            "Action": "sts:AssumeRoleWithWebIdentity",
-            "Condition": condition,
-        }]
-    })
-    .to_string()
+    oidc_trust_tests::trust_policy(issuer, condition).to_string()
 }
 
 /// Every rule of `docs/lint.md`, with a policy it fires on and a close one it does not.

@@ -154,15 +154,7 @@ impl Vector {
             );
             block[key] = leaf.get("pattern").cloned().unwrap_or(Value::Null);
         }
-        json!({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Effect": "Allow",
-                "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{issuer}")},
-                "Action": "sts:AssumeRoleWithWebIdentity",
-                "Condition": condition,
-            }]
-        })
+        trust_policy(&issuer, Value::Object(condition))
     }
 
     /// The token's claims.
@@ -177,6 +169,19 @@ impl Vector {
         );
         Value::Object(claims)
     }
+}
+
+/// A one-statement Allow trust policy for `issuer` with `condition`.
+pub fn trust_policy(issuer: &str, condition: Value) -> Value {
+    json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{issuer}")},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": condition,
+        }]
+    })
 }
 
 /// Loads every AWS suite of the vendored subvectors vectors.

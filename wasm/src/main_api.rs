@@ -40,14 +40,8 @@ pub fn compile(
     now: Option<String>,
     context: Vec<String>,
 ) -> Result<Compiled, JsValue> {
-    let catalog = match catalog {
-        Some(c) => catalog_option(&c).map_err(|d| fail(&d, &[]))?,
-        None => Default::default(),
-    };
-    let now = match now {
-        Some(t) => Some(time_option(&t).map_err(|d| fail(&d, &[]))?),
-        None => None,
-    };
+    let catalog = catalog_arg(catalog)?;
+    let now = now_arg(now)?;
     let mut pairs: Vec<(String, Vec<String>)> = Vec::new();
     for kv in context.chunks(2) {
         let [key, value] = kv else { break };
@@ -131,10 +125,33 @@ impl Compiled {
     }
 }
 
+/// The catalog option, or the current catalog.
+fn catalog_arg(catalog: Option<String>) -> Result<oidc_trust::CatalogVersion, JsValue> {
+    catalog.map_or(Ok(Default::default()), |c| {
+        catalog_option(&c).map_err(|d| fail(&d, &[]))
+    })
+}
+
+/// The evaluation-time option, if given.
+fn now_arg(now: Option<String>) -> Result<Option<i64>, JsValue> {
+    now.map(|t| time_option(&t).map_err(|d| fail(&d, &[])))
+        .transpose()
+}
+
 impl Compiled {
-    fn request(&self, claims: &str) -> Result<(Request, Option<oidc_trust::Claims>), Diagnostic> {
+    /// The request for `claims`; for a decision alone, from the claims the policy can read.
+    fn request(
+        &self,
+        claims: &str,
+        decision_only: bool,
+    ) -> Result<(Request, Option<oidc_trust::Claims>), Diagnostic> {
         let input = read_claims_or_token(claims)?;
-        let request = Request::from_claims(input.claims, &self.options)?;
+        let claims = if decision_only {
+            self.filter.apply(input.claims)
+        } else {
+            input.claims
+        };
+        let request = Request::from_claims(claims, &self.options)?;
         Ok((request, input.header))
     }
 
@@ -142,13 +159,12 @@ impl Compiled {
         &self,
         claims: &str,
     ) -> Result<(oidc_trust::Evaluation, Option<oidc_trust::Claims>), Diagnostic> {
-        let (request, header) = self.request(claims)?;
+        let (request, header) = self.request(claims, false)?;
         Ok((evaluate(&self.policy, &request), header))
     }
 
     fn decision(&self, claims: &str) -> Result<bool, Diagnostic> {
-        let input = read_claims_or_token(claims)?;
-        let request = Request::from_claims(self.filter.apply(input.claims), &self.options)?;
+        let (request, _) = self.request(claims, true)?;
         Ok(decide(&self.policy, &request) == Decision::Allow)
     }
 }
@@ -161,10 +177,7 @@ pub fn lint_json(
     account: Option<String>,
     catalog: Option<String>,
 ) -> Result<String, JsValue> {
-    let catalog = match catalog {
-        Some(c) => catalog_option(&c).map_err(|d| fail(&d, &[]))?,
-        None => Default::default(),
-    };
+    let catalog = catalog_arg(catalog)?;
     let report = lint(policy, &LintOptions { account, catalog });
     if let Some(first) = report.diagnostics.iter().find(|d| d.is_error()) {
         return Err(fail(first, &report.diagnostics));
@@ -191,10 +204,7 @@ pub fn parse_policy_json(text: &str) -> Result<String, JsValue> {
 /// `now` (epoch seconds or ISO 8601) adds the expiry and not-before notes.
 #[wasm_bindgen(js_name = decodeToken)]
 pub fn decode_token_json(jwt: &str, now: Option<String>) -> Result<String, JsValue> {
-    let now = match now {
-        Some(t) => Some(time_option(&t).map_err(|d| fail(&d, &[]))?),
-        None => None,
-    };
+    let now = now_arg(now)?;
     let token = decode_token(jwt).map_err(|d| fail(&d, &[]))?;
     let notes = token_time_notes(&token.claims, now);
     #[derive(Serialize)]
