@@ -3,7 +3,8 @@
 //! conditions they carry are the policy's, value for value (a test evaluates them).
 
 use super::{CiProvider, Intent, Plan};
-use crate::json::push_json_string;
+use crate::ci::Provider;
+use crate::text::json::push_json_string;
 
 pub(crate) struct Context<'a> {
     pub(crate) intent: &'a Intent,
@@ -333,7 +334,7 @@ impl Context<'_> {
         out.push_str("  script:\n    - echo \"$AWS_ID_TOKEN\" > \"$AWS_WEB_IDENTITY_TOKEN_FILE\"\n    - aws sts get-caller-identity\n");
         if !i.any_ref {
             // On gitlab.com the policy also requires a protected ref.
-            let protected = if self.plan.issuer == "gitlab.com" {
+            let protected = if Provider::of_issuer(&self.plan.issuer) == Provider::GitLab {
                 " && $CI_COMMIT_REF_PROTECTED == \"true\""
             } else {
                 ""

@@ -12,8 +12,8 @@ mod spec;
 
 pub use spec::read_intent;
 
-use crate::diagnostic::Diagnostic;
-use crate::json::push_json_string;
+use crate::text::diagnostic::Diagnostic;
+use crate::text::json::push_json_string;
 
 /// The CI system whose tokens assume the role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -410,7 +410,7 @@ fn check_values(intent: &Intent) -> Result<(), Diagnostic> {
         }
     }
     if let Some(issuer) = &intent.issuer {
-        crate::request::normalize_issuer(issuer)?;
+        crate::ci::normalize_issuer(issuer)?;
     }
     if let Some(w) = &intent.workflow {
         let (path, r) = w.split_once('@').unwrap_or((w.as_str(), "refs/heads/main"));

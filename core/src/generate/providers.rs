@@ -2,7 +2,10 @@
 //! provider-specific keys AWS exposes (§3.3), turned into the policy's conditions.
 
 use super::{dedup, glob, intent_error, literal, CiProvider, Conditions, Intent, Plan};
-use crate::diagnostic::Diagnostic;
+use crate::ci::{
+    bitbucket, buildkite, circleci, github, gitlab, normalize_issuer, terraform, Provider,
+};
+use crate::text::diagnostic::Diagnostic;
 
 pub(crate) fn plan(intent: &Intent) -> Result<Plan, Diagnostic> {
     match intent.provider {
@@ -15,22 +18,14 @@ pub(crate) fn plan(intent: &Intent) -> Result<Plan, Diagnostic> {
     }
 }
 
-/// Characters GitHub, GitLab and Buildkite allow in owner, project and pipeline names.
-fn valid_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-}
-
+/// The intent's issuer, normalised (validation already refused one that cannot be), or
+/// the provider's.
 fn issuer_or(intent: &Intent, default: &str) -> String {
     intent
         .issuer
         .as_deref()
-        .unwrap_or(default)
-        .trim()
-        .trim_start_matches("https://")
-        .trim_end_matches('/')
-        .to_string()
+        .and_then(|i| normalize_issuer(i).ok())
+        .unwrap_or_else(|| default.to_string())
 }
 
 /// Refuses intent parts a provider cannot express, saying why.
@@ -224,7 +219,7 @@ fn subject_value<'i>(intent: &'i Intent, key: &str) -> &'i str {
 
 fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
     for (i, r) in intent.repositories.iter().enumerate() {
-        if !valid_name(&r.owner) || !valid_name(&r.name) || r.project.is_some() {
+        if !github::valid_name(&r.owner) || !github::valid_name(&r.name) || r.project.is_some() {
             return Err(intent_error(format!("`{}/{}` is not a repository name", r.owner, r.name), "write OWNER/REPO with letters, digits, `-`, `_` and `.` only (no wildcards: list repositories instead)", &format!("/repositories/{i}")));
         }
         if intent.immutable_subject && (r.owner_id.is_none() || r.id.is_none()) {
@@ -254,11 +249,11 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
     {
         return Err(intent_error("no ref, environment or event given".into(), "say which may assume the role: --branch main, --environment prod, --tag 'v*' (or --any-ref)", "/branches"));
     }
-    let issuer = issuer_or(intent, "token.actions.githubusercontent.com");
+    let issuer = issuer_or(intent, github::ISSUER);
     let audience = intent
         .audience
         .clone()
-        .unwrap_or_else(|| "sts.amazonaws.com".into());
+        .unwrap_or_else(|| github::DEFAULT_AUDIENCE.into());
     let mut warnings = Vec::new();
 
     // The contexts GitHub puts in `sub` (environment > pull_request > ref).
@@ -271,22 +266,22 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
             intent
                 .branches
                 .iter()
-                .map(|b| format!("ref:refs/heads/{}", glob(b))),
+                .map(|b| github::ref_context(&format!("refs/heads/{}", glob(b)))),
         );
         contexts.extend(
             intent
                 .tags
                 .iter()
-                .map(|t| format!("ref:refs/tags/{}", glob(t))),
+                .map(|t| github::ref_context(&format!("refs/tags/{}", glob(t)))),
         );
         contexts.extend(
             intent
                 .environments
                 .iter()
-                .map(|e| format!("environment:{}", literal(&e.replace(':', "%3A")))),
+                .map(|e| github::environment_context(&literal(&github::escape_value(e)))),
         );
         if intent.pull_requests {
-            contexts.push("pull_request".into());
+            contexts.push(github::PULL_REQUEST.into());
             warnings.push(
                 "--pull-requests lets pull-request runs in: they execute code nobody has reviewed"
                     .into(),
@@ -303,18 +298,19 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
     let subject_keys = subject_keys(intent, workflow.is_some())?;
     let mut subjects: Vec<String> = Vec::new();
     let mut workflow_refs: Vec<String> = Vec::new();
+    let template = if intent.custom_subject {
+        github::Template::from_keys(&subject_keys, intent.immutable_subject)
+    } else {
+        github::Template::default_format(intent.immutable_subject)
+    };
     for r in &intent.repositories {
-        let repo = if intent.immutable_subject {
-            format!(
-                "{}@{}/{}@{}",
-                r.owner,
+        let ids = intent.immutable_subject.then(|| {
+            (
                 r.owner_id.as_deref().unwrap_or(""),
-                r.name,
-                r.id.as_deref().unwrap_or("")
+                r.id.as_deref().unwrap_or(""),
             )
-        } else {
-            format!("{}/{}", r.owner, r.name)
-        };
+        });
+        let repo = github::repo_segment(&r.owner, &r.name, ids);
         let jwr = workflow.as_ref().map(|(path, rf)| {
             if path.starts_with(".github/") {
                 literal(&format!("{}/{}/{path}@{rf}", r.owner, r.name))
@@ -328,26 +324,10 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
             }
         }
         for c in &contexts {
-            let sub = if intent.custom_subject {
-                // The customised format: `key:value` pairs in include_claim_keys order.
-                let parts: Vec<String> = subject_keys
-                    .iter()
-                    .map(|k| match k.as_str() {
-                        "repo" => format!("repo:{repo}"),
-                        "context" => c.clone(),
-                        "job_workflow_ref" => {
-                            format!("job_workflow_ref:{}", jwr.as_deref().unwrap_or_default())
-                        }
-                        other => format!(
-                            "{other}:{}",
-                            literal(&subject_value(intent, other).replace(':', "%3A"))
-                        ),
-                    })
-                    .collect();
-                parts.join(":")
-            } else {
-                format!("repo:{repo}:{c}")
-            };
+            let sub = template.render(&repo, c, &|k| match k {
+                "job_workflow_ref" => jwr.clone().unwrap_or_default(),
+                other => literal(&github::escape_value(subject_value(intent, other))),
+            });
             subjects.push(sub);
         }
     }
@@ -366,7 +346,7 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
     if !ids_pinned && !intent.immutable_subject {
         warnings.push("no --repo-id/--owner-id: a repository re-created under the same name after a rename, transfer or deletion would get in (gh api repos/OWNER/REPO --jq '.owner.id, .id')".into());
     }
-    if audience != "sts.amazonaws.com" {
+    if audience != github::DEFAULT_AUDIENCE {
         warnings.push(format!("audience `{audience}` is not the default: the workflow must request it (configure-aws-credentials `audience:`)"));
     }
     if !workflow_refs.is_empty() && !subject_keys.iter().any(|k| k == "job_workflow_ref") {
@@ -466,30 +446,30 @@ fn gitlab(intent: &Intent) -> Result<Plan, Diagnostic> {
     )?;
     require_refs(intent)?;
     for (i, r) in intent.repositories.iter().enumerate() {
-        let path_ok = !r.owner.is_empty() && r.owner.split('/').all(valid_name);
-        if !path_ok || !valid_name(&r.name) || r.project.is_some() {
+        let path_ok = !r.owner.is_empty() && r.owner.split('/').all(gitlab::valid_name);
+        if !path_ok || !gitlab::valid_name(&r.name) || r.project.is_some() {
             return Err(bad_source(intent, i, &format!("`{}/{}`", r.owner, r.name)));
         }
     }
-    let issuer = issuer_or(intent, "gitlab.com");
+    let issuer = issuer_or(intent, gitlab::ISSUER);
     let audience = intent
         .audience
         .clone()
-        .unwrap_or_else(|| format!("https://{issuer}"));
+        .unwrap_or_else(|| gitlab::default_audience(&issuer));
     // The provider-specific keys exist for gitlab.com only (domain.md §3.3).
-    let public = issuer == "gitlab.com";
+    let public = Provider::of_issuer(&issuer) == Provider::GitLab;
     let mut subjects = Vec::new();
     for r in &intent.repositories {
-        let path = format!("project_path:{}/{}", r.owner, r.name);
+        let path = format!("{}/{}", r.owner, r.name);
         if intent.any_ref {
-            subjects.push(format!("{path}:*"));
+            subjects.push(gitlab::any_ref_subject(&path));
             continue;
         }
         for b in &intent.branches {
-            subjects.push(format!("{path}:ref_type:branch:ref:{}", glob(b)));
+            subjects.push(gitlab::subject(&path, "branch", &glob(b)));
         }
         for t in &intent.tags {
-            subjects.push(format!("{path}:ref_type:tag:ref:{}", glob(t)));
+            subjects.push(gitlab::subject(&path, "tag", &glob(t)));
         }
     }
     let key = |claim: &str| format!("{issuer}:{claim}");
@@ -525,7 +505,10 @@ fn gitlab(intent: &Intent) -> Result<Plan, Diagnostic> {
     } else {
         if !intent.actors.is_empty() {
             return Err(intent_error(
-                "AWS exposes GitLab's `user_login` for gitlab.com only".into(),
+                format!(
+                    "AWS exposes GitLab's `user_login` for {} only",
+                    gitlab::ISSUER
+                ),
                 "leave out --actor for a self-managed GitLab",
                 "/actors",
             ));
@@ -570,10 +553,6 @@ fn gitlab(intent: &Intent) -> Result<Plan, Diagnostic> {
 
 // --- CircleCI ---------------------------------------------------------------------------------
 
-fn uuid_like(s: &str) -> bool {
-    s.len() == 36 && s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
-}
-
 fn circleci(intent: &Intent) -> Result<Plan, Diagnostic> {
     layers_github_only(intent)?;
     let no_refs = "CircleCI's `sub` (v1) names the organisation, project and user only; restrict branches with CircleCI contexts and their security groups";
@@ -595,7 +574,7 @@ fn circleci(intent: &Intent) -> Result<Plan, Diagnostic> {
         .map(|r| r.owner.clone())
         .unwrap_or_default();
     for (i, r) in intent.repositories.iter().enumerate() {
-        if !uuid_like(&r.owner) || !uuid_like(&r.name) || r.project.is_some() {
+        if !circleci::valid_id(&r.owner) || !circleci::valid_id(&r.name) || r.project.is_some() {
             return Err(bad_source(intent, i, &format!("`{}/{}`", r.owner, r.name)));
         }
         if r.owner != org {
@@ -606,13 +585,13 @@ fn circleci(intent: &Intent) -> Result<Plan, Diagnostic> {
             ));
         }
     }
-    let issuer = issuer_or(intent, &format!("oidc.circleci.com/org/{org}"));
+    let issuer = issuer_or(intent, &circleci::issuer(&org));
     let audience = intent.audience.clone().unwrap_or_else(|| org.clone());
     let key = |claim: &str| format!("{issuer}:{claim}");
     let mut conditions = Conditions::default();
     conditions.add(key("aud"), vec![literal(&audience)]);
     for (i, a) in intent.actors.iter().enumerate() {
-        if !uuid_like(a) {
+        if !circleci::valid_id(a) {
             return Err(intent_error(format!("`{a}` is not a CircleCI user id"), "CircleCI's `sub` names the user by UUID (the `user` part of a token's sub, or your profile's user id)", &format!("/actors/{i}")));
         }
     }
@@ -628,13 +607,11 @@ fn circleci(intent: &Intent) -> Result<Plan, Diagnostic> {
             .iter()
             .flat_map(|p| {
                 let org = &org;
-                users
-                    .iter()
-                    .map(move |u| format!("org/{org}/project/{p}/user/{u}"))
+                users.iter().map(move |u| circleci::subject(org, p, u))
             })
             .collect(),
     );
-    conditions.add(key("oidc.circleci.com/project-id"), projects.clone());
+    conditions.add(key(circleci::PROJECT_ID), projects.clone());
     let mut warnings = vec!["CircleCI tokens do not say which branch built: keep the role's credentials in a restricted context, and do not pass secrets to forked pull requests".to_string()];
     let mut excluded = vec![
         "other projects of the organisation".to_string(),
@@ -705,25 +682,20 @@ fn terraform(intent: &Intent) -> Result<Plan, Diagnostic> {
             .project
             .as_deref()
             .is_none_or(|p| !p.is_empty() && !p.contains([':', '*', '?', '$']));
-        if !valid_name(&r.owner) || !valid_name(&r.name) || !project_ok {
+        if !terraform::valid_name(&r.owner) || !terraform::valid_name(&r.name) || !project_ok {
             return Err(bad_source(intent, i, &format!("`{}/{}`", r.owner, r.name)));
         }
     }
-    let issuer = issuer_or(intent, "app.terraform.io");
+    let issuer = issuer_or(intent, terraform::ISSUER);
     let audience = intent
         .audience
         .clone()
-        .unwrap_or_else(|| "aws.workload.identity".into());
+        .unwrap_or_else(|| terraform::DEFAULT_AUDIENCE.into());
     let mut subjects = Vec::new();
     for r in &intent.repositories {
-        let project = r.project.as_deref().unwrap_or("Default Project");
+        let project = r.project.as_deref().unwrap_or(terraform::DEFAULT_PROJECT);
         for p in &phases {
-            subjects.push(format!(
-                "organization:{}:project:{}:workspace:{}:run_phase:{p}",
-                r.owner,
-                literal(project),
-                r.name
-            ));
+            subjects.push(terraform::subject(&r.owner, &literal(project), &r.name, p));
         }
     }
     let key = |claim: &str| format!("{issuer}:{claim}");
@@ -737,7 +709,7 @@ fn terraform(intent: &Intent) -> Result<Plan, Diagnostic> {
             format!(
                 "{}/{}/{}",
                 r.owner,
-                r.project.as_deref().unwrap_or("Default Project"),
+                r.project.as_deref().unwrap_or(terraform::DEFAULT_PROJECT),
                 r.name
             )
         })
@@ -773,11 +745,6 @@ fn terraform(intent: &Intent) -> Result<Plan, Diagnostic> {
 
 // --- Bitbucket Pipelines ----------------------------------------------------------------------
 
-fn braced_uuid(s: &str) -> Option<String> {
-    let inner = s.trim_start_matches('{').trim_end_matches('}');
-    uuid_like(inner).then(|| format!("{{{inner}}}"))
-}
-
 fn bitbucket(intent: &Intent) -> Result<Plan, Diagnostic> {
     layers_github_only(intent)?;
     let no_refs = "Bitbucket's `sub` names the repository, environment and step only (by UUID); restrict branches with deployment permissions";
@@ -804,9 +771,13 @@ fn bitbucket(intent: &Intent) -> Result<Plan, Diagnostic> {
         .unwrap_or_default();
     let mut repos = Vec::new();
     for (i, r) in intent.repositories.iter().enumerate() {
-        let uuid = braced_uuid(&r.name);
+        let uuid = bitbucket::braced_uuid(&r.name);
         match uuid {
-            Some(u) if valid_name(&r.owner) && r.owner == workspace && r.project.is_none() => {
+            Some(u)
+                if bitbucket::valid_workspace(&r.owner)
+                    && r.owner == workspace
+                    && r.project.is_none() =>
+            {
                 repos.push(u)
             }
             _ => return Err(bad_source(intent, i, &format!("`{}/{}`", r.owner, r.name))),
@@ -814,27 +785,28 @@ fn bitbucket(intent: &Intent) -> Result<Plan, Diagnostic> {
     }
     let mut environments = Vec::new();
     for (i, e) in intent.environments.iter().enumerate() {
-        environments.push(braced_uuid(e).ok_or_else(|| intent_error(format!("`{e}` is not an environment UUID"), "Bitbucket's `sub` carries the deployment environment's UUID ({...}): copy it from the environment's settings", &format!("/environments/{i}")))?);
+        environments.push(bitbucket::braced_uuid(e).ok_or_else(|| intent_error(format!("`{e}` is not an environment UUID"), "Bitbucket's `sub` carries the deployment environment's UUID ({...}): copy it from the environment's settings", &format!("/environments/{i}")))?);
     }
     let audience = match (&intent.audience, intent.repositories.first().and_then(|r| r.owner_id.as_deref())) {
         (Some(a), _) => a.clone(),
         (None, Some(id)) => {
-            let id = braced_uuid(id).ok_or_else(|| intent_error(format!("`{id}` is not the workspace UUID"), "copy it from the workspace's OpenID Connect settings", "/repositories/0/ownerId"))?;
-            format!("ari:cloud:bitbucket::workspace/{}", id.trim_start_matches('{').trim_end_matches('}'))
+            let id = bitbucket::braced_uuid(id).ok_or_else(|| intent_error(format!("`{id}` is not the workspace UUID"), "copy it from the workspace's OpenID Connect settings", "/repositories/0/ownerId"))?;
+            bitbucket::audience(id.trim_start_matches('{').trim_end_matches('}'))
         }
         (None, None) => return Err(intent_error("Bitbucket's audience needs the workspace UUID".into(), "give --owner-id WORKSPACE_UUID (OpenID Connect settings of the repository) or --audience", "/audience")),
     };
-    let issuer = issuer_or(
-        intent,
-        &format!("api.bitbucket.org/2.0/workspaces/{workspace}/pipelines-config/identity/oidc"),
-    );
+    let issuer = issuer_or(intent, &bitbucket::issuer(&workspace));
     let mut subjects = Vec::new();
     for r in &repos {
         if environments.is_empty() || intent.any_ref {
             // `{repo}:*` covers both `{repo}:{step}` and `{repo}:{env}:{step}`.
-            subjects.push(format!("{r}:*"));
+            subjects.push(bitbucket::subject(r, None, "*"));
         } else {
-            subjects.extend(environments.iter().map(|e| format!("{r}:{e}:*")));
+            subjects.extend(
+                environments
+                    .iter()
+                    .map(|e| bitbucket::subject(r, Some(e), "*")),
+            );
         }
     }
     let key = |claim: &str| format!("{issuer}:{claim}");
@@ -886,15 +858,18 @@ fn buildkite(intent: &Intent) -> Result<Plan, Diagnostic> {
     )?;
     require_refs(intent)?;
     for (i, r) in intent.repositories.iter().enumerate() {
-        if !valid_name(&r.owner) || !valid_name(&r.name) || r.project.is_some() {
+        if !buildkite::valid_name(&r.owner)
+            || !buildkite::valid_name(&r.name)
+            || r.project.is_some()
+        {
             return Err(bad_source(intent, i, &format!("`{}/{}`", r.owner, r.name)));
         }
     }
-    let issuer = issuer_or(intent, "agent.buildkite.com");
+    let issuer = issuer_or(intent, buildkite::ISSUER);
     let audience = intent
         .audience
         .clone()
-        .unwrap_or_else(|| "sts.amazonaws.com".into());
+        .unwrap_or_else(|| buildkite::DEFAULT_AUDIENCE.into());
     let mut refs: Vec<String> = intent
         .branches
         .iter()
@@ -907,10 +882,7 @@ fn buildkite(intent: &Intent) -> Result<Plan, Diagnostic> {
     let mut subjects = Vec::new();
     for r in &intent.repositories {
         for rf in &refs {
-            subjects.push(format!(
-                "organization:{}:pipeline:{}:ref:{rf}:commit:*:step:*",
-                r.owner, r.name
-            ));
+            subjects.push(buildkite::subject(&r.owner, &r.name, rf, "*", "*"));
         }
     }
     let key = |claim: &str| format!("{issuer}:{claim}");

@@ -2,8 +2,8 @@
 //! kept), with every error located by JSON pointer and line:column.
 
 use super::{CiProvider, Intent, Repository};
-use crate::diagnostic::{suggest, Diagnostic, Reporter, Severity};
-use crate::json::{Kind, Node};
+use crate::text::diagnostic::{suggest, Diagnostic, Reporter, Severity};
+use crate::text::json::{Kind, Node};
 
 const FIELDS: [&str; 22] = [
     "provider",

@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+pub use crate::ci::Provider;
+
 /// A version of the key catalog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub enum CatalogVersion {
@@ -51,106 +53,6 @@ pub(crate) enum Exposure {
     No,
 }
 
-/// The CI systems and identity providers the catalog knows by issuer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Provider {
-    /// GitHub Actions (github.com, enterprise issuers, GHE.com).
-    GitHub,
-    /// gitlab.com.
-    GitLab,
-    /// Buildkite.
-    Buildkite,
-    /// CircleCI (per-organisation issuer).
-    CircleCi,
-    /// Google accounts.
-    Google,
-    /// Oracle Cloud Infrastructure identity domains.
-    Oci,
-    /// Amazon Cognito identity pools.
-    Cognito,
-    /// Login with Amazon.
-    Amazon,
-    /// Facebook.
-    Facebook,
-    /// Any other OIDC issuer: generic keys only.
-    Other,
-}
-
-impl Provider {
-    /// Classifies an issuer (host and path, no scheme).
-    pub fn of_issuer(issuer: &str) -> Provider {
-        let lower;
-        let issuer = if issuer.bytes().any(|b| b.is_ascii_uppercase()) {
-            lower = issuer.to_ascii_lowercase();
-            lower.as_str()
-        } else {
-            issuer
-        };
-        let (host, path) = issuer.split_once('/').unwrap_or((issuer, ""));
-        if host == "token.actions.githubusercontent.com"
-            || (host.starts_with("token.actions.") && host.ends_with(".ghe.com"))
-            || (host == "github.com" && path.starts_with("enterprises/"))
-        {
-            Provider::GitHub
-        } else if issuer == "gitlab.com" {
-            Provider::GitLab
-        } else if host == "agent.buildkite.com"
-            || (host.starts_with("agent.")
-                && (host.ends_with(".buildkite.dev") || host.ends_with(".buildkite.site")))
-        {
-            Provider::Buildkite
-        } else if host == "oidc.circleci.com" && path.starts_with("org/") {
-            Provider::CircleCi
-        } else if issuer == "accounts.google.com" {
-            Provider::Google
-        } else if host.starts_with("idcs-") && host.ends_with(".identity.oraclecloud.com") {
-            Provider::Oci
-        } else if issuer == "cognito-identity.amazonaws.com" {
-            Provider::Cognito
-        } else if issuer == "www.amazon.com" {
-            Provider::Amazon
-        } else if issuer == "graph.facebook.com" {
-            Provider::Facebook
-        } else {
-            Provider::Other
-        }
-    }
-}
-
-const GITHUB: [&str; 10] = [
-    "actor",
-    "actor_id",
-    "enterprise_id",
-    "environment",
-    "job_workflow_ref",
-    "ref",
-    "repository",
-    "repository_id",
-    "repository_owner_id",
-    "workflow",
-];
-const GITLAB: [&str; 9] = [
-    "namespace_id",
-    "pipeline_source",
-    "project_id",
-    "ref_protected",
-    "runner_environment",
-    "user_access_level",
-    "user_email",
-    "user_id",
-    "user_login",
-];
-const BUILDKITE: [&str; 7] = [
-    "build_branch",
-    "cluster_id",
-    "cluster_name",
-    "organization_id",
-    "organization_slug",
-    "pipeline_id",
-    "pipeline_slug",
-];
-
 /// Whether `claim` of a token from `issuer` is a condition key `issuer:claim`.
 pub(crate) fn exposure(version: CatalogVersion, issuer: &str, claim: &str) -> Exposure {
     provider_exposure(version, Provider::of_issuer(issuer), claim)
@@ -178,15 +80,7 @@ pub(crate) fn provider_exposure(
     if version == CatalogVersion::V2023 {
         return Exposure::No;
     }
-    let listed = match provider {
-        Provider::GitHub => GITHUB.contains(&claim),
-        Provider::GitLab => GITLAB.contains(&claim),
-        Provider::Buildkite => BUILDKITE.contains(&claim),
-        Provider::CircleCi => claim == "oidc.circleci.com/project-id",
-        Provider::Google => claim == "google/organization_number",
-        Provider::Oci => claim == "rpst_id",
-        _ => false,
-    };
+    let listed = provider.keys().contains(&claim);
     if listed {
         Exposure::Documented
     } else {

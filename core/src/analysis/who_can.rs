@@ -12,15 +12,16 @@
 
 use serde::Serialize;
 
-use crate::catalog::{exposure, CatalogVersion, Exposure};
-use crate::claims::{ClaimValue, Claims};
-use crate::eval::{decide, statement_targets};
-use crate::operator::{BaseOperator, Family, SetQualifier};
-use crate::policy::{Compiled, Condition, Effect, Policy, Statement};
-use crate::region::{subtract, witness, Atom, Case, KeyTerm, Outcome, Test};
-use crate::replay::trusted_issuers;
-use crate::request::{Request, RequestOptions};
-use crate::trace::Decision;
+use crate::analysis::region::{subtract, witness, Atom, Case, KeyTerm, Outcome, Test};
+use crate::analysis::replay::trusted_issuers;
+use crate::ci::Provider;
+use crate::eval::matcher::{decide, statement_targets};
+use crate::eval::trace::Decision;
+use crate::policy::model::{Compiled, Condition, Effect, Policy, Statement};
+use crate::policy::operator::{BaseOperator, Family, SetQualifier};
+use crate::request::catalog::{exposure, CatalogVersion, Exposure};
+use crate::request::claims::{ClaimValue, Claims};
+use crate::request::context::{Request, RequestOptions};
 
 /// One admitted case: per-key constraints and a token the evaluator allows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -114,9 +115,8 @@ pub fn analyze(policy: &Policy, issuer: Option<&str>) -> Vec<RegionReport> {
 
 fn issuers(policy: &Policy, issuer: Option<&str>) -> Vec<String> {
     match issuer {
-        Some(i) => vec![i
-            .trim_start_matches("https://")
-            .trim_end_matches('/')
+        Some(i) => vec![crate::ci::normalize_issuer(i)
+            .unwrap_or_else(|_| i.to_string())
             .to_ascii_lowercase()],
         None => trusted_issuers(policy),
     }
@@ -224,7 +224,7 @@ fn notes_contains(notes: &[String], n: &str) -> bool {
 fn candidates(policies: &[&Policy], issuer: &str) -> Vec<Claims> {
     policies
         .iter()
-        .flat_map(|p| crate::replay::replay(p))
+        .flat_map(|p| crate::analysis::replay::replay(p))
         .filter(|r| r.issuer == issuer)
         .flat_map(|r| std::iter::once(r.intended).chain(r.attempts.into_iter().map(|a| a.claims)))
         .collect()
@@ -546,6 +546,7 @@ fn describe_term(t: &KeyTerm) -> String {
 
 /// A reviewer's sentence for a case: who, on which refs, through which workflow.
 fn sentence(issuer: &str, case: &Case) -> String {
+    let github = Provider::of_issuer(issuer) == Provider::GitHub;
     let sub_key = format!("{issuer}:sub");
     let sub = case.term(&sub_key);
     let positive: Vec<&Atom> = sub
@@ -558,10 +559,10 @@ fn sentence(issuer: &str, case: &Case) -> String {
         "nobody (the subject must be absent, and tokens always carry one)".to_string()
     } else if positive.is_empty() {
         format!("any subject of `{issuer}`")
-    } else if issuer.starts_with("token.actions.githubusercontent.com") {
+    } else if github {
         positive
             .iter()
-            .map(|a| github_subject(&a.text))
+            .map(|a| crate::ci::github::describe(&a.text))
             .collect::<Vec<_>>()
             .join("; or ")
     } else {
@@ -601,87 +602,9 @@ fn sentence(issuer: &str, case: &Case) -> String {
         .any(|(k, _)| k.ends_with(":job_workflow_ref"))
         || positive
             .iter()
-            .any(|a| a.text.contains("job_workflow_ref:"));
-    if !pins_workflow && issuer.starts_with("token.actions.githubusercontent.com") {
+            .any(|a| crate::ci::github::subject_names_workflow(&a.text));
+    if !pins_workflow && github {
         out.push_str("; from any workflow");
-    }
-    out
-}
-
-/// `repo:acme/api:ref:refs/heads/main` → "repository acme/api, branch main".
-fn github_subject(pattern: &str) -> String {
-    if pattern == "*" {
-        return "anyone on GitHub".into();
-    }
-    let Some(rest) = pattern.strip_prefix("repo:") else {
-        return format!("subject like `{pattern}`");
-    };
-    let (repo, context) = match rest.find(':') {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
-        None => (rest, None),
-    };
-    let (owner, name) = repo.split_once('/').unwrap_or((repo, ""));
-    let owner_text = match owner {
-        "*" => "any owner".to_string(),
-        o if o.contains('*') || o.contains('?') => format!("owners like `{o}`"),
-        o => format!("`{o}`"),
-    };
-    let who = match (name, repo.contains('*') && name.is_empty()) {
-        (_, true) => format!("any repository like `{repo}` (a `*` here spans `/` and `:`)"),
-        ("*", _) => {
-            format!("any repository of {owner_text} (every ref, environment and pull request)")
-        }
-        (n, _) if n.ends_with('*') && context.is_none() => {
-            format!("any repository of {owner_text} named like `{n}`, every ref")
-        }
-        (n, _) if n.contains(['*', '?']) => {
-            format!("repositories of {owner_text} named like `{n}`")
-        }
-        (n, _) => format!("repository `{owner}/{n}`"),
-    };
-    let ctx = match context {
-        None if name == "*" || name.ends_with('*') => String::new(),
-        None => " (every ref, environment and pull request)".into(),
-        Some("*") => ", any branch, tag, environment or pull request".into(),
-        Some("pull_request") => ", pull requests".into(),
-        Some(c) => context_words(c),
-    };
-    format!("{who}{ctx}")
-}
-
-/// `ref:refs/heads/main:job_workflow_ref:X` → ", branch `main`, job_workflow_ref `X`".
-fn context_words(context: &str) -> String {
-    let tokens: Vec<&str> = context.split(':').collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < tokens.len() {
-        let (key, value) = (tokens[i], tokens.get(i + 1).copied().unwrap_or(""));
-        let wild = value.contains(['*', '?']);
-        let text = match key {
-            "pull_request" => {
-                i += 1;
-                out.push_str(", pull requests");
-                continue;
-            }
-            "ref" if value.starts_with("refs/heads/") => {
-                let b = &value["refs/heads/".len()..];
-                if wild {
-                    format!("branches like `{b}`")
-                } else {
-                    format!("branch `{b}`")
-                }
-            }
-            "ref" if value.starts_with("refs/tags/") => {
-                format!("tags like `{}`", &value["refs/tags/".len()..])
-            }
-            "environment" if wild => format!("environments like `{value}`"),
-            "environment" => format!("environment `{value}`"),
-            "*" => "anything after".into(),
-            k => format!("{k} `{value}`"),
-        };
-        out.push_str(", ");
-        out.push_str(&text);
-        i += 2;
     }
     out
 }

@@ -7,9 +7,10 @@
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use crate::diagnostic::{Diagnostic, Reporter, Severity};
-use crate::json::{self, Kind, Node};
-use crate::value::{decode_base64, format_epoch};
+use crate::policy::value::{decode_base64, format_epoch};
+use crate::text::diagnostic::{Diagnostic, Reporter, Severity};
+use crate::text::json::{self, Kind, Node};
+use crate::text::note::Note;
 
 /// The largest claims document or token accepted, in bytes. Real OIDC tokens are 1–4 KB.
 pub const MAX_CLAIMS_BYTES: usize = 64 * 1024;
@@ -383,8 +384,7 @@ pub fn decode_token(text: &str) -> Result<DecodedToken, Diagnostic> {
 pub const CLOCK_SKEW_SECONDS: i64 = 300;
 
 /// What `exp`, `nbf` and `iat` say about the token at `now` (epoch seconds).
-pub fn token_time_notes(claims: &Claims, now: Option<i64>) -> Vec<crate::trace::Note> {
-    use crate::trace::Note;
+pub fn token_time_notes(claims: &Claims, now: Option<i64>) -> Vec<Note> {
     let mut notes = Vec::new();
     let exp = claims.get("exp").and_then(ClaimValue::as_seconds);
     let nbf = claims.get("nbf").and_then(ClaimValue::as_seconds);

@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::operator::Operator;
-use crate::pattern::Template;
-use crate::source::Location;
-use crate::value::IpRange;
+use crate::policy::operator::Operator;
+use crate::policy::pattern::Template;
+use crate::policy::value::IpRange;
+use crate::text::source::Location;
 
 /// A trust policy that IAM would accept (warnings aside).
 #[derive(Debug, Clone, Serialize)]
@@ -203,11 +203,16 @@ pub(crate) enum Compiled {
 
 impl Compiled {
     /// The policy variables in this value.
-    pub(crate) fn variables(&self) -> Vec<&crate::pattern::Variable> {
+    pub(crate) fn variables(&self) -> Vec<&crate::policy::pattern::Variable> {
         match self {
             Compiled::Text(t) => t.variables().collect(),
             Compiled::Arn(segments) => segments.iter().flat_map(|t| t.variables()).collect(),
             _ => Vec::new(),
         }
     }
+}
+
+/// Splits a condition key into its prefix (an issuer, or a service such as `aws`) and name.
+pub(crate) fn split_key(key: &str) -> Option<(&str, &str)> {
+    key.split_once(':')
 }

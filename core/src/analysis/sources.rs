@@ -11,11 +11,11 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Reporter, Severity as DiagnosticSeverity};
-use crate::json::{self, Kind, Node};
-use crate::lint::{lint, Finding, LintOptions, LintReport};
-use crate::replay::Severity;
-use crate::source::{LineIndex, Location, Span};
+use crate::analysis::lint::{lint, Finding, LintOptions, LintReport};
+use crate::text::diagnostic::{Diagnostic, Reporter, Severity as DiagnosticSeverity};
+use crate::text::json::{self, Kind, Node};
+use crate::text::severity::FindingSeverity;
+use crate::text::source::{LineIndex, Location, Span};
 
 /// Container files larger than this are refused (policies are small; accounts are not).
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
@@ -124,7 +124,7 @@ pub fn lint_source(text: &str, options: &LintOptions) -> SourceLint {
             for (pointer, what) in &e.unresolved {
                 report.findings.push(Finding {
                     code: "unresolved-value",
-                    severity: Severity::Info,
+                    severity: FindingSeverity::Info,
                     message: format!("`{what}` is computed at deploy time; it was evaluated as an opaque value"),
                     help: "findings that involve this value are uncertain: a parameter could make it wider or narrower".into(),
                     fix: "lint the deployed policy (`aws iam get-role`) or the rendered template to be sure".into(),
@@ -367,7 +367,7 @@ fn cloudformation(node: &Node, text: &str, out: &mut Vec<Embedded>) {
         };
         let pointer = format!(
             "/Resources/{}/Properties/AssumeRolePolicyDocument",
-            crate::source::push_pointer("", &m.key).trim_start_matches('/')
+            crate::text::source::push_pointer("", &m.key).trim_start_matches('/')
         );
         match &doc.kind {
             Kind::String(_) => out.push(from_string(doc, text, m.key.clone(), pointer, false)),
@@ -588,7 +588,10 @@ impl Emitter {
                     });
                     self.string(&m.key);
                     self.out.push(':');
-                    self.node(&m.value, &crate::source::push_pointer(pointer, &m.key));
+                    self.node(
+                        &m.value,
+                        &crate::text::source::push_pointer(pointer, &m.key),
+                    );
                 }
                 self.out.push('}');
             }

@@ -1,6 +1,6 @@
 //! Lint: where a stranger gets in, and which conditions do not do what they read as.
 //!
-//! Two kinds of rules. Holes are judged by the attacker replay ([`crate::replay`]): a rule
+//! Two kinds of rules. Holes are judged by the attacker replay ([`crate::analysis::replay`]): a rule
 //! fires only when an attacker token is actually allowed by the whole policy, so a Deny
 //! statement or another key that closes the hole means no alarm, and a finding points at
 //! the value that let the token in. Mistakes are read off the policy: conditions that can
@@ -9,15 +9,17 @@
 
 use serde::Serialize;
 
-use crate::catalog::{exposure, CatalogVersion, Exposure, Provider};
-use crate::diagnostic::Diagnostic;
-use crate::operator::{BaseOperator, Family, SetQualifier};
-use crate::parse::parse_policy;
-use crate::policy::{Condition, Effect, Policy, PrincipalKind, Statement};
-use crate::replay::{replay, trusted_issuers, Replay, Severity};
-use crate::request::provider_of;
-use crate::source::Location;
-use crate::trace::Decision;
+use crate::analysis::replay::{replay, trusted_issuers, Replay};
+use crate::ci::{self, Provider};
+use crate::eval::trace::Decision;
+use crate::policy::arn::named_issuer;
+use crate::policy::model::{Condition, Effect, Policy, PrincipalKind, Statement};
+use crate::policy::operator::{BaseOperator, Family, SetQualifier};
+use crate::policy::parse::parse_policy;
+use crate::request::catalog::{exposure, CatalogVersion, Exposure};
+use crate::text::diagnostic::Diagnostic;
+use crate::text::severity::FindingSeverity;
+use crate::text::source::Location;
 
 /// The lint report format version.
 pub const LINT_VERSION: u32 = 1;
@@ -29,7 +31,7 @@ pub struct Finding {
     /// Stable rule code, e.g. `missing-sub` or `admits-pull-request`.
     pub code: &'static str,
     /// How bad.
-    pub severity: Severity,
+    pub severity: FindingSeverity,
     /// What is wrong, in one line.
     pub message: String,
     /// Why it matters.
@@ -71,7 +73,7 @@ pub struct LintReport {
 
 impl LintReport {
     /// The most severe finding's severity.
-    pub fn worst(&self) -> Option<Severity> {
+    pub fn worst(&self) -> Option<FindingSeverity> {
         self.findings.iter().map(|f| f.severity).max()
     }
 }
@@ -99,7 +101,7 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
         if r.intended_decision == Decision::Deny {
             findings.push(Finding {
                 code: "intended-identity-denied",
-                severity: Severity::Info,
+                severity: FindingSeverity::Info,
                 message: format!("the identity this policy names for `{}` is itself denied", r.issuer),
                 help: "a token built from the policy's own values does not get in: check case, wildcards under StringEquals, and conditions that can never match".into(),
                 fix: "evaluate a real token with `oidc-trust eval` to see which condition fails".into(),
@@ -121,7 +123,7 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
 
 fn finding(
     code: &'static str,
-    severity: Severity,
+    severity: FindingSeverity,
     message: String,
     help: &str,
     fix: &str,
@@ -140,20 +142,9 @@ fn finding(
     }
 }
 
-/// Whether `issuer` is a shared issuer: one issuer for every tenant, tenancy in claims.
-/// AWS requires a `sub` condition for these (identity-provider controls, June 2025).
-fn shared_issuer(issuer: &str) -> bool {
-    let host = issuer.split('/').next().unwrap_or(issuer);
-    matches!(
-        Provider::of_issuer(issuer),
-        Provider::GitHub | Provider::GitLab | Provider::Buildkite
-    ) && !issuer.contains('/')
-        || host == "app.terraform.io"
-}
-
 fn trusts(s: &Statement, issuer: &str) -> bool {
     s.principal.values.iter().any(|p| {
-        p.kind == PrincipalKind::Federated && provider_of(&p.value).eq_ignore_ascii_case(issuer)
+        p.kind == PrincipalKind::Federated && named_issuer(&p.value).eq_ignore_ascii_case(issuer)
     })
 }
 
@@ -166,46 +157,6 @@ fn positive_sub(s: &Statement, issuer: &str) -> bool {
             && c.operator.qualifier != Some(SetQualifier::ForAllValues)
             && c.operator.base.family() == Family::String
     })
-}
-
-fn scenario_help(scenario: &str) -> (&'static str, &'static str, &'static str) {
-    // (code, help, fix)
-    match scenario {
-        "other-org" => ("admits-other-org", "anyone can create an organisation and a repository with these names on the CI service, then mint this token", "pin the subject to your organisation and repository, e.g. StringEquals on sub `repo:OWNER/REPO:ref:refs/heads/main`, and add repository_id / repository_owner_id"),
-        "look-alike-org" => ("admits-look-alike-org", "a `*` after the owner name also matches longer names that anyone can register (`acme*` matches `acme-evil`)", "end the owner with `/` and no wildcard: `repo:OWNER/REPO:...`; pin repository_owner_id"),
-        "sibling-repo" => ("admits-sibling-repo", "every repository of the owner, including ones created later by anyone with repo-create rights, gets in", "name the repository: `repo:OWNER/REPO:...` (and pin repository_id)"),
-        "look-alike-repo" => ("admits-look-alike-repo", "a `*` right after the repository name also matches longer names (`api*` matches `api-evil`); `*` spans `/` and `:`", "end the repository name with `:` before any wildcard: `repo:OWNER/REPO:*` at the loosest"),
-        "pull-request" => ("admits-pull-request", "pull request runs execute code nobody has reviewed yet (and `pull_request_target` runs it with the base repository's rights)", "allow only protected refs or environments: `repo:OWNER/REPO:ref:refs/heads/main` or `repo:OWNER/REPO:environment:prod`"),
-        "other-branch" | "unprotected-branch" => ("admits-any-branch", "anyone who can push a branch can run a job that assumes the role", "pin the branch (`...:ref:refs/heads/main`) or an environment with protection rules; on GitLab add ref_protected = true"),
-        "look-alike-branch" => ("admits-look-alike-branch", "a `*` after the branch name also matches branches anyone with push rights can create (`main*` matches `main-evil`)", "pin the exact ref: `...:ref:refs/heads/main`"),
-        "tag" => ("admits-tag", "tags are often unprotected; anyone with push rights can create one", "pin the branch, or protect tags and pin a tag pattern deliberately"),
-        "tag-named-like-branch" => ("admits-tag-named-like-branch", "`ref_type:*` lets a tag with the branch's name in; creating a tag needs fewer rights than pushing to a protected branch", "pin `ref_type:branch`"),
-        "other-environment" => ("admits-other-environment", "jobs in other environments (with other protection rules) get in", "pin the environment exactly"),
-        "look-alike-environment" => ("admits-look-alike-environment", "a `*` after the environment name also matches new environments, which carry none of the original's protection rules", "pin the environment name exactly"),
-        "any-environment" => ("admits-any-environment", "a job in any deployment environment of the repository gets in", "pin the ref or the environment you mean"),
-        "other-workflow" => ("admits-other-workflow", "any workflow file of the repository can assume the role", "pin job_workflow_ref to the one workflow file and ref"),
-        "foreign-caller" => ("admits-foreign-caller", "a public reusable workflow can be called from any repository: pinning only job_workflow_ref trusts every caller", "also pin the caller: sub or repository_id"),
-        "workflow-from-branch" => ("admits-workflow-from-branch", "the pinned workflow file taken from another branch runs code nobody reviewed", "pin job_workflow_ref with its ref: `...yml@refs/heads/main` or a commit SHA"),
-        "human-dispatch" => ("admits-human-dispatch", "someone other than the pinned actor can run the workflow by hand", "pin actor_id (immutable) and the event, or rely on environment protection"),
-        "other-enterprise" => ("admits-other-enterprise", "the enterprise claims are names and ids anyone's enterprise has too: only the subject (or repository ids) says whose job it is", "pin the subject and repository_id; use the enterprise's own issuer (`token.actions.githubusercontent.com/<slug>`) to confine tokens to it"),
-        "renamed-repo" => ("admits-renamed-repo", "names are reused after renames, transfers and deletions; ids are not", "pin repository_id and repository_owner_id, or use GitHub's immutable subjects"),
-        "reused-path" => ("admits-reused-path", "project paths are reused after renames, transfers and deletions; a new project at the same path gets in", "add gitlab.com:project_id (and namespace_id), or a project_id-led sub"),
-        "other-group" => ("admits-other-group", "anyone can create a group and project with these names on gitlab.com", "pin `project_path:GROUP/PROJECT:...` and project_id"),
-        "look-alike-group" => ("admits-look-alike-group", "a `*` after the group path also matches longer group names anyone can register", "end the group path with `/` and no wildcard"),
-        "sibling-project" => ("admits-sibling-project", "every project of the group gets in", "name the project: `project_path:GROUP/PROJECT:...`"),
-        "subgroup-project" => ("admits-subgroup-project", "`*` spans `/`: projects in every subgroup get in", "name the project exactly"),
-        "look-alike-project" => ("admits-look-alike-project", "a `*` after the project path also matches longer project names", "end the project path with `:` before any wildcard"),
-        "merge-request" => ("admits-merge-request", "merge request pipelines run code under review on a source branch", "pin a protected branch and ref_protected = true; gate pipeline_source"),
-        "other-project" => ("admits-other-project", "other projects of the organisation get in", "pin the project (id) exactly"),
-        "other-workspace" => ("admits-other-workspace", "other workspaces of the project get in", "pin the workspace in the sub exactly"),
-        "look-alike-workspace" => ("admits-look-alike-workspace", "a `*` after the workspace name also matches longer names", "pin the workspace exactly"),
-        "plan-phase" => ("admits-plan-phase", "plan runs (of any proposed change) get the apply role's credentials", "pin `run_phase:apply`, and give plan its own role"),
-        "ssh-rerun-other-user" => ("admits-ssh-rerun", "an SSH re-run debug session exposes the token to whoever opened it; AWS has no key for `ssh-rerun`", "pin the user in the sub, and disable SSH re-runs for the project"),
-        "other-repo" => ("admits-other-repo", "other repositories of the workspace get in", "pin the repository UUID at the start of the sub"),
-        "other-pipeline" => ("admits-other-pipeline", "other pipelines of the organisation get in", "pin `organization:ORG:pipeline:PIPELINE:...`"),
-        "other-subject" => ("admits-other-subject", "tokens with other subjects of the same issuer get in", "pin the subject"),
-        _ => ("admits-attacker", "an attacker token gets in", "narrow the conditions"),
-    }
 }
 
 fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
@@ -227,7 +178,7 @@ fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
                 .filter(|a| a.decision == Decision::Allow && a.statements.contains(&s.index))
                 .collect();
             let worst = via.iter().map(|a| a.severity).max();
-            let shared = shared_issuer(&r.issuer);
+            let shared = Provider::is_shared_issuer(&r.issuer);
             if worst.is_none() && !shared {
                 continue;
             }
@@ -248,7 +199,7 @@ fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
                 .unwrap_or_else(|| s.location.clone());
             out.push(Finding {
                 code: "missing-sub",
-                severity: worst.unwrap_or(Severity::Low),
+                severity: worst.unwrap_or(FindingSeverity::Low),
                 message: format!("no condition on `{}:sub`{reach}", r.issuer),
                 help: if shared {
                     format!("`{}` is shared by every tenant of the CI service: the subject is what says whose job this is. AWS refuses to create or update such a role today (identity-provider controls, June 2025), but roles made earlier still work", r.issuer)
@@ -285,7 +236,7 @@ fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
             if !broader.is_empty() && admitted(broader) {
                 continue;
             }
-            let (code, help, fix) = scenario_help(a.scenario);
+            let (code, help, fix) = ci::advice(a.scenario);
             out.push(Finding {
                 code,
                 severity: a.severity,
@@ -315,9 +266,6 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-/// Claims whose tokens carry lists; every other OIDC claim is single-valued.
-const MULTIVALUED: [&str; 3] = ["amr", "aud", "oidc.circleci.com/context-ids"];
-
 fn statement_findings(
     policy: &Policy,
     s: &Statement,
@@ -326,13 +274,13 @@ fn statement_findings(
 ) {
     let allow = s.effect == Effect::Allow;
     if allow && s.principal.any {
-        out.push(finding("principal-any", Severity::Critical, "`Principal: \"*\"` lets anyone try to assume the role".into(), "with `*`, only the conditions stand between the role and every AWS account and identity provider", "name the OIDC provider: `\"Principal\": {\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/ISSUER\"}`", &s.principal.location, Some(s.index)));
+        out.push(finding("principal-any", FindingSeverity::Critical, "`Principal: \"*\"` lets anyone try to assume the role".into(), "with `*`, only the conditions stand between the role and every AWS account and identity provider", "name the OIDC provider: `\"Principal\": {\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/ISSUER\"}`", &s.principal.location, Some(s.index)));
     }
     for p in &s.principal.values {
         if allow && p.kind == PrincipalKind::Aws && p.value == "*" {
             out.push(finding(
                 "principal-any",
-                Severity::Critical,
+                FindingSeverity::Critical,
                 "`{\"AWS\": \"*\"}` lets every AWS account try to assume the role".into(),
                 "only the conditions stand between the role and every AWS principal",
                 "name the OIDC provider as a Federated principal",
@@ -345,7 +293,7 @@ fn statement_findings(
             if p.value.starts_with("arn:") && !arn_account.is_empty() && arn_account != account {
                 out.push(finding(
                     "other-account-provider",
-                    Severity::High,
+                    FindingSeverity::High,
                     format!(
                         "the OIDC provider belongs to account `{arn_account}`, not `{account}`"
                     ),
@@ -358,7 +306,7 @@ fn statement_findings(
         }
     }
     if allow && s.action.negated {
-        out.push(finding("allow-not-action", Severity::Medium, "Allow with `NotAction` grants every action not listed".into(), "NotAction in an Allow statement also grants actions added to STS later (e.g. sts:TagSession, sts:SetSourceIdentity)", "list the actions: `\"Action\": \"sts:AssumeRoleWithWebIdentity\"`", &s.action.location, Some(s.index)));
+        out.push(finding("allow-not-action", FindingSeverity::Medium, "Allow with `NotAction` grants every action not listed".into(), "NotAction in an Allow statement also grants actions added to STS later (e.g. sts:TagSession, sts:SetSourceIdentity)", "list the actions: `\"Action\": \"sts:AssumeRoleWithWebIdentity\"`", &s.action.location, Some(s.index)));
     }
     let issuers = trusted_issuers(policy);
     for c in &s.conditions {
@@ -381,12 +329,12 @@ fn condition_findings(
             if v.text.contains(['*', '?']) && !v.text.contains("${") {
                 let (severity, effect) = if allow {
                     (
-                        Severity::Low,
+                        FindingSeverity::Low,
                         "the condition never matches a real token, so this statement never allows",
                     )
                 } else {
                     (
-                        Severity::Medium,
+                        FindingSeverity::Medium,
                         "this Deny never applies, so it closes nothing",
                     )
                 };
@@ -411,7 +359,7 @@ fn condition_findings(
     {
         out.push(finding(
             "like-without-wildcard",
-            Severity::Info,
+            FindingSeverity::Info,
             format!("`{}` has no wildcard in its values", c.operator_text),
             "StringLike without `*` or `?` is an exact match: StringEquals says so",
             "use StringEquals",
@@ -438,12 +386,12 @@ fn condition_findings(
         || op.is_negated();
     if op != BaseOperator::Null && exposure(options.catalog, issuer, claim) == Exposure::No {
         let (severity, message, help) = if passes_when_absent {
-            (Severity::High, format!("`{}` is not a condition key, so `{}` always passes", c.key, c.operator_text), "AWS never puts this claim in the request context; a negated, IfExists or ForAllValues condition on an absent key is true: it protects nothing")
+            (FindingSeverity::High, format!("`{}` is not a condition key, so `{}` always passes", c.key, c.operator_text), "AWS never puts this claim in the request context; a negated, IfExists or ForAllValues condition on an absent key is true: it protects nothing")
         } else if allow {
-            (Severity::Medium, format!("`{}` is not a condition key, so this condition never matches", c.key), "AWS never puts this claim in the request context: this statement can never allow (the role is unusable through it)")
+            (FindingSeverity::Medium, format!("`{}` is not a condition key, so this condition never matches", c.key), "AWS never puts this claim in the request context: this statement can never allow (the role is unusable through it)")
         } else {
             (
-                Severity::High,
+                FindingSeverity::High,
                 format!(
                     "`{}` is not a condition key, so this Deny never applies",
                     c.key
@@ -454,13 +402,13 @@ fn condition_findings(
         out.push(finding("unexposed-claim-key", severity, message, help, "condition on a key AWS exposes (sub, aud, and the provider keys such as repository_id), or move the claim into a customised sub", &c.key_location, Some(s.index)));
     }
     if c.operator.qualifier == Some(SetQualifier::ForAllValues)
-        && !MULTIVALUED.contains(&claim)
+        && !ci::multivalued(claim)
         && !op.is_negated()
         && allow
     {
         out.push(finding(
             "forallvalues-single-valued",
-            Severity::High,
+            FindingSeverity::High,
             format!(
                 "`{}` on the single-valued key `{}` passes when the claim is absent",
                 c.operator_text, c.key
@@ -471,10 +419,10 @@ fn condition_findings(
             Some(s.index),
         ));
     }
-    if c.operator.qualifier == Some(SetQualifier::ForAnyValue) && !MULTIVALUED.contains(&claim) {
+    if c.operator.qualifier == Some(SetQualifier::ForAnyValue) && !ci::multivalued(claim) {
         out.push(finding(
             "foranyvalue-single-valued",
-            Severity::Info,
+            FindingSeverity::Info,
             format!("`{}` on the single-valued key `{}`", c.operator_text, c.key),
             "a set qualifier on a single-valued key adds nothing and misleads readers",
             "drop the ForAnyValue: qualifier",
@@ -485,18 +433,18 @@ fn condition_findings(
     let provider = Provider::of_issuer(issuer);
     if provider == Provider::GitHub && claim == "job_workflow_ref" && !op.is_negated() {
         for v in &c.values {
-            let at = v.text.split_once('@').map(|(_, r)| r);
+            let at = ci::github::workflow_ref_of(&v.text);
             let (severity, why) = match at {
                 None => (
-                    Severity::Medium,
+                    FindingSeverity::Medium,
                     "it has no `@ref`, so it never matches a real token (which always carries one)",
                 ),
                 Some(r) if r.contains(['*', '?']) && op.has_wildcards() => (
-                    Severity::Medium,
+                    FindingSeverity::Medium,
                     "its ref is a wildcard: the workflow file from any branch qualifies",
                 ),
                 Some(r) if r.starts_with("refs/heads/") => (
-                    Severity::Info,
+                    FindingSeverity::Info,
                     "a branch is a mutable pin: whoever can push to it changes the workflow",
                 ),
                 _ => continue,
@@ -506,21 +454,22 @@ fn condition_findings(
     }
     if allow && claim == "aud" && !op.is_negated() && provider == Provider::GitHub {
         for v in &c.values {
-            if v.text != "sts.amazonaws.com" && !v.text.contains(['*', '?']) {
-                out.push(finding("unexpected-aud", Severity::Low, format!("audience `{}` is not GitHub's default for AWS", v.text), "aws-actions/configure-aws-credentials requests `sts.amazonaws.com`; another value must match the provider's client IDs and every workflow's request", "use `sts.amazonaws.com` unless you mean it", &v.location, Some(s.index)));
+            if v.text != ci::github::DEFAULT_AUDIENCE && !v.text.contains(['*', '?']) {
+                out.push(finding("unexpected-aud", FindingSeverity::Low, format!("audience `{}` is not GitHub's default for AWS", v.text), "aws-actions/configure-aws-credentials requests `sts.amazonaws.com`; another value must match the provider's client IDs and every workflow's request", "use `sts.amazonaws.com` unless you mean it", &v.location, Some(s.index)));
             }
         }
     }
     if allow && claim == "sub" && provider == Provider::GitHub && string && !op.is_negated() {
-        let classic = c.values.iter().find(|v| {
-            v.text.starts_with("repo:") && !v.text.split(':').nth(1).unwrap_or("").contains('@')
-        });
+        let classic = c
+            .values
+            .iter()
+            .find(|v| ci::github::is_classic_subject(&v.text));
         let id_pinned = s.conditions.iter().any(|o| {
             o.key_lower == format!("{issuer}:repository_id")
                 || o.key_lower == format!("{issuer}:repository_owner_id")
         });
         if let (Some(v), false) = (classic, id_pinned) {
-            out.push(finding("classic-subject", Severity::Info, "the subject pins names, not ids".into(), "repositories created, renamed or transferred after 2026-07-15 get immutable subjects (`repo:OWNER@ID/REPO@ID:...`), which this value does not match; a recreated name matches it", "add StringEquals on repository_id and repository_owner_id, or write the immutable subject", &v.location, Some(s.index)));
+            out.push(finding("classic-subject", FindingSeverity::Info, "the subject pins names, not ids".into(), "repositories created, renamed or transferred after 2026-07-15 get immutable subjects (`repo:OWNER@ID/REPO@ID:...`), which this value does not match; a recreated name matches it", "add StringEquals on repository_id and repository_owner_id, or write the immutable subject", &v.location, Some(s.index)));
         }
     }
 }
@@ -530,22 +479,22 @@ fn document_findings(diagnostics: &[Diagnostic], out: &mut Vec<Finding>) {
         let (code, severity, fix) = match d.code {
             "duplicate-key" => (
                 "duplicate-key",
-                Severity::High,
+                FindingSeverity::High,
                 "merge the two entries: IAM keeps only one, so a condition is silently dropped",
             ),
             "key-for-other-issuer" => (
                 "key-for-other-issuer",
-                Severity::Medium,
+                FindingSeverity::Medium,
                 "use the key of the issuer this statement trusts",
             ),
             "policy-size-quota" => (
                 "policy-size-quota",
-                Severity::Low,
+                FindingSeverity::Low,
                 "shorten the policy or raise the quota (IAM refuses the update above it)",
             ),
             "duplicate-key-case" => (
                 "duplicate-key-case",
-                Severity::Medium,
+                FindingSeverity::Medium,
                 "keep one spelling: keys are case-insensitive, values are ANDed",
             ),
             _ => continue,
@@ -577,7 +526,7 @@ fn missing_aud(policy: &Policy, out: &mut Vec<Finding>) {
                 .iter()
                 .any(|c| c.key_lower == key && !c.operator.base.is_negated())
             {
-                out.push(finding("missing-aud", Severity::Low, format!("no condition on `{key}`"), "the audience says the token was minted for AWS; without it a token minted for another relying party that the provider also lists is accepted", &format!("add StringEquals `{key}`: `sts.amazonaws.com` (GitHub) or your provider's audience"), &s.location, Some(s.index)));
+                out.push(finding("missing-aud", FindingSeverity::Low, format!("no condition on `{key}`"), "the audience says the token was minted for AWS; without it a token minted for another relying party that the provider also lists is accepted", &format!("add StringEquals `{key}`: `sts.amazonaws.com` (GitHub) or your provider's audience"), &s.location, Some(s.index)));
             }
         }
     }

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::source::{LineIndex, Location};
+use crate::text::source::{LineIndex, Location};
 
 /// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -101,7 +101,7 @@ pub struct FlatDiagnostic<'a> {
     /// 1-based column (Unicode scalar values) of the start.
     pub column: Option<u32>,
     /// The full span, with byte and UTF-16 offsets.
-    pub span: Option<crate::source::Span>,
+    pub span: Option<crate::text::source::Span>,
 }
 
 /// Builds diagnostics for one input text, computing spans from byte ranges.
@@ -153,8 +153,8 @@ impl<'a> Reporter<'a> {
 
     /// Reads `text` as JSON; a syntax error becomes a `json-syntax` diagnostic where
     /// reading stopped.
-    pub(crate) fn json(&self, text: &str) -> Result<crate::json::Node, Diagnostic> {
-        crate::json::parse(text).map_err(|e| {
+    pub(crate) fn json(&self, text: &str) -> Result<crate::text::json::Node, Diagnostic> {
+        crate::text::json::parse(text).map_err(|e| {
             self.make(
                 Severity::Error,
                 "json-syntax",

@@ -308,7 +308,7 @@ fn unknown(name: &str) -> OperatorError {
     } else {
         ""
     };
-    if let Some(s) = crate::diagnostic::suggest(stem, candidates) {
+    if let Some(s) = crate::text::diagnostic::suggest(stem, candidates) {
         let candidate = format!("{good_prefix}{s}{suffix}");
         if candidate != name {
             help = format!("did you mean `{candidate}`?");

@@ -3,11 +3,12 @@
 
 use serde::Serialize;
 
-use crate::catalog::{provider_exposure, CatalogVersion, Exposure, Provider};
-use crate::claims::{ClaimValue, Claims};
-use crate::diagnostic::Diagnostic;
-use crate::trace::Note;
-use crate::value::format_epoch;
+pub use crate::ci::normalize_issuer;
+use crate::policy::value::format_epoch;
+use crate::request::catalog::{provider_exposure, CatalogVersion, Exposure, Provider};
+use crate::request::claims::{ClaimValue, Claims};
+use crate::text::diagnostic::Diagnostic;
+use crate::text::note::Note;
 
 /// The action evaluated when none is given.
 pub const DEFAULT_ACTION: &str = "sts:AssumeRoleWithWebIdentity";
@@ -146,31 +147,6 @@ pub fn time_option(text: &str) -> Result<i64, Diagnostic> {
     })
 }
 
-/// Normalises an issuer: strips `https://` and trailing `/`.
-pub fn normalize_issuer(raw: &str) -> Result<String, Diagnostic> {
-    let t = raw.trim();
-    let t = t
-        .strip_prefix("https://")
-        .or_else(|| t.strip_prefix("http://"))
-        .unwrap_or(t);
-    let t = t.trim_end_matches('/');
-    if t.is_empty() {
-        return Err(options_error(
-            "invalid-issuer",
-            "the issuer is empty".into(),
-            "give the issuer host, e.g. token.actions.githubusercontent.com",
-            "/issuer",
-        ));
-    }
-    if let Some(c) = t
-        .chars()
-        .find(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"'))
-    {
-        return Err(options_error("invalid-issuer", format!("the issuer `{t}` contains `{}`", c.escape_default()), "an issuer is a host with an optional path, e.g. token.actions.githubusercontent.com/acme", "/issuer"));
-    }
-    Ok(t.to_string())
-}
-
 /// The claims a policy's decision can depend on: those named by its condition keys and
 /// policy variables, plus what the request itself reads (`iss`, Google's `aud`/`azp`, the
 /// session-tags claim). Dropping every other claim before building the request leaves the
@@ -232,19 +208,6 @@ impl ClaimFilter {
     }
 }
 
-/// Splits a condition key into its prefix (issuer or service) and name.
-pub(crate) fn split_key(key: &str) -> Option<(&str, &str)> {
-    key.split_once(':')
-}
-
-/// The provider (issuer) named by a Federated principal value.
-pub(crate) fn provider_of(federated: &str) -> &str {
-    match federated.split_once(":oidc-provider/") {
-        Some((_, provider)) if federated.starts_with("arn:") => provider,
-        _ => federated,
-    }
-}
-
 impl Request {
     /// Builds the request context from claims.
     pub fn new(claims: &Claims, options: &RequestOptions) -> Result<Request, Diagnostic> {
@@ -270,7 +233,10 @@ impl Request {
                 return Err(options_error(
                     "missing-issuer",
                     "the issuer is unknown: the claims have no `iss` and none was given".into(),
-                    "pass the issuer (e.g. --issuer token.actions.githubusercontent.com) or add an `iss` claim",
+                    &format!(
+                        "pass the issuer (e.g. --issuer {}) or add an `iss` claim",
+                        crate::ci::github::ISSUER
+                    ),
                     "/issuer",
                 ))
             }
@@ -331,7 +297,10 @@ impl Request {
         }
         request
             .notes
-            .extend(crate::claims::token_time_notes(&claims, options.now));
+            .extend(crate::request::claims::token_time_notes(
+                &claims,
+                options.now,
+            ));
         request.claims = claims;
         request.build_index();
         Ok(request)

@@ -6,13 +6,13 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::{suggest, Diagnostic, Reporter};
-use crate::json::{self, Kind, Member, Node};
-use crate::operator::{Family, Operator};
-use crate::pattern::Template;
-use crate::policy::*;
-use crate::source::{push_pointer, Location};
-use crate::value::{decode_base64, parse_bool, parse_date, parse_number, IpRange};
+use crate::policy::model::*;
+use crate::policy::operator::{Family, Operator};
+use crate::policy::pattern::Template;
+use crate::policy::value::{decode_base64, parse_bool, parse_date, parse_number, IpRange};
+use crate::text::diagnostic::{suggest, Diagnostic, Reporter};
+use crate::text::json::{self, Kind, Member, Node};
+use crate::text::source::{push_pointer, Location};
 
 /// The largest policy text accepted, in bytes. IAM's own ceiling is a few thousand
 /// characters; this leaves room for pretty-printed and commented-out copies.
@@ -239,7 +239,7 @@ impl Reader<'_> {
                 let span = s.location.span;
                 let d = Diagnostic {
                     code: "duplicate-sid",
-                    severity: crate::diagnostic::Severity::Warning,
+                    severity: crate::text::diagnostic::Severity::Warning,
                     message: format!("the `Sid` `{sid}` is used by more than one statement"),
                     help: "give each statement its own Sid; Access Analyzer reports duplicates"
                         .into(),
@@ -434,7 +434,7 @@ impl Reader<'_> {
                 .iter()
                 .any(|m| m.key == "Principal" || m.key == "NotPrincipal")
         {
-            self.r.error("missing-principal", "the statement has no `Principal`; a role trust policy must name who may assume the role".into(), "add \"Principal\": {\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com\"}", pointer, open);
+            self.r.error("missing-principal", "the statement has no `Principal`; a role trust policy must name who may assume the role".into(), format!("add \"Principal\": {{\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/{}\"}}", crate::ci::github::ISSUER), pointer, open);
         }
         if action.is_none()
             && !members
@@ -520,7 +520,7 @@ impl Reader<'_> {
                 self.r.error(
                     "invalid-principal",
                     format!("`Principal` must be \"*\" or an object, found {}", show(node)),
-                    "write \"Principal\": {\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/token.actions.githubusercontent.com\"}",
+                    format!("write \"Principal\": {{\"Federated\": \"arn:aws:iam::ACCOUNT:oidc-provider/{}\"}}", crate::ci::github::ISSUER),
                     pointer,
                     (node.start, node.end),
                 );
@@ -671,8 +671,9 @@ impl Reader<'_> {
                         type_name(&op_member.value)
                     ),
                     format!(
-                        "write \"{}\": {{\"token.actions.githubusercontent.com:sub\": \"...\"}}",
-                        op_member.key
+                        "write \"{}\": {{\"{}:sub\": \"...\"}}",
+                        op_member.key,
+                        crate::ci::github::ISSUER
                     ),
                     &op_pointer,
                     (op_member.value.start, op_member.value.end),
@@ -715,7 +716,7 @@ impl Reader<'_> {
                     self.r.error(
                         "empty-key",
                         "a condition key is empty".into(),
-                        "write a key such as `token.actions.githubusercontent.com:sub`",
+                        format!("write a key such as `{}:sub`", crate::ci::github::ISSUER),
                         &key_pointer,
                         (key_member.key_start, key_member.key_end),
                     );
@@ -762,7 +763,7 @@ impl Reader<'_> {
         range: (usize, usize),
     ) {
         let Some(principal) = principal else { return };
-        let Some((prefix, _)) = crate::request::split_key(key) else {
+        let Some((prefix, _)) = crate::policy::model::split_key(key) else {
             return;
         };
         if !prefix.contains('.') {
@@ -772,7 +773,7 @@ impl Reader<'_> {
             .values
             .iter()
             .filter(|v| v.kind == PrincipalKind::Federated)
-            .map(|v| crate::request::provider_of(&v.value))
+            .map(|v| crate::policy::arn::named_issuer(&v.value))
             .collect();
         if providers.is_empty() || providers.iter().any(|p| p.eq_ignore_ascii_case(prefix)) {
             return;

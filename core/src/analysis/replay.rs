@@ -1,0 +1,231 @@
+//! Attacker replay: the tokens a stranger (or a less trusted insider) could mint, derived
+//! from what the policy itself names, each evaluated against the whole policy.
+//!
+//! For every OIDC issuer an Allow statement trusts, the intended identity is read off the
+//! policy (its `sub` values and other keys; wildcards stripped, blanks filled), then varied
+//! one axis at a time: another organisation, a look-alike name, a sibling repository, a
+//! pull request, another branch... Each variant is a complete, consistent token of that CI
+//! system (its `sub` rendered in the format the policy uses), so Deny statements, other
+//! keys and every operator judge it exactly as STS would. An attempt that is allowed is a
+//! hole; which condition value let it in comes from the trace.
+//!
+//! The attacker is assumed to choose every name they control (branch, environment,
+//! workflow name) to match the policy; they do not control ids or other people's names.
+
+use serde::Serialize;
+
+use crate::ci::{self, Named, Token};
+use crate::eval::evaluate::evaluate;
+use crate::eval::matcher::decide;
+use crate::eval::trace::{Decision, DecisionReason};
+use crate::policy::arn::named_issuer;
+use crate::policy::model::{Effect, Policy, PrincipalKind};
+use crate::request::claims::{ClaimValue, Claims};
+use crate::request::context::{Request, RequestOptions};
+use crate::text::severity::FindingSeverity;
+use crate::text::source::Location;
+
+/// One attacker token and what the policy made of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+    /// Stable scenario id, e.g. `other-org`, `pull-request`.
+    pub scenario: &'static str,
+    /// Who mints this token, in words.
+    pub who: String,
+    /// How bad it is if this token gets in.
+    pub severity: FindingSeverity,
+    /// The token's claims.
+    pub claims: Claims,
+    /// The verdict.
+    pub decision: Decision,
+    /// The Allow statements that let it in (empty when denied).
+    pub statements: Vec<usize>,
+    /// The policy value (or statement) that let it in, for pointing at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub culprit: Option<Location>,
+}
+
+/// The replay for one trusted issuer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Replay {
+    /// The issuer (host and path).
+    pub issuer: String,
+    /// The CI system's token model used.
+    pub model: &'static str,
+    /// The identity the policy appears to intend.
+    pub intended: Claims,
+    /// Whether the policy lets that identity in (if not, the policy may be broken).
+    pub intended_decision: Decision,
+    /// Every attempt, in scenario order.
+    pub attempts: Vec<Attempt>,
+}
+
+/// Replays the attacker tokens against `policy`, once per trusted OIDC issuer, with the
+/// intended identity read off the policy.
+pub fn replay(policy: &Policy) -> Vec<Replay> {
+    replay_from(policy, None)
+}
+
+/// Like [`replay`], from the claims of the identity that should get in (a real token of
+/// the intended job): the attacker tokens vary that identity, not the policy's guess.
+pub fn replay_from(policy: &Policy, intended: Option<&Claims>) -> Vec<Replay> {
+    trusted_issuers(policy)
+        .into_iter()
+        .map(|issuer| replay_issuer(policy, &issuer, intended))
+        .collect()
+}
+
+/// The OIDC issuers named by Federated principals of Allow statements, in order.
+pub(crate) fn trusted_issuers(policy: &Policy) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        for p in &s.principal.values {
+            if p.kind != PrincipalKind::Federated || !p.value.contains(":oidc-provider/") {
+                continue;
+            }
+            let issuer = named_issuer(&p.value).to_ascii_lowercase();
+            if !out.contains(&issuer) {
+                out.push(issuer);
+            }
+        }
+    }
+    out
+}
+/// What the policy says about the claims of `issuer`: claim name → first value as written
+/// (wildcards kept), from positive string conditions of Allow statements, in order.
+fn named(policy: &Policy, issuer: &str) -> Named {
+    let prefix = format!("{issuer}:");
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        for c in &s.conditions {
+            let op = c.operator.base;
+            if op.is_negated() || op.family() != crate::policy::operator::Family::String {
+                continue;
+            }
+            let Some(claim) = c.key_lower.strip_prefix(&prefix) else {
+                continue;
+            };
+            let Some(first) = c.values.first() else {
+                continue;
+            };
+            if !pairs.iter().any(|(k, _)| k == claim) {
+                pairs.push((claim.to_string(), first.text.clone()));
+            }
+        }
+    }
+    Named { pairs }
+}
+
+/// A model token as claims (every value a string, as CI systems send them).
+fn claims_of(token: &Token) -> Claims {
+    Claims::from_pairs(
+        token
+            .pairs()
+            .iter()
+            .map(|(k, v)| (k.clone(), ClaimValue::String(v.clone()))),
+    )
+}
+
+fn replay_issuer(policy: &Policy, issuer: &str, intended: Option<&Claims>) -> Replay {
+    let mut named = named(policy, issuer);
+    if let Some(claims) = intended {
+        // The given token's string claims come first: the models read them as the names
+        // the policy uses.
+        let mut pairs: Vec<(String, String)> = claims
+            .iter()
+            .filter(|(k, _)| *k != "iss")
+            .filter_map(|(k, v)| v.as_str().map(|s| (k.to_string(), s.to_string())))
+            .collect();
+        pairs.extend(
+            named
+                .pairs
+                .into_iter()
+                .filter(|(k, _)| claims.get(k).is_none()),
+        );
+        named = Named { pairs };
+    }
+    let model = ci::model(issuer, &named);
+    let mut intended = model.intended.clone();
+    intended.set("iss", format!("https://{issuer}"));
+    let intended_claims = claims_of(&intended);
+    let intended_decision = run(policy, issuer, &intended_claims).0;
+    let attempts = model
+        .scenarios
+        .into_iter()
+        .map(|s| {
+            let mut token = s.token;
+            token.set("iss", format!("https://{issuer}"));
+            let claims = claims_of(&token);
+            let (decision, statements, culprit) = run(policy, issuer, &claims);
+            Attempt {
+                scenario: s.id,
+                who: s.who,
+                severity: s.severity,
+                claims,
+                decision,
+                statements,
+                culprit,
+            }
+        })
+        .collect();
+    Replay {
+        issuer: issuer.to_string(),
+        model: model.name,
+        intended: intended_claims,
+        intended_decision,
+        attempts,
+    }
+}
+
+/// Evaluates one token; when allowed, finds the statement and the value that let it in.
+fn run(policy: &Policy, issuer: &str, claims: &Claims) -> (Decision, Vec<usize>, Option<Location>) {
+    let options = RequestOptions {
+        issuer: Some(issuer.to_string()),
+        ..RequestOptions::default()
+    };
+    let Ok(request) = Request::new(claims, &options) else {
+        return (Decision::Deny, Vec::new(), None);
+    };
+    if decide(policy, &request) == Decision::Deny {
+        return (Decision::Deny, Vec::new(), None);
+    }
+    let e = evaluate(policy, &request);
+    let statements = match &e.reason {
+        DecisionReason::Allowed { statements } => statements.clone(),
+        _ => Vec::new(),
+    };
+    // Blame the subject value that matched, else the first matched value of any key of
+    // this issuer, else the statement.
+    let culprit = statements.first().and_then(|&i| {
+        let s = e.statements.get(i)?;
+        let sub = format!("{issuer}:sub");
+        let matched = |c: &crate::eval::trace::ConditionTrace| {
+            c.values
+                .iter()
+                .find(|v| v.matched)
+                .map(|v| v.location.clone())
+        };
+        s.conditions
+            .iter()
+            .filter(|c| c.key.eq_ignore_ascii_case(&sub))
+            .find_map(matched)
+            .or_else(|| {
+                s.conditions
+                    .iter()
+                    .filter(|c| c.key.to_ascii_lowercase().starts_with(issuer))
+                    .find_map(matched)
+            })
+            .or_else(|| Some(s.location.clone()))
+    });
+    (Decision::Allow, statements, culprit)
+}

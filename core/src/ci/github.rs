@@ -1,0 +1,644 @@
+//! GitHub Actions: the issuers (github.com, an enterprise's own, GHE.com), the `sub`
+//! grammar (default, customised with `include_claim_keys`, immutable), the keys AWS
+//! exposes, and the token model for the attacker replay.
+
+use super::{instantiate, literal, Model, Named, Scenarios, Token};
+use crate::text::severity::FindingSeverity;
+
+/// The issuer of github.com's tokens.
+pub(crate) const ISSUER: &str = "token.actions.githubusercontent.com";
+
+/// The audience `aws-actions/configure-aws-credentials` requests.
+pub(crate) const DEFAULT_AUDIENCE: &str = "sts.amazonaws.com";
+
+/// The claims AWS exposes as condition keys for GitHub issuers (domain.md §3.3).
+pub(crate) const KEYS: [&str; 10] = [
+    "actor",
+    "actor_id",
+    "enterprise_id",
+    "environment",
+    "job_workflow_ref",
+    "ref",
+    "repository",
+    "repository_id",
+    "repository_owner_id",
+    "workflow",
+];
+
+/// github.com's issuer, an enterprise's own (`token.actions.githubusercontent.com/SLUG`,
+/// also written `github.com/enterprises/SLUG`), or a GHE.com host
+/// (`token.actions.SUBDOMAIN.ghe.com`). GHES issuers are the customer's own hosts.
+pub(crate) fn recognises(host: &str, path: &str) -> bool {
+    host == ISSUER
+        || (host.starts_with("token.actions.") && host.ends_with(".ghe.com"))
+        || (host == "github.com" && path.starts_with("enterprises/"))
+}
+
+// --- the `sub` grammar (domain.md §4.3, §4.4) ---------------------------------------------
+
+/// One part of a GitHub `sub` template.
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    /// `repo:OWNER/REPO` (or `repo:OWNER@ID/REPO@ID`).
+    Repo,
+    /// `environment:ENV` | `pull_request` | `ref:REF`.
+    Context,
+    /// `CLAIM:VALUE`.
+    Claim(String),
+}
+
+/// The GitHub claims that can appear in a customised `sub`.
+const SUBJECT_CLAIMS: [&str; 22] = [
+    "actor",
+    "actor_id",
+    "base_ref",
+    "enterprise",
+    "enterprise_id",
+    "environment",
+    "event_name",
+    "head_ref",
+    "job_workflow_ref",
+    "job_workflow_sha",
+    "ref",
+    "ref_protected",
+    "ref_type",
+    "repository",
+    "repository_id",
+    "repository_owner",
+    "repository_owner_id",
+    "repository_visibility",
+    "run_attempt",
+    "runner_environment",
+    "workflow",
+    "workflow_ref",
+];
+
+/// A subject template: GitHub's default (`repo`, `context`) or the `include_claim_keys` of
+/// a customised one, with or without immutable ids in the `repo` part.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Template {
+    parts: Vec<Part>,
+    immutable: bool,
+}
+
+impl Template {
+    /// GitHub's default template.
+    pub(crate) fn default_format(immutable: bool) -> Template {
+        Template {
+            parts: vec![Part::Repo, Part::Context],
+            immutable,
+        }
+    }
+
+    /// A customised template from its `include_claim_keys` (`repo` and `context` are the
+    /// special keys; the rest are claims).
+    pub(crate) fn from_keys(keys: &[String], immutable: bool) -> Template {
+        let parts = keys
+            .iter()
+            .map(|k| match k.as_str() {
+                "repo" => Part::Repo,
+                "context" => Part::Context,
+                other => Part::Claim(other.to_string()),
+            })
+            .collect();
+        Template { parts, immutable }
+    }
+
+    /// Reads a policy's `sub` value as a subject of some template, filling `t` with what it
+    /// names (wildcards dropped). Text the grammar does not know is skipped; `repo:o/r:*`
+    /// (or nothing readable) is read as the default template, whose context the `*` stands
+    /// for.
+    pub(crate) fn read(sub: &str, t: &mut Token) -> Template {
+        let tokens: Vec<&str> = sub.split(':').collect();
+        let mut parts = Vec::new();
+        let mut immutable = false;
+        let mut i = 0;
+        while let Some(&key) = tokens.get(i) {
+            let value = tokens.get(i + 1).copied().unwrap_or("");
+            match key {
+                "repo" => {
+                    let (owner, repo) = value.split_once('/').unwrap_or((value, ""));
+                    let (owner, owner_id) = owner.split_once('@').unwrap_or((owner, ""));
+                    let (repo, repo_id) = repo.split_once('@').unwrap_or((repo, ""));
+                    immutable = value.contains('@');
+                    if let Some(o) = literal(owner) {
+                        t.set("repository_owner", o);
+                    }
+                    if let Some(r) = literal(repo) {
+                        t.set("repo_name", r);
+                    }
+                    if let Some(id) = literal(owner_id) {
+                        t.set("repository_owner_id", id);
+                    }
+                    if let Some(id) = literal(repo_id) {
+                        t.set("repository_id", id);
+                    }
+                    parts.push(Part::Repo);
+                    i += 2;
+                }
+                "environment" => {
+                    if let Some(e) = literal(value) {
+                        t.set("environment", e);
+                    }
+                    parts.push(Part::Context);
+                    i += 2;
+                }
+                "pull_request" => {
+                    t.set("event_name", "pull_request");
+                    parts.push(Part::Context);
+                    i += 1;
+                }
+                "ref" => {
+                    // `ref:refs/heads/main` — the value has no colon.
+                    if let Some(r) = literal(value) {
+                        // A whole ref only: `refs/*` names none, the default stands.
+                        if r.starts_with("refs/") && !r.ends_with('/') {
+                            t.set("ref", r);
+                        }
+                    }
+                    parts.push(Part::Context);
+                    i += 2;
+                }
+                k if SUBJECT_CLAIMS.contains(&k) => {
+                    if let Some(v) = literal(value) {
+                        t.set(k, v);
+                    }
+                    parts.push(Part::Claim(k.to_string()));
+                    i += 2;
+                }
+                _ => i += 1,
+            }
+        }
+        if parts.is_empty() || (parts == [Part::Repo] && sub.contains('*')) {
+            parts = vec![Part::Repo, Part::Context];
+        }
+        Template { parts, immutable }
+    }
+
+    /// Writes a subject: `repo` is `OWNER/REPO` (or the immutable form), `context` one of
+    /// [`ref_context`], [`environment_context`] or [`PULL_REQUEST`], and `value_of` gives each
+    /// other claim's value.
+    pub(crate) fn render(
+        &self,
+        repo: &str,
+        context: &str,
+        value_of: &dyn Fn(&str) -> String,
+    ) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Repo => format!("repo:{repo}"),
+                Part::Context => context.to_string(),
+                Part::Claim(k) => format!("{k}:{}", value_of(k)),
+            })
+            .collect::<Vec<_>>()
+            .join(":")
+    }
+
+    /// The subject of a model token (its `repository_owner`, `repo_name`, ids, ref,
+    /// environment and event).
+    fn render_token(&self, t: &Token) -> String {
+        let repo = if self.immutable {
+            repo_segment(
+                t.get("repository_owner"),
+                t.get("repo_name"),
+                Some((t.get("repository_owner_id"), t.get("repository_id"))),
+            )
+        } else {
+            t.get("repository").to_string()
+        };
+        let context = if !t.get("environment").is_empty() {
+            environment_context(t.get("environment"))
+        } else if t.get("event_name") == "pull_request" {
+            PULL_REQUEST.to_string()
+        } else {
+            ref_context(t.get("ref"))
+        };
+        self.render(&repo, &context, &|k| t.get(k).to_string())
+    }
+}
+
+/// The `repo` part's value: `OWNER/REPO`, or `OWNER@OWNER_ID/REPO@REPO_ID` for immutable
+/// subjects (`@` cannot occur in GitHub names, domain.md §4.3).
+pub(crate) fn repo_segment(owner: &str, name: &str, ids: Option<(&str, &str)>) -> String {
+    match ids {
+        Some((owner_id, repo_id)) => format!("{owner}@{owner_id}/{name}@{repo_id}"),
+        None => format!("{owner}/{name}"),
+    }
+}
+
+/// The context of a job on a branch or tag: `ref:refs/heads/main`.
+pub(crate) fn ref_context(r: &str) -> String {
+    format!("ref:{r}")
+}
+
+/// The context of a job that references an environment (whatever the trigger).
+pub(crate) fn environment_context(environment: &str) -> String {
+    format!("environment:{environment}")
+}
+
+/// The context of a `pull_request` run.
+pub(crate) const PULL_REQUEST: &str = "pull_request";
+
+/// A value as GitHub writes it into a subject: `:` becomes `%3A` (domain.md §4.3).
+pub(crate) fn escape_value(value: &str) -> String {
+    value.replace(':', "%3A")
+}
+
+/// Whether a subject value names the repository by name only (`repo:OWNER/REPO...`),
+/// not with the immutable ids (`repo:OWNER@ID/REPO@ID...`).
+pub(crate) fn is_classic_subject(value: &str) -> bool {
+    value.starts_with("repo:") && !value.split(':').nth(1).unwrap_or("").contains('@')
+}
+
+/// Whether a (customised) subject pattern carries the `job_workflow_ref` claim.
+pub(crate) fn subject_names_workflow(pattern: &str) -> bool {
+    pattern.contains("job_workflow_ref:")
+}
+
+/// The ref of a `job_workflow_ref` value (`OWNER/REPO/PATH@REF`), if it has one.
+pub(crate) fn workflow_ref_of(value: &str) -> Option<&str> {
+    value.split_once('@').map(|(_, r)| r)
+}
+
+/// Characters GitHub allows in owner and repository names (letters, digits, `-`, `_`, `.`).
+pub(crate) fn valid_name(s: &str) -> bool {
+    super::valid_slug(s)
+}
+
+// --- subjects in words ----------------------------------------------------------------------
+
+/// A `sub` pattern for reviewers: `repo:acme/api:ref:refs/heads/main` → "repository
+/// `acme/api`, branch `main`".
+pub(crate) fn describe(pattern: &str) -> String {
+    if pattern == "*" {
+        return "anyone on GitHub".into();
+    }
+    let Some(rest) = pattern.strip_prefix("repo:") else {
+        return format!("subject like `{pattern}`");
+    };
+    let (repo, context) = match rest.find(':') {
+        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+        None => (rest, None),
+    };
+    let (owner, name) = repo.split_once('/').unwrap_or((repo, ""));
+    let owner_text = match owner {
+        "*" => "any owner".to_string(),
+        o if o.contains('*') || o.contains('?') => format!("owners like `{o}`"),
+        o => format!("`{o}`"),
+    };
+    let who = match (name, repo.contains('*') && name.is_empty()) {
+        (_, true) => format!("any repository like `{repo}` (a `*` here spans `/` and `:`)"),
+        ("*", _) => {
+            format!("any repository of {owner_text} (every ref, environment and pull request)")
+        }
+        (n, _) if n.ends_with('*') && context.is_none() => {
+            format!("any repository of {owner_text} named like `{n}`, every ref")
+        }
+        (n, _) if n.contains(['*', '?']) => {
+            format!("repositories of {owner_text} named like `{n}`")
+        }
+        (n, _) => format!("repository `{owner}/{n}`"),
+    };
+    let ctx = match context {
+        None if name == "*" || name.ends_with('*') => String::new(),
+        None => " (every ref, environment and pull request)".into(),
+        Some("*") => ", any branch, tag, environment or pull request".into(),
+        Some("pull_request") => ", pull requests".into(),
+        Some(c) => context_words(c),
+    };
+    format!("{who}{ctx}")
+}
+
+/// `ref:refs/heads/main:job_workflow_ref:X` → ", branch `main`, job_workflow_ref `X`".
+fn context_words(context: &str) -> String {
+    let tokens: Vec<&str> = context.split(':').collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let (key, value) = (tokens[i], tokens.get(i + 1).copied().unwrap_or(""));
+        let wild = value.contains(['*', '?']);
+        let text = match key {
+            "pull_request" => {
+                i += 1;
+                out.push_str(", pull requests");
+                continue;
+            }
+            "ref" if value.starts_with("refs/heads/") => {
+                let b = &value["refs/heads/".len()..];
+                if wild {
+                    format!("branches like `{b}`")
+                } else {
+                    format!("branch `{b}`")
+                }
+            }
+            "ref" if value.starts_with("refs/tags/") => {
+                format!("tags like `{}`", &value["refs/tags/".len()..])
+            }
+            "environment" if wild => format!("environments like `{value}`"),
+            "environment" => format!("environment `{value}`"),
+            "*" => "anything after".into(),
+            k => format!("{k} `{value}`"),
+        };
+        out.push_str(", ");
+        out.push_str(&text);
+        i += 2;
+    }
+    out
+}
+
+/// The token model: the intended token read off `named`, and the attacker scenarios.
+pub(crate) fn model(named: &Named) -> Model {
+    let mut t = Token::with(&[
+        ("aud", "sts.amazonaws.com"),
+        ("repository_owner", "octo-org"),
+        ("repository_owner_id", "100001"),
+        ("repo_name", "octo-repo"),
+        ("repository_id", "100002"),
+        ("ref", "refs/heads/main"),
+        ("ref_type", "branch"),
+        ("event_name", "push"),
+        ("actor", "octocat"),
+        ("actor_id", "100003"),
+        ("workflow", "deploy"),
+        ("runner_environment", "github-hosted"),
+        ("repository_visibility", "private"),
+    ]);
+    let sub = named.get("sub").map(str::to_string);
+    let subject = match &sub {
+        Some(s) => Template::read(s, &mut t),
+        None => Template::default_format(false),
+    };
+    // Other keys the policy names (the sub wins where both speak).
+    for (k, v) in &named.pairs {
+        if k == "sub" || v.is_empty() {
+            continue;
+        }
+        if k == "repository" {
+            if let Some((o, r)) = instantiate(v).split_once('/') {
+                t.set("repository_owner", o);
+                t.set("repo_name", r);
+            }
+            continue;
+        }
+        let from_sub = sub.as_deref().is_some_and(|s| s.contains(&format!("{k}:")));
+        if !from_sub {
+            if let Some(v) = literal(v) {
+                t.set(k, v);
+            }
+        }
+    }
+    let intended_repo = format!("{}/{}", t.get("repository_owner"), t.get("repo_name"));
+    let pins_jwr = named.get("job_workflow_ref").is_some()
+        || sub
+            .as_deref()
+            .is_some_and(|s| s.contains("job_workflow_ref:"));
+    let fix = |mut t: Token| {
+        let repository = format!("{}/{}", t.get("repository_owner"), t.get("repo_name"));
+        // A job of another repository runs its own workflow file, unless the scenario
+        // is about calling the pinned one.
+        if repository != intended_repo && !pins_jwr {
+            t.remove("job_workflow_ref");
+        }
+        t.set("repository", repository);
+        if t.get("ref").starts_with("refs/tags/") {
+            t.set("ref_type", "tag");
+        }
+        if t.get("job_workflow_ref").is_empty() {
+            let jwr = format!(
+                "{}/.github/workflows/{}.yml@{}",
+                t.get("repository"),
+                t.get("workflow").replace(' ', "-").to_ascii_lowercase(),
+                t.get("ref")
+            );
+            t.set("job_workflow_ref", jwr);
+        }
+        let s = subject.render_token(&t);
+        t.set("sub", s);
+        let mut out = t.clone();
+        out.remove("repo_name");
+        if out.get("environment").is_empty() {
+            out.remove("environment");
+        }
+        out
+    };
+    let base = t.clone();
+    let owner = base.get("repository_owner").to_string();
+    let repo = base.get("repo_name").to_string();
+    let has_env = !base.get("environment").is_empty();
+    let pins = |k: &str| {
+        named.get(k).is_some() || sub.as_deref().is_some_and(|s| s.contains(&format!("{k}:")))
+    };
+    let mut list = Scenarios::new(&base, &fix);
+    let mut add =
+        |id, who, severity, change: &dyn Fn(&mut Token)| list.add(id, who, severity, change);
+    let new_ids = |t: &mut Token| {
+        t.set("repository_owner_id", "900001");
+        t.set("repository_id", "900002");
+    };
+    add(
+        "other-org",
+        format!("a repository `{repo}` in another organisation (anyone on GitHub)"),
+        FindingSeverity::Critical,
+        &|t| {
+            t.set("repository_owner", "zz-attacker");
+            new_ids(t);
+            t.remove("job_workflow_ref");
+        },
+    );
+    add(
+        "look-alike-org",
+        format!("an organisation whose name starts with `{owner}` (e.g. `{owner}-evil`)"),
+        FindingSeverity::Critical,
+        &|t| {
+            t.set("repository_owner", format!("{owner}-evil"));
+            new_ids(t);
+            t.remove("job_workflow_ref");
+        },
+    );
+    add(
+        "sibling-repo",
+        format!("another repository of `{owner}`"),
+        FindingSeverity::High,
+        &|t| {
+            t.set("repo_name", "zz-other-repo");
+            t.set("repository_id", "900003");
+            t.remove("job_workflow_ref");
+        },
+    );
+    add(
+        "look-alike-repo",
+        format!("a repository of `{owner}` whose name starts with `{repo}` (e.g. `{repo}-evil`)"),
+        FindingSeverity::High,
+        &|t| {
+            t.set("repo_name", format!("{repo}-evil"));
+            t.set("repository_id", "900004");
+            t.remove("job_workflow_ref");
+        },
+    );
+    add(
+        "pull-request",
+        format!("a pull request to `{owner}/{repo}` (unreviewed code)"),
+        FindingSeverity::High,
+        &|t| {
+            t.set("event_name", "pull_request");
+            t.set("ref", "refs/pull/7/merge");
+            t.remove("environment");
+            t.remove("job_workflow_ref");
+        },
+    );
+    let branch_severity = if has_env {
+        FindingSeverity::Low
+    } else {
+        FindingSeverity::High
+    };
+    add(
+        "other-branch",
+        format!(
+            "a push to an unprotected branch of `{owner}/{repo}`{}",
+            if has_env {
+                " that may deploy to the same environment (its protection rules decide)"
+            } else {
+                ""
+            }
+        ),
+        branch_severity,
+        &|t| {
+            t.set("ref", "refs/heads/zz-feature");
+            t.remove("job_workflow_ref");
+        },
+    );
+    let intended_ref = base.get("ref").to_string();
+    if intended_ref.starts_with("refs/heads/") {
+        add(
+            "look-alike-branch",
+            format!("a branch named like `{intended_ref}-evil`"),
+            if has_env {
+                FindingSeverity::Low
+            } else {
+                FindingSeverity::Medium
+            },
+            &|t| {
+                t.set("ref", format!("{intended_ref}-evil"));
+                t.remove("job_workflow_ref");
+            },
+        );
+        add(
+            "tag",
+            format!("a tag pushed to `{owner}/{repo}`"),
+            if has_env {
+                FindingSeverity::Low
+            } else {
+                FindingSeverity::Medium
+            },
+            &|t| {
+                t.set("ref", "refs/tags/zz-tag");
+                t.remove("job_workflow_ref");
+            },
+        );
+    }
+    if has_env {
+        let env = base.get("environment").to_string();
+        add(
+            "other-environment",
+            format!("a job of `{owner}/{repo}` in another environment"),
+            FindingSeverity::Medium,
+            &|t| {
+                t.set("environment", "zz-other-env");
+            },
+        );
+        add(
+            "look-alike-environment",
+            format!(
+                "an environment named like `{env}-evil` (its own protection rules, possibly none)"
+            ),
+            FindingSeverity::High,
+            &|t| {
+                t.set("environment", format!("{env}-evil"));
+            },
+        );
+    } else {
+        add(
+            "any-environment",
+            format!("a job of `{owner}/{repo}` in a deployment environment"),
+            FindingSeverity::Low,
+            &|t| {
+                t.set("environment", "zz-other-env");
+            },
+        );
+    }
+    if pins("job_workflow_ref") || pins("workflow") {
+        add(
+            "other-workflow",
+            format!("another workflow file of `{owner}/{repo}`"),
+            FindingSeverity::Medium,
+            &|t| {
+                t.set("workflow", "zz-other");
+                let r = t.get("ref").to_string();
+                t.set(
+                    "job_workflow_ref",
+                    format!("{owner}/{repo}/.github/workflows/zz-other.yml@{r}"),
+                );
+            },
+        );
+    }
+    if pins("job_workflow_ref") {
+        let jwr = base.get("job_workflow_ref").to_string();
+        let file = jwr.split('@').next().unwrap_or("").to_string();
+        add(
+            "foreign-caller",
+            "another organisation calling the same reusable workflow".into(),
+            FindingSeverity::High,
+            &|t| {
+                t.set("repository_owner", "zz-attacker");
+                t.set("repo_name", "zz-caller");
+                new_ids(t);
+                t.set("job_workflow_ref", jwr.clone());
+            },
+        );
+        add(
+            "workflow-from-branch",
+            "the same workflow file taken from an unprotected branch".into(),
+            FindingSeverity::Medium,
+            &|t| {
+                t.set("job_workflow_ref", format!("{file}@refs/heads/zz-feature"));
+            },
+        );
+    }
+    if pins("actor") || pins("actor_id") {
+        add(
+            "human-dispatch",
+            format!("someone else dispatching a workflow in `{owner}/{repo}` by hand"),
+            FindingSeverity::Low,
+            &|t| {
+                t.set("event_name", "workflow_dispatch");
+                t.set("actor", "zz-someone");
+                t.set("actor_id", "900005");
+            },
+        );
+    }
+    if pins("enterprise") || pins("enterprise_id") {
+        add(
+            "other-enterprise",
+            "a repository of an organisation in another GitHub enterprise".into(),
+            FindingSeverity::Critical,
+            &|t| {
+                t.set("repository_owner", "zz-attacker");
+                new_ids(t);
+                t.set("enterprise", "zz-other-enterprise");
+                t.set("enterprise_id", "900007");
+                t.remove("job_workflow_ref");
+            },
+        );
+    }
+    add(
+        "renamed-repo",
+        format!("a new `{owner}/{repo}` after a rename or deletion (same names, new ids)"),
+        FindingSeverity::Low,
+        &|t| {
+            new_ids(t);
+            t.set("actor_id", "900006");
+        },
+    );
+    list.model("github-actions")
+}

@@ -1,0 +1,8 @@
+//! Layer 4, eval: the decision. [`matcher`] holds every matching rule and `decide`;
+//! [`evaluate`](mod@evaluate) runs the same rules with a trace; [`explain`] words each outcome; [`trace`]
+//! is the wire format every face shows.
+
+pub(crate) mod evaluate;
+pub(crate) mod explain;
+pub(crate) mod matcher;
+pub(crate) mod trace;
