@@ -2,6 +2,7 @@
 
 use oidc_trust::{parse_policy, AdmittedCase, Diagnostic, Policy, Proof};
 use serde_json::json;
+use std::io::{self, Write};
 
 use crate::args::{DiffArgs, Format, ProveArgs, WhoCanArgs};
 use crate::input;
@@ -30,11 +31,12 @@ fn load(path: &str, st: &Style) -> Result<Policy, Exit> {
     })
 }
 
-fn print_cases(cases: &[AdmittedCase], indent: &str) {
+fn print_cases(out: &mut dyn Write, cases: &[AdmittedCase], indent: &str) -> io::Result<()> {
     for (i, c) in cases.iter().enumerate() {
-        println!("{indent}case {}: {}", i + 1, c.constraints.join("; "));
+        writeln!(out, "{indent}case {}: {}", i + 1, c.constraints.join("; "))?;
         match &c.witness {
-            Some(w) => println!(
+            Some(w) => writeln!(
+                out,
                 "{indent}  e.g. {}{}",
                 serde_json::to_string(w).unwrap_or_default(),
                 if c.confirmed {
@@ -42,53 +44,55 @@ fn print_cases(cases: &[AdmittedCase], indent: &str) {
                 } else {
                     "  (not confirmed by the evaluator: see approximations)"
                 }
-            ),
-            None => println!("{indent}  (too large to find an example)"),
+            )?,
+            None => writeln!(out, "{indent}  (too large to find an example)")?,
         }
     }
+    Ok(())
 }
 
-pub(crate) fn who_can(args: &WhoCanArgs, st: &Style) -> Exit {
+pub(crate) fn who_can(args: &WhoCanArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
     let policy = match load(&args.policy, st) {
         Ok(p) => p,
-        Err(e) => return e,
+        Err(e) => return Ok(e),
     };
-    let reports = oidc_trust::analyze(&policy, args.issuer.as_deref());
+    let reports = oidc_trust::who_can(&policy, args.issuer.as_deref());
     match args.format {
-        Format::Json => println!(
+        Format::Json => writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&json!({ "version": 1, "issuers": reports }))
                 .unwrap_or_default()
-        ),
+        )?,
         Format::Text => {
             if reports.is_empty() {
-                println!("no Allow statement trusts an OIDC provider");
+                writeln!(out, "no Allow statement trusts an OIDC provider")?;
             }
             for r in &reports {
-                println!("issuer {}", r.issuer);
+                writeln!(out, "issuer {}", r.issuer)?;
                 if r.cases.is_empty() {
-                    println!("  nobody: no token of this issuer is allowed");
+                    writeln!(out, "  nobody: no token of this issuer is allowed")?;
                 }
                 for s in &r.summary {
-                    println!("  who: {s}");
+                    writeln!(out, "  who: {s}")?;
                 }
-                print_cases(&r.cases, "  ");
+                print_cases(out, &r.cases, "  ")?;
                 if !r.cases.is_empty() {
-                    println!("  ({})", r.unconstrained);
+                    writeln!(out, "  ({})", r.unconstrained)?;
                 }
                 for a in &r.approximations {
-                    println!("  approximation: {a}");
+                    writeln!(out, "  approximation: {a}")?;
                 }
             }
         }
     }
-    Exit::Ok
+    Ok(Exit::Ok)
 }
 
-pub(crate) fn prove(args: &ProveArgs, st: &Style) -> Exit {
+pub(crate) fn prove(args: &ProveArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
     let policy = match load(&args.policy, st) {
         Ok(p) => p,
-        Err(e) => return e,
+        Err(e) => return Ok(e),
     };
     let mut only = Vec::new();
     for kv in &args.only {
@@ -98,14 +102,14 @@ pub(crate) fn prove(args: &ProveArgs, st: &Style) -> Exit {
                 "write e.g. --only sub='repo:acme/*:ref:refs/heads/main'",
             );
             eprint!("{}", render::diagnostic(&d, "options", None, st));
-            return Exit::BadInput;
+            return Ok(Exit::BadInput);
         };
         only.push((k.trim().to_string(), v.to_string()));
     }
     let issuer = match &args.issuer {
         Some(i) => i.clone(),
         None => {
-            let all: Vec<String> = oidc_trust::analyze(&policy, None)
+            let all: Vec<String> = oidc_trust::who_can(&policy, None)
                 .into_iter()
                 .map(|r| r.issuer)
                 .collect();
@@ -117,92 +121,100 @@ pub(crate) fn prove(args: &ProveArgs, st: &Style) -> Exit {
                         "name one with --issuer",
                     );
                     eprint!("{}", render::diagnostic(&d, "options", None, st));
-                    return Exit::BadInput;
+                    return Ok(Exit::BadInput);
                 }
             }
         }
     };
     let proof = oidc_trust::prove(&policy, &issuer, &only);
     match args.format {
-        Format::Json => println!(
+        Format::Json => writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&proof).unwrap_or_default()
-        ),
+        )?,
         Format::Text => match &proof {
             Proof::Proved { approximations } => {
-                println!(
+                writeln!(
+                    out,
                     "{} every token the policy admits for {issuer} meets the constraints",
                     render::mark(true, st)
-                );
+                )?;
                 for a in approximations {
-                    println!("  approximation: {a}");
+                    writeln!(out, "  approximation: {a}")?;
                 }
             }
             Proof::Counterexample {
                 claims,
                 constraints,
             } => {
-                println!(
+                writeln!(
+                    out,
                     "{} this token is allowed and breaks the constraints:",
                     render::mark(false, st)
-                );
-                println!("  {}", serde_json::to_string(claims).unwrap_or_default());
-                println!("  (from the case: {})", constraints.join("; "));
+                )?;
+                writeln!(
+                    out,
+                    "  {}",
+                    serde_json::to_string(claims).unwrap_or_default()
+                )?;
+                writeln!(out, "  (from the case: {})", constraints.join("; "))?;
             }
             Proof::Inconclusive { approximations } => {
-                println!("? inconclusive");
+                writeln!(out, "? inconclusive")?;
                 for a in approximations {
-                    println!("  approximation: {a}");
+                    writeln!(out, "  approximation: {a}")?;
                 }
             }
         },
     }
-    match proof {
+    Ok(match proof {
         Proof::Proved { .. } => Exit::Ok,
         _ => Exit::ExpectationFailed,
-    }
+    })
 }
 
-pub(crate) fn diff(args: &DiffArgs, st: &Style) -> Exit {
+pub(crate) fn diff(args: &DiffArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
     let (old, new) = match (load(&args.old, st), load(&args.new, st)) {
         (Ok(o), Ok(n)) => (o, n),
-        _ => return Exit::BadInput,
+        _ => return Ok(Exit::BadInput),
     };
     let diffs = oidc_trust::diff(&old, &new);
     let changed = diffs
         .iter()
         .any(|d| !d.newly_admitted.is_empty() || !d.newly_refused.is_empty());
     match args.format {
-        Format::Json => println!(
+        Format::Json => writeln!(
+            out,
             "{}",
             serde_json::to_string_pretty(&json!({ "version": 1, "issuers": diffs }))
                 .unwrap_or_default()
-        ),
+        )?,
         Format::Text => {
             for d in &diffs {
-                println!("issuer {}", d.issuer);
+                writeln!(out, "issuer {}", d.issuer)?;
                 if d.newly_admitted.is_empty() && d.newly_refused.is_empty() {
-                    println!("  no change: the same tokens get in");
+                    writeln!(out, "  no change: the same tokens get in")?;
                 }
                 if !d.newly_admitted.is_empty() {
-                    println!("  {} newly admitted:", st_plus(st));
-                    print_cases(&d.newly_admitted, "    ");
+                    writeln!(out, "  {} newly admitted:", st_plus(st))?;
+                    print_cases(out, &d.newly_admitted, "    ")?;
                 }
                 if !d.newly_refused.is_empty() {
-                    println!("  - newly refused:");
-                    print_cases(&d.newly_refused, "    ");
+                    writeln!(out, "  - newly refused:")?;
+                    print_cases(out, &d.newly_refused, "    ")?;
                 }
                 for a in &d.approximations {
-                    println!("  approximation: {a}");
+                    writeln!(out, "  approximation: {a}")?;
                 }
             }
         }
     }
-    if changed {
+    Ok(if changed {
         Exit::ExpectationFailed
     } else {
         Exit::Ok
-    }
+    })
 }
 
 fn st_plus(st: &Style) -> String {

@@ -9,21 +9,24 @@ use oidc_trust::{
 use serde_json::{json, Map, Value};
 
 use crate::args::EvalArgs;
-use crate::eval::error_json;
 use crate::input::{self, usage_error};
+use crate::render::error_json;
 use crate::Exit;
 
-pub(crate) fn run(args: &EvalArgs) -> Exit {
+pub(crate) fn run(args: &EvalArgs, out: &mut dyn Write) -> std::io::Result<Exit> {
     let base = match input::options(args) {
         Ok(o) => o,
         Err(d) => {
-            println!("{}", json!({ "id": Value::Null, "error": error_json(&d) }));
-            return Exit::BadInput;
+            writeln!(
+                out,
+                "{}",
+                json!({ "id": Value::Null, "error": error_json(&d) })
+            )?;
+            return Ok(Exit::BadInput);
         }
     };
     let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(out);
     // Tools often check many tokens against one policy: keep the last parsed one.
     let mut cache: Option<(String, Policy)> = None;
     for line in stdin.lock().lines() {
@@ -54,12 +57,10 @@ pub(crate) fn run(args: &EvalArgs) -> Exit {
             Ok(v) => v,
             Err((id, d)) => json!({ "id": id, "error": error_json(&d) }),
         };
-        if writeln!(out, "{line_out}").is_err() {
-            break;
-        }
+        writeln!(out, "{line_out}")?;
     }
-    let _ = out.flush();
-    Exit::Ok
+    out.flush()?;
+    Ok(Exit::Ok)
 }
 
 fn text_of(v: &Value) -> String {
@@ -118,17 +119,9 @@ fn one(
         options.account = Some(v);
     }
     if cache.as_ref().is_none_or(|(text, _)| *text != policy_text) {
-        let parsed = parse_policy(&policy_text);
-        let Some(policy) = parsed.policy else {
-            let d = parsed
-                .diagnostics
-                .into_iter()
-                .find(Diagnostic::is_error)
-                .unwrap_or_else(|| {
-                    usage_error("invalid-policy", "the policy is invalid".into(), "")
-                });
-            return Err(fail(d));
-        };
+        let (policy, _) = parse_policy(&policy_text)
+            .into_result()
+            .map_err(|refused| fail(refused.error))?;
         *cache = Some((policy_text, policy));
     }
     let Some((_, policy)) = cache.as_ref() else {

@@ -1,31 +1,48 @@
 //! `oidc-trust eval`: one policy, one token.
 
-use oidc_trust::{evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Request};
-use serde_json::{json, Value};
+use oidc_trust::{
+    evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Refused, Request,
+};
+use serde_json::json;
 
 use crate::args::{EvalArgs, Expect, Format};
 use crate::input::{self, Source};
 use crate::render::{self, Style};
 use crate::Exit;
+use std::io::{self, Write};
 
-pub(crate) fn run(args: &EvalArgs, style: &Style) -> Exit {
-    if args.batch {
-        return crate::batch::run(args);
-    }
-    match evaluate_files(args, style) {
-        Ok(exit) => exit,
-        Err((d, source)) => {
-            report_error(args.format, &d, source.as_ref(), style);
-            Exit::BadInput
+pub(crate) fn run(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> io::Result<Exit> {
+    match evaluate_files(args, style, out) {
+        Ok(exit) => Ok(exit),
+        Err(Failure::Output(e)) => Err(e),
+        Err(Failure::Input(d, source)) => {
+            report_error(args.format, &d, source.as_ref(), style, out)?;
+            Ok(Exit::BadInput)
         }
     }
 }
 
-/// A diagnostic and the input it is about, for rendering.
-type Failure = (Diagnostic, Option<Source>);
+/// Why an evaluation did not finish.
+enum Failure {
+    /// Bad input: a diagnostic and the input it is about, for rendering.
+    Input(Diagnostic, Option<Source>),
+    /// Standard output failed (closed early, usually).
+    Output(io::Error),
+}
 
-fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
-    let options = input::options(args).map_err(|d| (d, None))?;
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Output(e)
+    }
+}
+
+/// A bad-input failure without a source to show.
+fn input_failure(d: Diagnostic) -> Failure {
+    Failure::Input(d, None)
+}
+
+fn evaluate_files(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let options = input::options(args).map_err(input_failure)?;
     let policy_arg = args.policy.as_deref().unwrap_or("-");
     let claims_arg = args
         .claims
@@ -33,16 +50,13 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
         .or(args.token.as_deref())
         .unwrap_or("-");
     if policy_arg == "-" && claims_arg == "-" {
-        return Err((
-            input::usage_error(
-                "two-stdin",
-                "the policy and the claims cannot both come from standard input".into(),
-                "give one of them as a file",
-            ),
-            None,
-        ));
+        return Err(input_failure(input::usage_error(
+            "two-stdin",
+            "the policy and the claims cannot both come from standard input".into(),
+            "give one of them as a file",
+        )));
     }
-    let policy_source = input::read(policy_arg, "policy").map_err(|d| (d, None))?;
+    let policy_source = input::read(policy_arg, "policy").map_err(input_failure)?;
     let claims_source = match (&args.claims, &args.token) {
         (Some(c), _) => input::read(c, "claims"),
         (None, Some(t)) => input::read_token(t),
@@ -52,37 +66,17 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
             "pass --claims FILE or --token JWT",
         )),
     }
-    .map_err(|d| (d, None))?;
+    .map_err(input_failure)?;
 
-    let parsed = parse_policy(&policy_source.text);
-    let warnings: Vec<&Diagnostic> = parsed
-        .diagnostics
-        .iter()
-        .filter(|d| !d.is_error())
-        .collect();
-    let Some(policy) = parsed.policy else {
-        let mut errors = parsed.diagnostics.iter().filter(|d| d.is_error());
-        let first = errors.next().cloned().unwrap_or_else(|| {
-            input::usage_error("invalid-policy", "the policy is invalid".into(), "")
-        });
-        if args.format == Format::Text {
-            for extra in errors {
-                eprint!(
-                    "{}",
-                    render::diagnostic(
-                        extra,
-                        &policy_source.name,
-                        Some(&policy_source.text),
-                        style
-                    )
-                );
-            }
-        }
-        return Err((first, Some(policy_source)));
+    let (policy, diagnostics) = match parse_policy(&policy_source.text).into_result() {
+        Ok(parsed) => parsed,
+        Err(refused) => return Err(refused_policy(args, refused, policy_source, style)),
     };
-    let claims = read_claims_or_token(&claims_source.text).map_err(|d| (d, Some(claims_source)))?;
+    let warnings: Vec<&Diagnostic> = diagnostics.iter().filter(|d| !d.is_error()).collect();
+    let claims = read_claims_or_token(&claims_source.text)
+        .map_err(|d| Failure::Input(d, Some(claims_source)))?;
     let header = claims.header;
-    let request = Request::from_claims(claims.claims, &options).map_err(|d| (d, None))?;
+    let request = Request::from_claims(claims.claims, &options).map_err(input_failure)?;
     let evaluation = evaluate(&policy, &request);
     let decision = evaluation.decision;
 
@@ -94,14 +88,15 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
                     render::diagnostic(w, &policy_source.name, Some(&policy_source.text), style)
                 );
             }
-            print!("{}", render::evaluation(&evaluation, style));
+            write!(out, "{}", render::evaluation(&evaluation, style))?;
         }
         Format::Json => {
-            let report = evaluation.with_inputs(&parsed.diagnostics, header);
-            println!(
+            let report = evaluation.with_inputs(&diagnostics, header);
+            writeln!(
+                out,
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+            )?;
         }
     }
     let expected = args.expect.map(|e| match e {
@@ -123,17 +118,38 @@ fn evaluate_files(args: &EvalArgs, style: &Style) -> Result<Exit, Failure> {
     })
 }
 
-/// The JSON form of an error, shared with batch mode.
-pub(crate) fn error_json(d: &Diagnostic) -> Value {
-    serde_json::to_value(d.flat()).unwrap_or(Value::Null)
+/// A refused policy: its first error is the command's error; in text, the other errors
+/// are printed first.
+fn refused_policy(args: &EvalArgs, refused: Refused, source: Source, style: &Style) -> Failure {
+    if args.format == Format::Text {
+        for extra in refused
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() && **d != refused.error)
+        {
+            eprint!(
+                "{}",
+                render::diagnostic(extra, &source.name, Some(&source.text), style)
+            );
+        }
+    }
+    Failure::Input(refused.error, Some(source))
 }
 
-fn report_error(format: Format, d: &Diagnostic, source: Option<&Source>, style: &Style) {
+fn report_error(
+    format: Format,
+    d: &Diagnostic,
+    source: Option<&Source>,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
-        Format::Json => println!(
+        Format::Json => writeln!(
+            out,
             "{}",
-            serde_json::to_string_pretty(&json!({ "error": error_json(d) })).unwrap_or_default()
-        ),
+            serde_json::to_string_pretty(&json!({ "error": render::error_json(d) }))
+                .unwrap_or_default()
+        )?,
         Format::Text => {
             let name = source.map(|s| s.name.as_str()).unwrap_or(d.input);
             eprint!(
@@ -142,4 +158,5 @@ fn report_error(format: Format, d: &Diagnostic, source: Option<&Source>, style: 
             );
         }
     }
+    Ok(())
 }

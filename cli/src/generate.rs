@@ -9,24 +9,25 @@ use crate::args::{GenerateArgs, GenerateFormat, ProviderArg, SubScope};
 use crate::input;
 use crate::render::{self, Style};
 use crate::Exit;
+use std::io::{self, Write};
 
-pub(crate) fn run(args: &GenerateArgs, st: &Style) -> Exit {
+pub(crate) fn run(args: &GenerateArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
     let (intent, spec_name) = match intent(args) {
         Ok(x) => x,
         Err((d, name, text)) => {
             eprint!("{}", render::diagnostic(&d, &name, text.as_deref(), st));
-            return Exit::BadInput;
+            return Ok(Exit::BadInput);
         }
     };
     let generated = match generate(&intent) {
         Ok(g) => g,
         Err(d) => {
             eprint!("{}", render::diagnostic(&d, &spec_name, None, st));
-            return Exit::BadInput;
+            return Ok(Exit::BadInput);
         }
     };
     let result = match args.format {
-        GenerateFormat::All => write_all(&generated, args.out.as_deref()),
+        GenerateFormat::All => write_all(&generated, args.out.as_deref(), out)?,
         format => {
             if args.out.is_some() {
                 Err(input::usage_error(
@@ -35,13 +36,19 @@ pub(crate) fn run(args: &GenerateArgs, st: &Style) -> Exit {
                     "write one output to standard output, or every output with --format all --out DIR",
                 ))
             } else {
-                one(&generated, format).map(|text| print!("{text}"))
+                match one(&generated, format) {
+                    Ok(text) => {
+                        out.write_all(text.as_bytes())?;
+                        Ok(())
+                    }
+                    Err(d) => Err(d),
+                }
             }
         }
     };
     if let Err(d) = result {
         eprint!("{}", render::diagnostic(&d, "options", None, st));
-        return Exit::BadInput;
+        return Ok(Exit::BadInput);
     }
     // The summary carries the warnings itself.
     if args.format != GenerateFormat::Summary {
@@ -49,7 +56,7 @@ pub(crate) fn run(args: &GenerateArgs, st: &Style) -> Exit {
             eprintln!("warning: {w}");
         }
     }
-    Exit::Ok
+    Ok(Exit::Ok)
 }
 
 fn provider(p: ProviderArg) -> CiProvider {
@@ -222,14 +229,20 @@ fn summary(g: &Generated) -> String {
 }
 
 /// Writes every output into `dir`: the names say what each is.
-fn write_all(g: &Generated, dir: Option<&str>) -> Result<(), Diagnostic> {
-    let dir = dir.ok_or_else(|| {
-        input::usage_error(
+/// Writes every output into `dir`, saying so on `out`. The outer error is standard
+/// output's, the inner one the files'.
+fn write_all(
+    g: &Generated,
+    dir: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<Result<(), Diagnostic>> {
+    let Some(dir) = dir else {
+        return Ok(Err(input::usage_error(
             "invalid-argument",
             "--format all needs --out DIR".into(),
             "name the folder to write into, e.g. --out generated",
-        )
-    })?;
+        )));
+    };
     let mut files = vec![
         ("trust-policy.json".to_string(), g.policy.clone()),
         ("main.tf".to_string(), g.terraform.clone()),
@@ -242,18 +255,23 @@ fn write_all(g: &Generated, dir: Option<&str>) -> Result<(), Diagnostic> {
     }
     for (name, text) in files {
         let path = Path::new(dir).join(&name);
-        let io = |e: std::io::Error| {
+        let io = |e: io::Error| {
             input::usage_error(
                 "io",
                 format!("cannot write `{}`: {e}", path.display()),
                 "check that the folder is writable",
             )
         };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
+        let written = match path.parent() {
+            Some(parent) => {
+                std::fs::create_dir_all(parent).and_then(|_| std::fs::write(&path, text))
+            }
+            None => std::fs::write(&path, text),
+        };
+        if let Err(e) = written {
+            return Ok(Err(io(e)));
         }
-        std::fs::write(&path, text).map_err(io)?;
-        println!("wrote {}", path.display());
+        writeln!(out, "wrote {}", path.display())?;
     }
-    Ok(())
+    Ok(Ok(()))
 }

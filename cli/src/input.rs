@@ -68,11 +68,11 @@ pub(crate) fn read_token(arg: &str) -> Result<Source, Diagnostic> {
 
 /// Builds request options from the flags.
 pub(crate) fn options(args: &EvalArgs) -> Result<RequestOptions, Diagnostic> {
-    let catalog = oidc_trust::catalog_option(&args.catalog)?;
+    let catalog = oidc_trust::support::catalog_option(&args.catalog)?;
     let now = args
         .now
         .as_deref()
-        .map(oidc_trust::time_option)
+        .map(oidc_trust::support::time_option)
         .transpose()?;
     let mut context = Vec::new();
     for kv in &args.context {

@@ -12,6 +12,7 @@ use crate::args::{LintArgs, LintFormat};
 use crate::input;
 use crate::render::{self, Style};
 use crate::Exit;
+use std::io::{self, Write};
 
 /// One linted file.
 struct Linted {
@@ -46,12 +47,12 @@ impl Linted {
     }
 }
 
-pub(crate) fn run(args: &LintArgs, style: &Style) -> Exit {
+pub(crate) fn run(args: &LintArgs, style: &Style, stdout: &mut dyn Write) -> io::Result<Exit> {
     let options = match lint_options(args) {
         Ok(o) => o,
         Err(d) => {
             eprint!("{}", render::diagnostic(&d, "options", None, style));
-            return Exit::BadInput;
+            return Ok(Exit::BadInput);
         }
     };
     let mut linted = Vec::new();
@@ -79,25 +80,25 @@ pub(crate) fn run(args: &LintArgs, style: &Style) -> Exit {
         LintFormat::Sarif => pretty(&sarif(&linted)),
         LintFormat::Markdown => markdown(&linted, &unreadable),
     };
-    print!("{out}");
+    stdout.write_all(out.as_bytes())?;
     let invalid = !unreadable.is_empty() || linted.iter().any(|l| l.errors().next().is_some());
     let failing = linted
         .iter()
         .flat_map(Linted::findings)
         .any(|(_, f)| args.fail_on.fails(f.severity));
-    if invalid {
+    Ok(if invalid {
         Exit::BadInput
     } else if failing {
         Exit::ExpectationFailed
     } else {
         Exit::Ok
-    }
+    })
 }
 
 fn lint_options(args: &LintArgs) -> Result<LintOptions, Diagnostic> {
     Ok(LintOptions {
         account: args.account.clone(),
-        catalog: oidc_trust::catalog_option(&args.catalog)?,
+        catalog: oidc_trust::support::catalog_option(&args.catalog)?,
     })
 }
 
@@ -141,7 +142,7 @@ fn json_report(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> Value 
     let mut errors: Vec<Value> = Vec::new();
     for l in linted {
         for d in l.errors() {
-            let mut e = crate::eval::error_json(d);
+            let mut e = render::error_json(d);
             if let Value::Object(m) = &mut e {
                 m.insert("file".into(), l.file.clone().into());
             }
@@ -149,7 +150,7 @@ fn json_report(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> Value 
         }
     }
     for (file, d) in unreadable {
-        let mut e = crate::eval::error_json(d);
+        let mut e = render::error_json(d);
         if let Value::Object(m) = &mut e {
             m.insert("file".into(), file.clone().into());
         }

@@ -14,6 +14,7 @@ mod render;
 mod replay;
 mod yaml;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -30,15 +31,6 @@ pub(crate) enum Exit {
 }
 
 fn main() -> ExitCode {
-    // `oidc-trust lint ... | head` closes stdout early; Rust's print macros then panic.
-    // Exit quietly as a SIGPIPE'd Unix tool would (128 + 13) instead of printing a panic.
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if info.to_string().contains("Broken pipe") {
-            std::process::exit(141);
-        }
-        default_hook(info);
-    }));
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -52,15 +44,41 @@ fn main() -> ExitCode {
         }
     };
     let style = cli.style();
-    let exit = match &cli.command {
-        args::Command::Eval(a) => eval::run(a, &style),
-        args::Command::Lint(a) => lint::run(a, &style),
-        args::Command::Replay(a) => replay::run(a, &style),
-        args::Command::Test(a) => policy_test::run(a, &style),
-        args::Command::WhoCan(a) => analyze::who_can(a, &style),
-        args::Command::Prove(a) => analyze::prove(a, &style),
-        args::Command::Diff(a) => analyze::diff(a, &style),
-        args::Command::Generate(a) => generate::run(a, &style),
+    // Every command writes through one locked standard output (line-buffered, so output
+    // and stderr warnings interleave as they happen) and returns its write errors instead
+    // of panicking.
+    let mut out = std::io::stdout().lock();
+    let result = match &cli.command {
+        args::Command::Eval(a) if a.batch => batch::run(a, &mut out),
+        args::Command::Eval(a) => eval::run(a, &style, &mut out),
+        args::Command::Lint(a) => lint::run(a, &style, &mut out),
+        args::Command::Replay(a) => replay::run(a, &style, &mut out),
+        args::Command::Test(a) => policy_test::run(a, &style, &mut out),
+        args::Command::WhoCan(a) => analyze::who_can(a, &style, &mut out),
+        args::Command::Prove(a) => analyze::prove(a, &style, &mut out),
+        args::Command::Diff(a) => analyze::diff(a, &style, &mut out),
+        args::Command::Generate(a) => generate::run(a, &style, &mut out),
     };
-    ExitCode::from(exit as u8)
+    let result = result.and_then(|exit| out.flush().map(|()| exit));
+    match result {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(e) => closed_or_failed(&e),
+    }
+}
+
+/// Standard output failed. A reader that went away (`oidc-trust lint . | head`) ends the
+/// command quietly, as a Unix tool killed by SIGPIPE would (128 + 13); any other write
+/// error is reported.
+fn closed_or_failed(e: &(dyn std::error::Error + 'static)) -> ExitCode {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return ExitCode::from(141);
+            }
+        }
+        cause = c.source();
+    }
+    eprintln!("error: cannot write the output: {e}");
+    ExitCode::from(Exit::BadInput as u8)
 }

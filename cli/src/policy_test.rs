@@ -10,6 +10,7 @@ use crate::args::TestArgs;
 use crate::input;
 use crate::render::{self, Style};
 use crate::Exit;
+use std::io::{self, Write};
 
 /// One test case.
 #[derive(Debug, Deserialize)]
@@ -45,26 +46,28 @@ fn bad(message: String, help: &str) -> Diagnostic {
     Diagnostic::options("invalid-tests", message, help, "")
 }
 
-pub(crate) fn run(args: &TestArgs, st: &Style) -> Exit {
+pub(crate) fn run(args: &TestArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
     match run_inner(args, st) {
-        Ok(exit) => exit,
+        Ok((report, exit)) => {
+            out.write_all(report.as_bytes())?;
+            Ok(exit)
+        }
         Err((d, file, text)) => {
             eprint!("{}", render::diagnostic(&d, &file, text.as_deref(), st));
-            Exit::BadInput
+            Ok(Exit::BadInput)
         }
     }
 }
 
 type Failure = (Diagnostic, String, Option<String>);
 
-fn run_inner(args: &TestArgs, st: &Style) -> Result<Exit, Failure> {
+/// Runs the tests: the report to print, and the exit code.
+fn run_inner(args: &TestArgs, st: &Style) -> Result<(String, Exit), Failure> {
     let policy_src =
         input::read(&args.policy, "policy").map_err(|d| (d, args.policy.clone(), None))?;
-    let parsed = parse_policy(&policy_src.text);
-    let Some(policy) = parsed.policy else {
-        let first = parsed.diagnostics.into_iter().find(|d| d.is_error());
-        let d = first.unwrap_or_else(|| bad("the policy is invalid".into(), ""));
-        return Err((d, policy_src.name, Some(policy_src.text)));
+    let policy = match parse_policy(&policy_src.text).into_result() {
+        Ok((policy, _)) => policy,
+        Err(refused) => return Err((refused.error, policy_src.name, Some(policy_src.text))),
     };
     let tests_src = input::read(&args.tests, "tests").map_err(|d| (d, args.tests.clone(), None))?;
     let converted = crate::yaml::to_json_if_yaml(&tests_src.text)
@@ -80,34 +83,40 @@ fn run_inner(args: &TestArgs, st: &Style) -> Result<Exit, Failure> {
         File::List(c) | File::Wrapped { tests: c } => c,
     };
     let (mut passed, mut failed) = (0, 0);
+    let mut report = String::new();
     for case in &cases {
         match check(&policy, case) {
             Ok(None) => {
                 passed += 1;
-                println!("{} {}", render::mark(true, st), case.name);
+                report.push_str(&format!("{} {}\n", render::mark(true, st), case.name));
             }
             Ok(Some(why)) => {
                 failed += 1;
-                println!("{} {}\n    {why}", render::mark(false, st), case.name);
+                report.push_str(&format!(
+                    "{} {}\n    {why}\n",
+                    render::mark(false, st),
+                    case.name
+                ));
             }
             Err(d) => {
                 failed += 1;
-                println!(
-                    "{} {}\n    cannot run: {} ({})",
+                report.push_str(&format!(
+                    "{} {}\n    cannot run: {} ({})\n",
                     render::mark(false, st),
                     case.name,
                     d.message,
                     d.help
-                );
+                ));
             }
         }
     }
-    println!("\n{passed} passed, {failed} failed");
-    Ok(if failed > 0 {
+    report.push_str(&format!("\n{passed} passed, {failed} failed\n"));
+    let exit = if failed > 0 {
         Exit::ExpectationFailed
     } else {
         Exit::Ok
-    })
+    };
+    Ok((report, exit))
 }
 
 /// `Ok(None)` when the case passes, `Ok(Some(why))` when it fails.
@@ -126,7 +135,7 @@ fn check(policy: &oidc_trust::Policy, case: &Case) -> Result<Option<String>, Dia
     let now = match &case.now {
         None => None,
         Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => Some(oidc_trust::time_option(s)?),
+        Some(Value::String(s)) => Some(oidc_trust::support::time_option(s)?),
         Some(_) => {
             return Err(bad(
                 "`now` must be epoch seconds or an ISO 8601 string".into(),

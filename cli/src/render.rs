@@ -228,3 +228,8 @@ pub(crate) fn severity(s: oidc_trust::FindingSeverity, st: &Style) -> String {
 pub(crate) fn mark(ok: bool, st: &Style) -> String {
     st.mark(ok)
 }
+
+/// The JSON form of an error (`--format json`, batch lines, lint's `errors`).
+pub(crate) fn error_json(d: &oidc_trust::Diagnostic) -> serde_json::Value {
+    serde_json::to_value(d.flat()).unwrap_or(serde_json::Value::Null)
+}

@@ -9,13 +9,14 @@ use crate::args::{Format, ReplayArgs};
 use crate::input;
 use crate::render::{self, Style};
 use crate::Exit;
+use std::io::{self, Write};
 
-pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
+pub(crate) fn run(args: &ReplayArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
     let source = match input::read(&args.policy, "policy") {
         Ok(s) => s,
         Err(d) => {
             eprint!("{}", render::diagnostic(&d, &args.policy, None, st));
-            return Exit::BadInput;
+            return Ok(Exit::BadInput);
         }
     };
     let parsed = parse_policy(&source.text);
@@ -26,7 +27,7 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
                 render::diagnostic(d, &source.name, Some(&source.text), st)
             );
         }
-        return Exit::BadInput;
+        return Ok(Exit::BadInput);
     };
     let intended = match &args.intended {
         None => None,
@@ -36,7 +37,7 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
                 Ok(c) => Some(c.claims),
                 Err(d) => {
                     eprint!("{}", render::diagnostic(&d, arg, None, st));
-                    return Exit::BadInput;
+                    return Ok(Exit::BadInput);
                 }
             }
         }
@@ -52,14 +53,18 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
             if args.trace {
                 add_traces(&policy, &mut value);
             }
-            println!(
+            writeln!(
+                out,
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
-            );
+            )?;
         }
         Format::Text => {
             if replays.is_empty() {
-                println!("no Allow statement trusts an OIDC provider: nothing to replay");
+                writeln!(
+                    out,
+                    "no Allow statement trusts an OIDC provider: nothing to replay"
+                )?;
             }
             let sub = |c: &oidc_trust::Claims| {
                 c.get("sub")
@@ -68,12 +73,13 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
                     .to_string()
             };
             for r in &replays {
-                println!("issuer {} ({} tokens)", r.issuer, r.model);
-                println!(
+                writeln!(out, "issuer {} ({} tokens)", r.issuer, r.model)?;
+                writeln!(
+                    out,
                     "  intended  {} {}",
                     render::mark(r.intended_decision == Decision::Allow, st),
                     sub(&r.intended)
-                );
+                )?;
                 for a in &r.attempts {
                     let gets_in = a.decision == Decision::Allow;
                     let verdict = if gets_in {
@@ -81,17 +87,18 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
                     } else {
                         "denied".to_string()
                     };
-                    println!(
+                    writeln!(
+                        out,
                         "  {} {:<24} {verdict}: {}\n      sub {}",
                         render::mark(!gets_in, st),
                         a.scenario,
                         a.who,
                         sub(&a.claims)
-                    );
+                    )?;
                     if gets_in && args.trace {
                         if let Some(e) = trace(&policy, &r.issuer, &a.claims) {
                             for line in render::evaluation(&e, st).lines() {
-                                println!("      {line}");
+                                writeln!(out, "      {line}")?;
                             }
                         }
                     }
@@ -99,11 +106,11 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style) -> Exit {
             }
         }
     }
-    if bad {
+    Ok(if bad {
         Exit::ExpectationFailed
     } else {
         Exit::Ok
-    }
+    })
 }
 
 fn trace(

@@ -204,7 +204,7 @@ impl Sink {
     }
 
     fn string(&mut self, s: &str) {
-        oidc_trust::push_json_string(&mut self.json, s);
+        oidc_trust::support::push_json_string(&mut self.json, s);
     }
 
     /// Opens a sequence or mapping (inside `{"Fn::X": ...}` when tagged); returns what

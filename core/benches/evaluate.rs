@@ -40,7 +40,7 @@ fn benches(c: &mut Criterion) {
             b.iter(|| oidc_trust::lint(black_box(text), &Default::default()))
         });
         c.bench_function(&format!("who-can/{name}"), |b| {
-            b.iter(|| oidc_trust::analyze(black_box(&policy), None))
+            b.iter(|| oidc_trust::who_can(black_box(&policy), None))
         });
     }
     c.bench_function("claims/read-json", |b| {

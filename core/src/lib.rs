@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+// The layers, lowest first; a module may use only its own layer and those above it in this
+// list (ARCHITECTURE.md; tests/integration/architecture.rs checks it).
 mod analysis;
 mod ci;
 mod eval;
@@ -9,41 +11,57 @@ mod policy;
 mod request;
 mod text;
 
-pub use analysis::who_can::{analyze, diff, prove, AdmittedCase, PolicyDiff, Proof, RegionReport};
+// --- the policy language ---------------------------------------------------------------------
+pub use policy::model::{
+    ActionPattern, ActionSpec, Condition, ConditionValue, Effect, Policy, PolicyVersion,
+    PrincipalKind, PrincipalSpec, PrincipalValue, Statement,
+};
+pub use policy::operator::{BaseOperator, Family, Operator, SetQualifier};
+pub use policy::parse::{parse_policy, Parsed, Refused, MAX_POLICY_BYTES, TRUST_POLICY_QUOTA};
+pub use policy::pattern::Variable;
+
+// --- reporting -------------------------------------------------------------------------------
+pub use text::diagnostic::{Diagnostic, Severity};
+pub use text::note::{Note, NoteLevel};
+pub use text::severity::FindingSeverity;
+pub use text::source::{Location, Position, Span};
+
+// --- tokens and requests ---------------------------------------------------------------------
 pub use ci::Provider;
 pub use request::catalog::CatalogVersion;
 pub use request::claims::{
-    decode_token, is_claims_json, read_claims, read_claims_or_token, token_time_notes, ClaimValue,
-    Claims, ClaimsInput, DecodedToken, CLOCK_SKEW_SECONDS, MAX_CLAIMS_BYTES,
+    decode_token, read_claims, read_claims_or_token, ClaimValue, Claims, ClaimsInput, DecodedToken,
+    CLOCK_SKEW_SECONDS, MAX_CLAIMS_BYTES,
 };
-pub use text::diagnostic::{Diagnostic, FlatDiagnostic, Severity};
+pub use request::context::{
+    ClaimFilter, ContextKey, KeySource, Request, RequestOptions, DEFAULT_ACTION, SESSION_TAGS_CLAIM,
+};
 
-/// Parses a time given as epoch seconds or an ISO 8601 date-time; returns epoch seconds.
-pub fn parse_timestamp(text: &str) -> Option<i64> {
-    policy::value::parse_date(text).map(|millis| millis.div_euclid(1000))
-}
-pub use analysis::lint::{lint, Finding, LintOptions, LintReport, LINT_VERSION};
-pub use analysis::replay::{replay, replay_from, Attempt, Replay};
-pub use analysis::sources::{lint_source, DocumentLint, SourceKind, SourceLint, MAX_SOURCE_BYTES};
+// --- the decision ----------------------------------------------------------------------------
 pub use eval::evaluate::evaluate;
 pub use eval::matcher::decide;
 pub use eval::trace::{
     Absence, ConditionTrace, Decision, DecisionReason, ElementTrace, ElementValue, Evaluation,
     RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION,
 };
+
+// --- beyond one token ------------------------------------------------------------------------
+pub use analysis::lint::{lint, Finding, LintOptions, LintReport, LINT_VERSION};
+pub use analysis::replay::{replay, replay_from, Attempt, Replay};
+pub use analysis::sources::{lint_source, DocumentLint, SourceKind, SourceLint, MAX_SOURCE_BYTES};
+pub use analysis::who_can::{diff, prove, who_can, AdmittedCase, PolicyDiff, Proof, RegionReport};
+pub use ci::TemplateAssumption;
+
+// --- generation ------------------------------------------------------------------------------
 pub use generate::{generate, read_intent, CiProvider, Generated, Intent, Repository};
-pub use policy::model::{
-    ActionPattern, ActionSpec, Condition, ConditionValue, Effect, Policy, PolicyVersion,
-    PrincipalKind, PrincipalSpec, PrincipalValue, Statement,
-};
-pub use policy::operator::{BaseOperator, Family, Operator, SetQualifier};
-pub use policy::parse::{parse_policy, Parsed, MAX_POLICY_BYTES, TRUST_POLICY_QUOTA};
-pub use policy::pattern::Variable;
-pub use request::context::{
-    catalog_option, normalize_issuer, time_option, ClaimFilter, ContextKey, KeySource, Request,
-    RequestOptions, DEFAULT_ACTION, SESSION_TAGS_CLAIM,
-};
-pub use text::json::push_json_string;
-pub use text::note::{Note, NoteLevel};
-pub use text::severity::FindingSeverity;
-pub use text::source::{Location, Position, Span};
+
+/// Helpers the faces (CLI, npm package, playground) share so that they read options and
+/// write output alike. Not the engine: a program that evaluates policies needs none of them.
+pub mod support {
+    pub use crate::ci::normalize_issuer;
+    pub use crate::policy::value::parse_timestamp;
+    pub use crate::request::claims::{is_claims_json, token_time_notes};
+    pub use crate::request::context::{catalog_option, time_option};
+    pub use crate::text::diagnostic::FlatDiagnostic;
+    pub use crate::text::json::push_json_string;
+}

@@ -14,6 +14,6 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Some(policy) = &parsed.policy {
         let _ = oidc_trust::lint(text, &Default::default());
-        let _ = oidc_trust::analyze(policy, None);
+        let _ = oidc_trust::who_can(policy, None);
     }
 });

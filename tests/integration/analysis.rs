@@ -3,7 +3,7 @@
 //! agree on every sampled token.
 
 use oidc_trust::{
-    analyze, diff, parse_policy, prove, read_claims, replay, Claims, Decision, Policy, Proof,
+    diff, parse_policy, prove, read_claims, replay, who_can, Claims, Decision, Policy, Proof,
     Request, RequestOptions,
 };
 use oidc_trust_tests::{read, root, subvector_suites};
@@ -64,7 +64,7 @@ fn witnesses_are_allowed_and_membership_matches_the_evaluator() {
     let mut checked = 0;
     let mut disagreements = Vec::new();
     for (name, policy) in policies() {
-        for report in analyze(&policy, None) {
+        for report in who_can(&policy, None) {
             for case in &report.cases {
                 let w = case
                     .witness
@@ -192,7 +192,7 @@ fn prove_or_show_the_token_that_gets_in() {
 fn seed_policy_summaries_match_golden() {
     let mut all = serde_json::Map::new();
     for (name, policy) in policies() {
-        let summaries: Vec<String> = analyze(&policy, None)
+        let summaries: Vec<String> = who_can(&policy, None)
             .into_iter()
             .flat_map(|r| r.summary)
             .collect();
@@ -226,7 +226,7 @@ fn the_claim_filter_never_changes_a_decision() {
     let (mut checked, mut dropped) = (0, 0);
     for (name, policy) in &policies {
         let filter = oidc_trust::ClaimFilter::of(policy);
-        for report in analyze(policy, None) {
+        for report in who_can(policy, None) {
             for token in samples(policy) {
                 let kept = filter.apply(token.clone());
                 dropped += token.len() - kept.len();
@@ -243,4 +243,64 @@ fn the_claim_filter_never_changes_a_decision() {
         checked > 1000 && dropped > checked,
         "{checked} tokens, {dropped} claims dropped"
     );
+}
+
+/// GitHub names hold letters, digits, `-`, `_` and `.`.
+fn github_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+}
+
+// Issue 14: a witness for a `?` inside an owner or repository name is a valid GitHub name
+// (the search used to put `/` there), and every GitHub issuer form gets GitHub's wording.
+#[test]
+fn witnesses_use_valid_names_and_every_github_issuer_reads_as_github() {
+    for issuer in [
+        "token.actions.githubusercontent.com",
+        "token.actions.octo.ghe.com",
+        "token.actions.githubusercontent.com/acme",
+    ] {
+        let text = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{issuer}")},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringLike": {format!("{issuer}:sub"): "repo:a?me/b?*:ref:refs/heads/main"}}
+            }, {
+                // Refuses the replay's own names, so the witness comes from the search.
+                "Effect": "Deny",
+                "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{issuer}")},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringLike": {format!("{issuer}:sub"): ["repo:ax*", "repo:az*"]}}
+            }]
+        })
+        .to_string();
+        let policy = parse_policy(&text).policy.unwrap();
+        let reports = who_can(&policy, None);
+        assert_eq!(reports.len(), 1, "{issuer}");
+        let r = &reports[0];
+        assert!(
+            r.summary[0].starts_with("repositories of owners like `a?me`"),
+            "{issuer}: {}",
+            r.summary[0]
+        );
+        assert!(
+            r.summary[0].ends_with("from any workflow"),
+            "{issuer}: {}",
+            r.summary[0]
+        );
+        for c in &r.cases {
+            let w = c.witness.as_ref().unwrap();
+            let sub = w.get("sub").and_then(|v| v.as_str()).unwrap();
+            let repo = sub
+                .strip_prefix("repo:")
+                .and_then(|s| s.split(':').next())
+                .unwrap();
+            let (owner, name) = repo.split_once('/').unwrap();
+            assert!(github_name(owner) && github_name(name), "{issuer}: {sub}");
+            assert_eq!(verdict(&policy, issuer, w), Decision::Allow);
+        }
+    }
 }

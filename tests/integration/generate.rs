@@ -1081,3 +1081,29 @@ fn malformed_values_are_refused_with_their_pointer() {
         }
     }
 }
+
+// Issue 14: the generator's issuer goes through the one normaliser (an `http://` issuer
+// used to be kept as written, and the policy named a provider that cannot exist).
+#[test]
+fn the_given_issuer_is_normalised() {
+    let g = generate(&Intent {
+        account: "123456789012".into(),
+        repositories: vec![Repository {
+            owner: "acme".into(),
+            name: "api".into(),
+            ..Repository::default()
+        }],
+        branches: vec!["main".into()],
+        issuer: Some(" http://token.actions.githubusercontent.com/acme/ ".into()),
+        ..Intent::default()
+    })
+    .unwrap();
+    assert_eq!(g.issuer, "token.actions.githubusercontent.com/acme");
+    assert!(
+        g.policy
+            .contains("oidc-provider/token.actions.githubusercontent.com/acme\""),
+        "{}",
+        g.policy
+    );
+    assert!(!g.policy.contains("http://"), "{}", g.policy);
+}

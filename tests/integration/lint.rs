@@ -633,6 +633,7 @@ fn every_documented_rule_is_tested() {
         "key-for-other-issuer",
         "policy-size-quota",
         "unresolved-value",
+        "custom-subject-template",
     ]);
     let documented: Vec<&str> = docs
         .lines()
@@ -656,4 +657,89 @@ fn every_documented_rule_is_tested() {
         "{} rules documented",
         documented.len()
     );
+}
+
+// Issue 14: wildcards inside an owner or repository name let look-alike names in; the
+// replay fills them and lint says so (before, only `intended-identity-denied` fired).
+#[test]
+fn wildcards_inside_names_admit_look_alikes() {
+    let like = |sub: &str| {
+        gh_policy(
+            serde_json::json!({"StringLike": {format!("{GH}:sub"): sub}, "StringEquals": {format!("{GH}:aud"): "sts.amazonaws.com"}}),
+        )
+    };
+    let at = format!("/Statement/0/Condition/StringLike/{GH}:sub");
+    let tight = gh_policy(exact("repo:acme/api:ref:refs/heads/main"));
+    for (sub, code, severity, example) in [
+        (
+            "repo:a?me/api:ref:refs/heads/main",
+            "admits-look-alike-org",
+            FindingSeverity::Critical,
+            "azme",
+        ),
+        (
+            "repo:a*e/api:ref:refs/heads/main",
+            "admits-look-alike-org",
+            FindingSeverity::Critical,
+            "azze",
+        ),
+        (
+            "repo:acme/a?i:ref:refs/heads/main",
+            "admits-look-alike-repo",
+            FindingSeverity::High,
+            "azi",
+        ),
+    ] {
+        rule(code, &like(sub), &tight, Some(&at));
+        let report = lint(&like(sub), &LintOptions::default());
+        assert!(
+            !codes(&like(sub)).contains(&"intended-identity-denied"),
+            "{sub}: the intended identity matches its own pattern"
+        );
+        let f = report.findings.iter().find(|f| f.code == code).unwrap();
+        assert_eq!(f.severity, severity, "{sub}");
+        assert!(f.message.contains(example), "{sub}: {}", f.message);
+    }
+}
+
+// Issue 14: `repo:OWNER/REPO` with no context is a subject only a customised template of
+// `repo` alone produces; with the default template the role is unusable.
+#[test]
+fn a_subject_without_context_says_which_template_it_assumes() {
+    let bad = gh_policy(exact("repo:acme/api"));
+    rule(
+        "custom-subject-template",
+        &bad,
+        &gh_policy(exact("repo:acme/api:ref:refs/heads/main")),
+        Some(&format!("/Statement/0/Condition/StringEquals/{GH}:sub")),
+    );
+    let report = lint(&bad, &LintOptions::default());
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.code == "custom-subject-template")
+        .unwrap();
+    assert!(f.help.contains("unusable"), "{}", f.help);
+    let pr = report
+        .findings
+        .iter()
+        .find(|f| f.code == "admits-pull-request")
+        .unwrap();
+    assert!(
+        pr.message.contains("subject template `repo`") && pr.message.contains("unusable"),
+        "{}",
+        pr.message
+    );
+    assert_eq!(
+        report.replays[0]
+            .subject_template
+            .as_ref()
+            .map(|t| (t.keys.as_str(), t.context)),
+        Some(("repo", false))
+    );
+    // A layer-4 template (with context) is a deliberate customisation: no finding.
+    let layer4 = gh_policy(exact(
+        "repo:acme/api:ref:refs/heads/main:job_workflow_ref:acme/api/.github/workflows/d.yml@refs/heads/main",
+    ));
+    assert!(!codes(&layer4).contains(&"custom-subject-template"));
 }

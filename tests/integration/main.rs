@@ -19,6 +19,10 @@ mod laws;
 mod lint;
 // Exact who-can regions against the evaluator.
 mod analysis;
+// The layering rule, import cycles, one home per CI system.
+mod architecture;
+// Every code is documented.
+mod codes;
 // The generator: random intents, generated policies, attackers.
 mod generate;
 // Terraform, CloudFormation and CI files carry the generated policy, value for value.

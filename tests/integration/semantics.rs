@@ -409,7 +409,7 @@ fn typed_operators() {
         Allow
     );
     let at = |t: &str| RequestOptions {
-        now: oidc_trust::parse_timestamp(t),
+        now: oidc_trust::support::parse_timestamp(t),
         ..RequestOptions::default()
     };
     let p = json!({"Version": "2012-10-17", "Statement": [statement(json!({"DateLessThan": {"aws:CurrentTime": "2027-01-01T00:00:00Z"}}))]});
@@ -668,7 +668,7 @@ fn pathological_globs_against_long_values() {
     )
     .policy
     .unwrap();
-    for region in oidc_trust::analyze(&p, None) {
+    for region in oidc_trust::who_can(&p, None) {
         for case in region.cases.iter().filter(|c| c.confirmed) {
             let sub = case
                 .witness

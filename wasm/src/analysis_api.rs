@@ -9,7 +9,7 @@ use crate::{policy_or_fail, to_json};
 #[wasm_bindgen(js_name = whoCan)]
 pub fn who_can_json(policy: &str, issuer: Option<String>) -> Result<String, JsValue> {
     let (policy, _) = policy_or_fail(policy)?;
-    to_json(&oidc_trust::analyze(&policy, issuer.as_deref()))
+    to_json(&oidc_trust::who_can(&policy, issuer.as_deref()))
 }
 
 /// Proves `claim ~ glob` for every admitted token (`only` flat: claim, glob, ...).

@@ -15,7 +15,7 @@
 //! JS string, which `api.js` turns into an `OidcTrustError`. Nothing here panics: the
 //! core has no panicking paths on input, and serialisation failures become errors.
 
-use oidc_trust::{parse_policy, Diagnostic, Location, Policy, Severity};
+use oidc_trust::{parse_policy, Diagnostic, Policy};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -26,22 +26,9 @@ mod main_api;
 
 /// Parses a policy, or fails with its first error and every diagnostic.
 pub(crate) fn policy_or_fail(text: &str) -> Result<(Policy, Vec<Diagnostic>), JsValue> {
-    let parsed = parse_policy(text);
-    match parsed.policy {
-        Some(p) => Ok((p, parsed.diagnostics)),
-        None => {
-            let first = parsed.diagnostics.iter().find(|d| d.is_error()).cloned();
-            let first = first.unwrap_or_else(|| Diagnostic {
-                code: "invalid-policy",
-                severity: Severity::Error,
-                message: "the policy is invalid".into(),
-                help: String::new(),
-                input: "policy",
-                location: Location::pointer_only(""),
-            });
-            Err(fail(&first, &parsed.diagnostics))
-        }
-    }
+    parse_policy(text)
+        .into_result()
+        .map_err(|refused| fail(&refused.error, &refused.diagnostics))
 }
 
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {

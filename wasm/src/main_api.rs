@@ -1,9 +1,9 @@
 //! The main module's exports: evaluate (one-shot and compiled), lint, decode, parse.
 
+use oidc_trust::support::{catalog_option, time_option, token_time_notes};
 use oidc_trust::{
-    catalog_option, decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token,
-    time_option, token_time_notes, ClaimFilter, Decision, Diagnostic, LintOptions, Policy, Request,
-    RequestOptions,
+    decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token, ClaimFilter,
+    Decision, Diagnostic, LintOptions, Policy, Request, RequestOptions,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;

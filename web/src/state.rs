@@ -4,10 +4,10 @@
 
 use std::rc::Rc;
 
+use oidc_trust::support::token_time_notes;
 use oidc_trust::{
-    decode_token, evaluate, lint, parse_policy, read_claims, token_time_notes, CatalogVersion,
-    Claims, Diagnostic, Evaluation, LintOptions, LintReport, Note, RegionReport, Request,
-    RequestOptions,
+    decode_token, evaluate, lint, parse_policy, read_claims, CatalogVersion, Claims, Diagnostic,
+    Evaluation, LintOptions, LintReport, Note, RegionReport, Request, RequestOptions,
 };
 
 use crate::examples::{POLICIES, TOKENS};
@@ -246,7 +246,7 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
     let who = parsed
         .policy
         .as_ref()
-        .map(|p| oidc_trust::analyze(p, None))
+        .map(|p| oidc_trust::who_can(p, None))
         .unwrap_or_default();
     Analysis {
         policy_diagnostics: parsed.diagnostics,
@@ -262,7 +262,7 @@ fn read_claims_view(text: &str, now: Option<i64>) -> ClaimsView {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         ClaimsView::Empty
-    } else if oidc_trust::is_claims_json(trimmed) {
+    } else if oidc_trust::support::is_claims_json(trimmed) {
         match read_claims(text) {
             Ok(claims) => {
                 let notes = token_time_notes(&claims, now);

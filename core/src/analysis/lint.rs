@@ -78,7 +78,25 @@ impl LintReport {
     }
 }
 
-/// Lints policy text.
+/// Lints policy text: the holes an attacker token gets through (judged by the evaluator on
+/// the whole policy) and the conditions that do not do what they read as.
+///
+/// # Example
+/// ```
+/// let policy = r#"{
+///   "Version": "2012-10-17",
+///   "Statement": [{
+///     "Effect": "Allow",
+///     "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+///     "Action": "sts:AssumeRoleWithWebIdentity",
+///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
+///   }]
+/// }"#;
+/// let report = oidc_trust::lint(policy, &oidc_trust::LintOptions::default());
+/// let pr = report.findings.iter().find(|f| f.code == "admits-pull-request").expect("found");
+/// assert_eq!(pr.severity, oidc_trust::FindingSeverity::High);
+/// assert_eq!(pr.location.pointer, "/Statement/0/Condition/StringLike/token.actions.githubusercontent.com:sub");
+/// ```
 pub fn lint(text: &str, options: &LintOptions) -> LintReport {
     let parsed = parse_policy(text);
     let Some(policy) = &parsed.policy else {
@@ -92,6 +110,7 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
     let replays = replay(policy);
     let mut findings = Vec::new();
     hole_findings(policy, &replays, &mut findings);
+    template_findings(policy, &replays, &mut findings);
     for s in &policy.statements {
         statement_findings(policy, s, options, &mut findings);
     }
@@ -159,8 +178,46 @@ fn positive_sub(s: &Statement, issuer: &str) -> bool {
     })
 }
 
+/// What a hole finding adds when the replay minted its tokens under a customised subject
+/// template: which one, and what the default template makes of the value.
+fn template_note(r: &Replay) -> String {
+    match &r.subject_template {
+        None => String::new(),
+        Some(t) if !t.context => format!(" (assuming the subject template `{}`; with GitHub's default template no token has this subject and the role is unusable)", t.keys),
+        Some(t) => format!(" (with the subject template `{}`)", t.keys),
+    }
+}
+
+/// `custom-subject-template`: a subject only a template without `context` produces.
+fn template_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
+    for r in replays {
+        let Some(t) = r.subject_template.as_ref().filter(|t| !t.context) else {
+            continue;
+        };
+        let key = format!("{}:sub", r.issuer);
+        let value = policy
+            .statements
+            .iter()
+            .filter(|s| s.effect == Effect::Allow)
+            .flat_map(|s| s.conditions.iter().map(move |c| (s, c)))
+            .find(|(_, c)| c.key_lower == key && !c.operator.base.is_negated())
+            .and_then(|(s, c)| c.values.first().map(|v| (s, v)));
+        let Some((s, v)) = value else { continue };
+        out.push(finding(
+            "custom-subject-template",
+            FindingSeverity::Info,
+            format!("`{}` is a subject only the customised template `{}` produces", v.text, t.keys),
+            "GitHub writes `repo:OWNER/REPO:CONTEXT` (the ref, environment or `pull_request`) unless the repository sets include_claim_keys: with the default template no token matches this value and the role is unusable; with the template it implies, every ref, environment and pull request of the repository gets the same subject (the other findings assume that template)",
+            "write the default form, e.g. `repo:OWNER/REPO:ref:refs/heads/main`; or check the template with `gh api repos/OWNER/REPO/actions/oidc/customization/sub`",
+            &v.location,
+            Some(s.index),
+        ));
+    }
+}
+
 fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
     for r in replays {
+        let note = template_note(r);
         // Statements without a usable sub condition: one finding for the missing key,
         // carrying the worst hole it opens.
         let mut missing_sub: Vec<usize> = Vec::new();
@@ -200,7 +257,7 @@ fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
             out.push(Finding {
                 code: "missing-sub",
                 severity: worst.unwrap_or(FindingSeverity::Low),
-                message: format!("no condition on `{}:sub`{reach}", r.issuer),
+                message: format!("no condition on `{}:sub`{reach}{note}", r.issuer),
                 help: if shared {
                     format!("`{}` is shared by every tenant of the CI service: the subject is what says whose job this is. AWS refuses to create or update such a role today (identity-provider controls, June 2025), but roles made earlier still work", r.issuer)
                 } else {
@@ -240,7 +297,7 @@ fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
             out.push(Finding {
                 code,
                 severity: a.severity,
-                message: format!("{} can assume the role", capitalise(&a.who)),
+                message: format!("{} can assume the role{note}", capitalise(&a.who)),
                 help: help.into(),
                 fix: fix.into(),
                 location: a

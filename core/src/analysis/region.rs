@@ -325,7 +325,9 @@ pub fn find_value(tests: &[Test]) -> Found {
             }
         }
     }
-    alphabet.sort_unstable();
+    // Letters and digits first: among the shortest values the search then prefers names a
+    // CI system accepts (`?` in `repo:a?me/*` becomes a letter, not `/`).
+    alphabet.sort_unstable_by_key(|c| (!c.is_ascii_alphanumeric(), *c));
     if let Some(other) = "xzqkjw0123456789-_"
         .chars()
         .chain('\u{100}'..)

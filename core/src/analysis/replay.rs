@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use crate::ci::{self, Named, Token};
+use crate::ci::{self, Named, TemplateAssumption, Token};
 use crate::eval::evaluate::evaluate;
 use crate::eval::matcher::decide;
 use crate::eval::trace::{Decision, DecisionReason};
@@ -58,12 +58,36 @@ pub struct Replay {
     pub intended: Claims,
     /// Whether the policy lets that identity in (if not, the policy may be broken).
     pub intended_decision: Decision,
+    /// The subject template the policy's `sub` implies, when it is not the CI system's
+    /// default: every attempt was minted with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_template: Option<TemplateAssumption>,
     /// Every attempt, in scenario order.
     pub attempts: Vec<Attempt>,
 }
 
 /// Replays the attacker tokens against `policy`, once per trusted OIDC issuer, with the
 /// intended identity read off the policy.
+///
+/// # Example
+/// ```
+/// let policy = r#"{
+///   "Version": "2012-10-17",
+///   "Statement": [{
+///     "Effect": "Allow",
+///     "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+///     "Action": "sts:AssumeRoleWithWebIdentity",
+///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
+///   }]
+/// }"#;
+/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid");
+/// let replays = oidc_trust::replay(&policy);
+/// let r = &replays[0];
+/// assert_eq!(r.model, "github-actions");
+/// assert_eq!(r.intended_decision, oidc_trust::Decision::Allow);
+/// let gets_in = |id: &str| r.attempts.iter().any(|a| a.scenario == id && a.decision == oidc_trust::Decision::Allow);
+/// assert!(gets_in("pull-request") && !gets_in("other-org"));
+/// ```
 pub fn replay(policy: &Policy) -> Vec<Replay> {
     replay_from(policy, None)
 }
@@ -183,6 +207,7 @@ fn replay_issuer(policy: &Policy, issuer: &str, intended: Option<&Claims>) -> Re
         model: model.name,
         intended: intended_claims,
         intended_decision,
+        subject_template: model.template,
         attempts,
     }
 }

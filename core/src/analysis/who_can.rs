@@ -105,8 +105,29 @@ impl RegionReport {
     }
 }
 
-/// The region of every OIDC issuer the policy trusts (or only `issuer`).
-pub fn analyze(policy: &Policy, issuer: Option<&str>) -> Vec<RegionReport> {
+/// Who can assume the role: the region of tokens the policy admits, for every OIDC issuer
+/// it trusts (or only `issuer`), as cases with an example token each.
+///
+/// # Example
+/// ```
+/// let policy = r#"{
+///   "Version": "2012-10-17",
+///   "Statement": [{
+///     "Effect": "Allow",
+///     "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+///     "Action": "sts:AssumeRoleWithWebIdentity",
+///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
+///   }]
+/// }"#;
+/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid");
+/// let regions = oidc_trust::who_can(&policy, None);
+/// assert_eq!(
+///     regions[0].summary[0],
+///     "repository `acme/api`, any branch, tag, environment or pull request; from any workflow"
+/// );
+/// assert!(regions[0].cases[0].confirmed);
+/// ```
+pub fn who_can(policy: &Policy, issuer: Option<&str>) -> Vec<RegionReport> {
     issuers(policy, issuer)
         .iter()
         .map(|i| region_report(policy, i))

@@ -2,7 +2,10 @@
 //! grammar (default, customised with `include_claim_keys`, immutable), the keys AWS
 //! exposes, and the token model for the attacker replay.
 
-use super::{instantiate, literal, Model, Named, Scenarios, Token};
+use super::{
+    inner_wildcard, instantiate, literal, look_alike, Model, Named, Scenarios, TemplateAssumption,
+    Token,
+};
 use crate::text::severity::FindingSeverity;
 
 /// The issuer of github.com's tokens.
@@ -79,6 +82,10 @@ const SUBJECT_CLAIMS: [&str; 22] = [
 pub(crate) struct Template {
     parts: Vec<Part>,
     immutable: bool,
+    /// The owner and repository name as the policy wrote them (wildcards kept), when read
+    /// off a policy.
+    owner_pattern: String,
+    repo_pattern: String,
 }
 
 impl Template {
@@ -87,6 +94,8 @@ impl Template {
         Template {
             parts: vec![Part::Repo, Part::Context],
             immutable,
+            owner_pattern: String::new(),
+            repo_pattern: String::new(),
         }
     }
 
@@ -101,7 +110,12 @@ impl Template {
                 other => Part::Claim(other.to_string()),
             })
             .collect();
-        Template { parts, immutable }
+        Template {
+            parts,
+            immutable,
+            owner_pattern: String::new(),
+            repo_pattern: String::new(),
+        }
     }
 
     /// Reads a policy's `sub` value as a subject of some template, filling `t` with what it
@@ -112,6 +126,7 @@ impl Template {
         let tokens: Vec<&str> = sub.split(':').collect();
         let mut parts = Vec::new();
         let mut immutable = false;
+        let (mut owner_pattern, mut repo_pattern) = (String::new(), String::new());
         let mut i = 0;
         while let Some(&key) = tokens.get(i) {
             let value = tokens.get(i + 1).copied().unwrap_or("");
@@ -121,6 +136,8 @@ impl Template {
                     let (owner, owner_id) = owner.split_once('@').unwrap_or((owner, ""));
                     let (repo, repo_id) = repo.split_once('@').unwrap_or((repo, ""));
                     immutable = value.contains('@');
+                    owner_pattern = owner.to_string();
+                    repo_pattern = repo.to_string();
                     if let Some(o) = literal(owner) {
                         t.set("repository_owner", o);
                     }
@@ -172,7 +189,39 @@ impl Template {
         if parts.is_empty() || (parts == [Part::Repo] && sub.contains('*')) {
             parts = vec![Part::Repo, Part::Context];
         }
-        Template { parts, immutable }
+        Template {
+            parts,
+            immutable,
+            owner_pattern,
+            repo_pattern,
+        }
+    }
+
+    /// Whether this is GitHub's default template.
+    pub(crate) fn is_default(&self) -> bool {
+        self.parts == [Part::Repo, Part::Context]
+    }
+
+    /// The template as `include_claim_keys` would list it: `repo, context`.
+    pub(crate) fn keys(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Repo => "repo",
+                Part::Context => "context",
+                Part::Claim(k) => k.as_str(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// What the model assumes when the policy's subject is not in GitHub's default
+    /// template: the template, and whether the default could ever produce the subject.
+    fn assumption(&self) -> Option<TemplateAssumption> {
+        (!self.is_default()).then(|| TemplateAssumption {
+            keys: self.keys(),
+            context: self.parts.contains(&Part::Context),
+        })
     }
 
     /// Writes a subject: `repo` is `OWNER/REPO` (or the immutable form), `context` one of
@@ -425,6 +474,8 @@ pub(crate) fn model(named: &Named) -> Model {
     let base = t.clone();
     let owner = base.get("repository_owner").to_string();
     let repo = base.get("repo_name").to_string();
+    let evil_owner = look_alike(&subject.owner_pattern, &owner);
+    let evil_repo = look_alike(&subject.repo_pattern, &repo);
     let has_env = !base.get("environment").is_empty();
     let pins = |k: &str| {
         named.get(k).is_some() || sub.as_deref().is_some_and(|s| s.contains(&format!("{k}:")))
@@ -448,10 +499,17 @@ pub(crate) fn model(named: &Named) -> Model {
     );
     add(
         "look-alike-org",
-        format!("an organisation whose name starts with `{owner}` (e.g. `{owner}-evil`)"),
+        if inner_wildcard(&subject.owner_pattern) {
+            format!(
+                "an organisation whose name matches `{}` (e.g. `{evil_owner}`)",
+                subject.owner_pattern
+            )
+        } else {
+            format!("an organisation whose name starts with `{owner}` (e.g. `{evil_owner}`)")
+        },
         FindingSeverity::Critical,
         &|t| {
-            t.set("repository_owner", format!("{owner}-evil"));
+            t.set("repository_owner", evil_owner.clone());
             new_ids(t);
             t.remove("job_workflow_ref");
         },
@@ -468,10 +526,19 @@ pub(crate) fn model(named: &Named) -> Model {
     );
     add(
         "look-alike-repo",
-        format!("a repository of `{owner}` whose name starts with `{repo}` (e.g. `{repo}-evil`)"),
+        if inner_wildcard(&subject.repo_pattern) {
+            format!(
+                "a repository of `{owner}` whose name matches `{}` (e.g. `{evil_repo}`)",
+                subject.repo_pattern
+            )
+        } else {
+            format!(
+                "a repository of `{owner}` whose name starts with `{repo}` (e.g. `{evil_repo}`)"
+            )
+        },
         FindingSeverity::High,
         &|t| {
-            t.set("repo_name", format!("{repo}-evil"));
+            t.set("repo_name", evil_repo.clone());
             t.set("repository_id", "900004");
             t.remove("job_workflow_ref");
         },
@@ -640,5 +707,7 @@ pub(crate) fn model(named: &Named) -> Model {
             t.set("actor_id", "900006");
         },
     );
-    list.model("github-actions")
+    let mut model = list.model("github-actions");
+    model.template = subject.assumption();
+    model
 }

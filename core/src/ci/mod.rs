@@ -1,4 +1,4 @@
-//! Layer 2, ci: everything oidc-trust knows about each CI system, one module per system.
+//! Layer 1, ci: everything oidc-trust knows about each CI system, one module per system.
 //!
 //! A module holds its system's issuers (and how to recognise them), default audience, the
 //! condition keys AWS exposes for it, its `sub` grammar (read, written and described), the
@@ -192,9 +192,9 @@ pub(crate) fn multivalued(claim: &str) -> bool {
 pub(crate) fn advice(scenario: &str) -> (&'static str, &'static str, &'static str) {
     match scenario {
         "other-org" => ("admits-other-org", "anyone can create an organisation and a repository with these names on the CI service, then mint this token", "pin the subject to your organisation and repository, e.g. StringEquals on sub `repo:OWNER/REPO:ref:refs/heads/main`, and add repository_id / repository_owner_id"),
-        "look-alike-org" => ("admits-look-alike-org", "a `*` after the owner name also matches longer names that anyone can register (`acme*` matches `acme-evil`)", "end the owner with `/` and no wildcard: `repo:OWNER/REPO:...`; pin repository_owner_id"),
+        "look-alike-org" => ("admits-look-alike-org", "a wildcard in the owner name also matches other names that anyone can register (`acme*` matches `acme-evil`, `a?me` matches `azme`)", "spell the owner out, with no wildcard: `repo:OWNER/REPO:...`; pin repository_owner_id"),
         "sibling-repo" => ("admits-sibling-repo", "every repository of the owner, including ones created later by anyone with repo-create rights, gets in", "name the repository: `repo:OWNER/REPO:...` (and pin repository_id)"),
-        "look-alike-repo" => ("admits-look-alike-repo", "a `*` right after the repository name also matches longer names (`api*` matches `api-evil`); `*` spans `/` and `:`", "end the repository name with `:` before any wildcard: `repo:OWNER/REPO:*` at the loosest"),
+        "look-alike-repo" => ("admits-look-alike-repo", "a wildcard in the repository name also matches other names (`api*` matches `api-evil`, `a?i` matches `azi`); `*` spans `/` and `:`", "spell the repository name out and end it with `:` before any wildcard: `repo:OWNER/REPO:*` at the loosest"),
         "pull-request" => ("admits-pull-request", "pull request runs execute code nobody has reviewed yet (and `pull_request_target` runs it with the base repository's rights)", "allow only protected refs or environments: `repo:OWNER/REPO:ref:refs/heads/main` or `repo:OWNER/REPO:environment:prod`"),
         "other-branch" | "unprotected-branch" => ("admits-any-branch", "anyone who can push a branch can run a job that assumes the role", "pin the branch (`...:ref:refs/heads/main`) or an environment with protection rules; on GitLab add ref_protected = true"),
         "look-alike-branch" => ("admits-look-alike-branch", "a `*` after the branch name also matches branches anyone with push rights can create (`main*` matches `main-evil`)", "pin the exact ref: `...:ref:refs/heads/main`"),
@@ -246,9 +246,49 @@ impl Named {
     }
 }
 
-/// A pattern made concrete: wildcards dropped (an attacker fills them however suits).
+/// A pattern made concrete, as the identity it most plausibly names: `*` stands for
+/// nothing and `?` for `x`, so the value still matches the pattern (an attacker fills the
+/// wildcards however suits; see [`look_alike`]).
 pub(crate) fn instantiate(pattern: &str) -> String {
-    pattern.chars().filter(|c| *c != '*' && *c != '?').collect()
+    pattern
+        .chars()
+        .filter(|c| *c != '*')
+        .map(|c| if c == '?' { 'x' } else { c })
+        .collect()
+}
+
+/// A name an attacker can register that the pattern also matches, other than `intended`:
+/// `?` becomes `z`, a trailing `*` after a letter or digit `-evil`, any other `*` `zz` (so
+/// the result stays a valid name: no leading, trailing or doubled `-`). A pattern without
+/// wildcards gets `-evil` appended, which it does not match: that attempt then shows the
+/// name is pinned.
+pub(crate) fn look_alike(pattern: &str, intended: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        match c {
+            '?' => out.push('z'),
+            '*' if i + 1 == chars.len() && out.ends_with(|p: char| p.is_ascii_alphanumeric()) => {
+                out.push_str("-evil")
+            }
+            '*' => out.push_str("zz"),
+            c => out.push(c),
+        }
+    }
+    if out == intended || !pattern.contains(['*', '?']) {
+        format!("{intended}-evil")
+    } else {
+        out
+    }
+}
+
+/// Whether a name pattern has a wildcard other than one trailing `*` (`a?me`, `a*me`):
+/// then it matches names that do not even start with what it spells.
+pub(crate) fn inner_wildcard(pattern: &str) -> bool {
+    pattern
+        .strip_suffix('*')
+        .unwrap_or(pattern)
+        .contains(['*', '?'])
 }
 
 /// A segment of a pattern that still names something once wildcards are dropped.
@@ -357,6 +397,7 @@ impl<'a> Scenarios<'a> {
             name,
             intended: (self.fix)(self.base.clone()),
             scenarios: self.list,
+            template: None,
         }
     }
 }
@@ -366,6 +407,23 @@ pub(crate) struct Model {
     pub(crate) name: &'static str,
     pub(crate) intended: Token,
     pub(crate) scenarios: Vec<Scenario>,
+    /// The subject template the model read off the policy, when it is not the system's
+    /// default: every attempt is judged under it.
+    pub(crate) template: Option<TemplateAssumption>,
+}
+
+/// A subject template that a policy's `sub` values imply and the CI system does not use by
+/// default (GitHub's `include_claim_keys` customisation).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateAssumption {
+    /// The template, as its claim keys: `repo` or `repo, context, job_workflow_ref`.
+    pub keys: String,
+    /// Whether the template has the `context` part. Without it every ref, environment and
+    /// pull request of a repository gets the same subject; such a value is also one that
+    /// GitHub's default template never produces, so unless the repository customised its
+    /// template the role is unusable.
+    pub context: bool,
 }
 
 // --- any other issuer -------------------------------------------------------------------------
@@ -389,6 +447,7 @@ fn generic(named: &Named) -> Model {
     let mut other = t.clone();
     other.set("sub", "zz-attacker-subject");
     Model {
+        template: None,
         name: "generic-oidc",
         intended: t,
         scenarios: vec![Scenario {
@@ -397,5 +456,60 @@ fn generic(named: &Named) -> Model {
             severity: FindingSeverity::High,
             token: other,
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every scenario of every CI system has a lint rule of its own, so `admits-attacker`
+    /// (the fallback) never fires.
+    #[test]
+    fn every_scenario_has_its_own_rule() {
+        let rich = Named {
+            pairs: vec![
+                ("sub".into(), "repo:acme/api:environment:prod".into()),
+                (
+                    "job_workflow_ref".into(),
+                    "acme/api/.github/workflows/d.yml@refs/heads/main".into(),
+                ),
+                ("actor".into(), "octocat".into()),
+                ("enterprise".into(), "acme-ent".into()),
+            ],
+        };
+        let mut seen = 0;
+        for issuer in [
+            github::ISSUER,
+            gitlab::ISSUER,
+            terraform::ISSUER,
+            buildkite::ISSUER,
+            "oidc.circleci.com/org/11111111-2222-3333-4444-555555555555",
+            "api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc",
+            "idp.example.com",
+        ] {
+            for named in [Named::default(), rich.clone()] {
+                for s in model(issuer, &named).scenarios {
+                    seen += 1;
+                    assert_ne!(advice(s.id).0, "admits-attacker", "{issuer}: {}", s.id);
+                }
+            }
+        }
+        assert!(seen > 40, "{seen} scenarios");
+    }
+
+    #[test]
+    fn look_alike_names_match_the_pattern_and_stay_valid() {
+        for (pattern, intended, evil) in [
+            ("acme", "acme", "acme-evil"),
+            ("acme*", "acme", "acme-evil"),
+            ("a?me", "axme", "azme"),
+            ("a*me", "ame", "azzme"),
+            ("acme-*", "acme-", "acme-zz"),
+            ("*", "", "zz"),
+        ] {
+            assert_eq!(instantiate(pattern), intended, "{pattern}");
+            assert_eq!(look_alike(pattern, intended), evil, "{pattern}");
+        }
     }
 }

@@ -5,7 +5,7 @@ use crate::ci::Provider;
 use crate::eval::explain;
 use crate::eval::matcher::{
     action_allowed, action_matches, condition_holds_for, condition_key, needs_tag_session,
-    principal_matches, resolvable, resolve_account, value_matches, TAG_SESSION,
+    principal_matches, resolve_account, value_matches, TAG_SESSION,
 };
 use crate::eval::trace::*;
 use crate::policy::model::split_key;
@@ -17,7 +17,33 @@ use crate::request::claims::ClaimValue;
 use crate::request::context::Request;
 use crate::text::note::Note;
 
-/// Evaluates with a full trace.
+/// Evaluates with a full trace: every statement, principal, action, condition and value
+/// compared, with why it matched or not, and the notes on assumptions made.
+///
+/// # Example
+/// ```
+/// let policy = r#"{
+///   "Version": "2012-10-17",
+///   "Statement": [{
+///     "Effect": "Allow",
+///     "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+///     "Action": "sts:AssumeRoleWithWebIdentity",
+///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
+///   }]
+/// }"#;
+/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid");
+/// let claims = oidc_trust::read_claims(r#"{
+///   "iss": "https://token.actions.githubusercontent.com",
+///   "sub": "repo:acme/api:pull_request"
+/// }"#)?;
+/// let request = oidc_trust::Request::new(&claims, &oidc_trust::RequestOptions::default())?;
+/// let evaluation = oidc_trust::evaluate(&policy, &request);
+/// assert_eq!(evaluation.decision, oidc_trust::Decision::Allow);
+/// let condition = &evaluation.statements[0].conditions[0];
+/// assert!(condition.satisfied);
+/// assert_eq!(condition.values[0].why, "matches: `*` stands for `pull_request`");
+/// # Ok::<(), oidc_trust::Diagnostic>(())
+/// ```
 pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
     let account = resolve_account(policy, request);
     let action = request.action_lower.as_str();
@@ -225,25 +251,25 @@ fn note_condition_assumptions(c: &Condition, request: &Request, notes: &mut Vec<
     let pointer = Some(c.key_location.pointer.clone());
     let key = request.lookup(&c.key_lower);
     let op = c.operator;
-    let mut add = |code: &'static str, message: String| {
+    let mut note = |code: &'static str, message: String| {
         if !notes.iter().any(|n| n.code == code && n.pointer == pointer) {
             notes.push(Note::assumption(code, message, pointer.clone()));
         }
     };
     match key {
-        None if op.qualifier == Some(SetQualifier::ForAllValues) && op.base.is_negated() => add(
+        None if op.qualifier == Some(SetQualifier::ForAllValues) && op.base.is_negated() => note(
             "forallvalues-negated-absent",
             format!("`{}` on an absent key is taken to be true (the general ForAllValues rule); one AWS example says otherwise", c.operator_text),
         ),
-        Some(k) if k.values.len() > 1 && op.qualifier.is_none() && op.base != BaseOperator::Null => add(
+        Some(k) if k.values.len() > 1 && op.qualifier.is_none() && op.base != BaseOperator::Null => note(
             "multivalued-without-set-operator",
             format!("`{}` has {} values and `{}` has no set qualifier; taken to hold when any value matches (negated: when none does)", k.key, k.values.len(), c.operator_text),
         ),
-        Some(k) if k.values.iter().any(String::is_empty) => add(
+        Some(k) if k.values.iter().any(String::is_empty) => note(
             "empty-claim-present",
             format!("the claim behind `{}` is an empty string; taken as present with the value \"\" (AWS does not document how STS maps empty claims)", k.key),
         ),
-        Some(k) if matches!(op.base.family(), Family::Numeric | Family::Date | Family::Bool) && matches!(k.source, crate::request::context::KeySource::Claim { .. }) => add(
+        Some(k) if matches!(op.base.family(), Family::Numeric | Family::Date | Family::Bool) && matches!(k.source, crate::request::context::KeySource::Claim { .. }) => note(
             "typed-operator-on-string-claim",
             format!("`{}` compares the string claim `{}` as a {}; AWS does not document whether it converts the string", c.operator_text, k.key, format!("{:?}", op.base.family()).to_lowercase()),
         ),
@@ -253,14 +279,14 @@ fn note_condition_assumptions(c: &Condition, request: &Request, notes: &mut Vec<
         if exposure(request.catalog, &request.issuer, claim) == Exposure::Unconfirmed
             && key.is_some()
         {
-            add("unconfirmed-key", format!("`{}` is treated as a condition key; third-party summaries list it but AWS's text could not be confirmed", c.key));
+            note("unconfirmed-key", format!("`{}` is treated as a condition key; third-party summaries list it but AWS's text could not be confirmed", c.key));
         }
     }
     if c.values
         .iter()
         .any(|v| matches!(&v.compiled, Compiled::Text(t) if t.has_variables()))
     {
-        add("variables-in-trust-policy", format!("policy variables in `{}` are substituted from the request context; AWS has no example of variables inside a trust policy", c.key));
+        note("variables-in-trust-policy", format!("policy variables in `{}` are substituted from the request context; AWS has no example of variables inside a trust policy", c.key));
     }
 }
 
@@ -281,7 +307,7 @@ fn fill_condition_trace(
     }
     for v in &c.values {
         let resolved = match &v.compiled {
-            Compiled::Text(tpl) if tpl.has_variables() => Some(if resolvable(tpl, resolve) {
+            Compiled::Text(tpl) if tpl.has_variables() => Some(if tpl.resolvable(resolve) {
                 pattern::render(tpl, resolve)
             } else {
                 let missing: Vec<&str> = tpl

@@ -3,7 +3,6 @@
 
 use std::net::IpAddr;
 
-use crate::eval::matcher::resolvable;
 use crate::eval::trace::Absence;
 use crate::policy::model::*;
 use crate::policy::operator::{BaseOperator, Family, SetQualifier};
@@ -243,7 +242,7 @@ fn explain_text(
     matched: bool,
     resolve: &dyn Vars,
 ) -> String {
-    if !resolvable(t, resolve) {
+    if !t.resolvable(resolve) {
         return "a policy variable is not in the request, so this value cannot match".into();
     }
     if base.has_wildcards() {

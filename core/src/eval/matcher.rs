@@ -12,13 +12,35 @@ use crate::eval::trace::*;
 use crate::policy::arn::provider_arn;
 use crate::policy::model::*;
 use crate::policy::operator::{BaseOperator, SetQualifier};
-use crate::policy::pattern::{self, NoVars, Template, Vars};
+use crate::policy::pattern::{self, NoVars, Vars};
 use crate::policy::value::{decode_base64, parse_bool, parse_date, parse_number};
 use crate::request::context::{ContextKey, Request, DEFAULT_ACTION};
 
 pub(crate) const TAG_SESSION: &str = "sts:tagsession";
 
-/// Decides allow or deny without building a trace.
+/// Decides allow or deny without building a trace: the same rules as [`evaluate`](crate::evaluate),
+/// for bulk checks.
+///
+/// # Example
+/// ```
+/// let policy = r#"{
+///   "Version": "2012-10-17",
+///   "Statement": [{
+///     "Effect": "Allow",
+///     "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+///     "Action": "sts:AssumeRoleWithWebIdentity",
+///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
+///   }]
+/// }"#;
+/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid");
+/// let claims = oidc_trust::read_claims(r#"{
+///   "iss": "https://token.actions.githubusercontent.com",
+///   "sub": "repo:acme/api:pull_request"
+/// }"#)?;
+/// let request = oidc_trust::Request::new(&claims, &oidc_trust::RequestOptions::default())?;
+/// assert_eq!(oidc_trust::decide(&policy, &request), oidc_trust::Decision::Allow);
+/// # Ok::<(), oidc_trust::Diagnostic>(())
+/// ```
 pub fn decide(policy: &Policy, request: &Request) -> Decision {
     let account = resolve_account(policy, request);
     let action = request.action_lower.as_str();
@@ -185,10 +207,6 @@ impl Vars for Request {
     }
 }
 
-pub(crate) fn resolvable(t: &Template, resolve: &dyn Vars) -> bool {
-    t.variables().all(|v| resolve.get(v).is_some())
-}
-
 /// Whether one policy value matches one request value (before negation).
 pub(crate) fn value_matches(
     base: BaseOperator,
@@ -198,7 +216,7 @@ pub(crate) fn value_matches(
 ) -> bool {
     match compiled {
         Compiled::Text(t) => {
-            if !resolvable(t, resolve) {
+            if !t.resolvable(resolve) {
                 return false;
             }
             if base.has_wildcards() {
@@ -219,7 +237,7 @@ pub(crate) fn value_matches(
             let parts: Vec<&str> = s.splitn(6, ':').collect();
             segments.len() == 6
                 && parts.len() == 6
-                && segments.iter().all(|t| resolvable(t, resolve))
+                && segments.iter().all(|t| t.resolvable(resolve))
                 && segments
                     .iter()
                     .zip(parts)

@@ -86,10 +86,10 @@ pub struct Evaluation {
     pub notes: Vec<Note>,
     /// Warnings about the policy, filled in by the face that parsed it (errors stop
     /// evaluation, so there are none here).
-    pub diagnostics: Vec<crate::Diagnostic>,
+    pub diagnostics: Vec<crate::text::diagnostic::Diagnostic>,
     /// The JOSE header, when the claims were read from a JWT (filled in by the face).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_header: Option<crate::Claims>,
+    pub token_header: Option<crate::request::claims::Claims>,
 }
 
 impl Evaluation {
@@ -97,8 +97,8 @@ impl Evaluation {
     /// token's header. The CLI's `--format json` and the npm package print this.
     pub fn with_inputs(
         mut self,
-        diagnostics: &[crate::Diagnostic],
-        token_header: Option<crate::Claims>,
+        diagnostics: &[crate::text::diagnostic::Diagnostic],
+        token_header: Option<crate::request::claims::Claims>,
     ) -> Evaluation {
         self.diagnostics = diagnostics.to_vec();
         self.token_header = token_header;

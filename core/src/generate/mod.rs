@@ -243,7 +243,23 @@ pub(crate) fn intent_error(message: String, help: &str, pointer: &str) -> Diagno
     Diagnostic::options("invalid-intent", message, help, pointer)
 }
 
-/// Generates every artifact for `intent`.
+/// Generates every artifact for `intent`: the trust policy, Terraform, CloudFormation, the
+/// CI file, GitHub's subject customisation and a summary, all from one plan.
+///
+/// # Example
+/// ```
+/// use oidc_trust::{generate, lint, Intent, LintOptions, Repository};
+/// let generated = generate(&Intent {
+///     account: "123456789012".into(),
+///     repositories: vec![Repository { owner: "acme".into(), name: "api".into(), ..Repository::default() }],
+///     branches: vec!["main".into()],
+///     ..Intent::default()
+/// })?;
+/// assert!(generated.policy.contains("repo:acme/api:ref:refs/heads/main"));
+/// let report = lint(&generated.policy, &LintOptions::default());
+/// assert!(report.worst() <= Some(oidc_trust::FindingSeverity::Low));
+/// # Ok::<(), oidc_trust::Diagnostic>(())
+/// ```
 pub fn generate(intent: &Intent) -> Result<Generated, Diagnostic> {
     if intent.account.len() != 12 || !intent.account.bytes().all(|b| b.is_ascii_digit()) {
         return Err(intent_error(

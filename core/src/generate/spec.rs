@@ -194,14 +194,14 @@ pub fn read_intent(text: &str) -> Result<Intent, Diagnostic> {
     let reader = Reader {
         r: Reporter::new(text, "spec"),
     };
-    if text.len() > crate::MAX_POLICY_BYTES {
+    if text.len() > crate::policy::parse::MAX_POLICY_BYTES {
         return Err(reader.r.make(
             Severity::Error,
             "input-too-large",
             format!(
                 "the spec is {} bytes; oidc-trust reads up to {}",
                 text.len(),
-                crate::MAX_POLICY_BYTES
+                crate::policy::parse::MAX_POLICY_BYTES
             ),
             "a spec is a few lines",
             "",

@@ -1,4 +1,4 @@
-//! Layer 1, policy: the trust-policy language. The model, the parser that builds it from
+//! Layer 2, policy: the trust-policy language. The model, the parser that builds it from
 //! JSON text, operators, `*`/`?` patterns with policy variables, typed values, ARNs.
 
 pub(crate) mod arn;

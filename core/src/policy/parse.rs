@@ -31,7 +31,74 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Parses a trust policy document.
+/// Why a policy cannot be evaluated: its first error, and every diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The first error in document order.
+    pub error: Diagnostic,
+    /// Every error and warning, in document order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// The policy with its warnings, or why it is refused. A face that must either
+    /// evaluate or report calls this instead of matching on [`Parsed::policy`].
+    ///
+    /// # Example
+    /// ```
+    /// let refused = oidc_trust::parse_policy("{}").into_result().unwrap_err();
+    /// assert_eq!(refused.error.code, "missing-statement");
+    /// ```
+    pub fn into_result(self) -> Result<(Policy, Vec<Diagnostic>), Refused> {
+        match self.policy {
+            Some(policy) => Ok((policy, self.diagnostics)),
+            None => {
+                let error = self.diagnostics.iter().find(|d| d.is_error()).cloned();
+                // INVARIANT: the parser refuses a policy only with an error; the fallback
+                // keeps the faces' promise (a located, coded error) even if that breaks.
+                let error = error.unwrap_or_else(|| Diagnostic {
+                    input: "policy",
+                    ..Diagnostic::options(
+                        "invalid-policy",
+                        "the policy is invalid".into(),
+                        "this is a bug in oidc-trust: please report it with the policy",
+                        "",
+                    )
+                });
+                Err(Refused {
+                    error,
+                    diagnostics: self.diagnostics,
+                })
+            }
+        }
+    }
+}
+
+/// Parses a trust policy document. Never fails: what IAM refuses is an error diagnostic
+/// (then there is no policy), what it accepts but is odd a warning.
+///
+/// # Example
+/// ```
+/// let text = r#"{
+///   "Version": "2012-10-17",
+///   "Statement": [{
+///     "Effect": "Allow",
+///     "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+///     "Action": "sts:AssumeRoleWithWebIdentity",
+///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
+///   }]
+/// }"#;
+/// let parsed = oidc_trust::parse_policy(text);
+/// assert!(parsed.diagnostics.is_empty());
+/// let policy = parsed.policy.expect("IAM accepts it");
+/// assert_eq!(policy.statements[0].conditions[0].values[0].text, "repo:acme/api:*");
+///
+/// let broken = oidc_trust::parse_policy(&text.replace("\"Allow\"", "\"allow\""));
+/// assert!(broken.policy.is_none());
+/// let error = &broken.diagnostics[0];
+/// assert_eq!((error.code, error.location.pointer.as_str()), ("invalid-effect", "/Statement/0/Effect"));
+/// assert_eq!(error.location.span.map(|s| (s.start.line, s.start.column)), Some((4, 15)));
+/// ```
 pub fn parse_policy(text: &str) -> Parsed {
     let mut r = Reporter::new(text, "policy");
     if text.len() > MAX_POLICY_BYTES {

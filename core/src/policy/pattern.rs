@@ -81,6 +81,11 @@ impl Template {
         Template { parts }
     }
 
+    /// Whether every policy variable of the template has a value in `vars`.
+    pub(crate) fn resolvable(&self, vars: &dyn Vars) -> bool {
+        self.variables().all(|v| vars.get(v).is_some())
+    }
+
     pub(crate) fn variables(&self) -> impl Iterator<Item = &Variable> {
         self.parts.iter().filter_map(|p| match p {
             Part::Var(v) => Some(v),

@@ -19,6 +19,11 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
     }
 }
 
+/// Parses a time given as epoch seconds or an ISO 8601 date-time; returns epoch seconds.
+pub fn parse_timestamp(text: &str) -> Option<i64> {
+    parse_date(text).map(|millis| millis.div_euclid(1000))
+}
+
 /// Parses an IAM date: ISO 8601 (W3C profile) or epoch seconds. Returns epoch milliseconds.
 pub(crate) fn parse_date(text: &str) -> Option<i64> {
     let t = text.trim();

@@ -137,7 +137,7 @@ pub fn catalog_option(text: &str) -> Result<CatalogVersion, Diagnostic> {
 
 /// Reads an evaluation-time option: epoch seconds or an ISO 8601 date-time.
 pub fn time_option(text: &str) -> Result<i64, Diagnostic> {
-    crate::parse_timestamp(text).ok_or_else(|| {
+    crate::policy::value::parse_timestamp(text).ok_or_else(|| {
         options_error(
             "invalid-time",
             format!("`{text}` is not a time"),
@@ -161,7 +161,7 @@ pub struct ClaimFilter {
 
 impl ClaimFilter {
     /// The claims `policy` can read.
-    pub fn of(policy: &crate::Policy) -> ClaimFilter {
+    pub fn of(policy: &crate::policy::model::Policy) -> ClaimFilter {
         let mut names: Vec<String> = Vec::new();
         let mut keep = |name: String| {
             if !names.contains(&name) {
@@ -467,7 +467,7 @@ mod tests {
                 text.push_str(&format!(r#","Claim{i}":"v{i}""#));
             }
             text.push('}');
-            let claims = crate::read_claims(&text).unwrap_or_default();
+            let claims = crate::request::claims::read_claims(&text).unwrap_or_default();
             let options = RequestOptions {
                 all_claims_are_keys: true,
                 context: vec![("aws:SourceIp".into(), vec!["203.0.113.7".into()])],
