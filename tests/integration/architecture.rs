@@ -234,3 +234,61 @@ fn only_ci_names_issuer_hosts() {
         wrong.join("\n")
     );
 }
+
+/// Every `domain.md §N.N` cited in code, tests and docs names a section of `docs/domain.md`.
+#[test]
+fn every_domain_citation_resolves() {
+    let domain = std::fs::read_to_string(root().join("docs/domain.md")).unwrap();
+    let sections: Vec<String> = domain
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .filter_map(|l| l.trim_start_matches('#').split_whitespace().next())
+        .map(|n| n.trim_end_matches('.').to_string())
+        .collect();
+    let mut files = Vec::new();
+    for dir in [
+        "core/src",
+        "cli/src",
+        "tests/integration",
+        "wasm/src",
+        "web/src",
+        "docs",
+    ] {
+        collect(&root().join(dir), &mut files);
+    }
+    files.push(root().join("ARCHITECTURE.md"));
+    let mut cited = 0;
+    let mut unresolved = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("domain.md §") {
+            rest = &rest[i + "domain.md §".len()..];
+            let n: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let n = n.trim_end_matches('.').to_string();
+            if n.is_empty() {
+                continue; // prose about citations, not a citation
+            }
+            cited += 1;
+            if !sections.contains(&n) {
+                unresolved.push(format!("{}: §{n}", f.display()));
+            }
+        }
+    }
+    assert!(cited > 20, "{cited} citations found");
+    assert!(unresolved.is_empty(), "{unresolved:?}");
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs" || e == "md") {
+            out.push(path);
+        }
+    }
+}
