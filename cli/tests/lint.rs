@@ -363,11 +363,15 @@ fn policy_tests_in_yaml_and_a_closed_pipe_is_not_a_crash() {
     );
     let mut child = Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .args(["replay", WEAK, "--trace"])
+        // ~95 KB: more than a pipe holds, so the writer meets the closed end whatever
+        // the timing.
+        .args(["replay", WEAK, "--trace", "--format", "json"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
     drop(child.stdout.take());
     let status = child.wait_with_output().unwrap();
     assert!(
