@@ -91,6 +91,7 @@ fn error(message: String, line: usize, column: usize) -> Diagnostic {
         location: Location {
             pointer: String::new(),
             span: Some(Span { start: p, end: p }),
+            file: None,
         },
     }
 }

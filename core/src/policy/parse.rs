@@ -311,7 +311,11 @@ impl Reader<'_> {
                     help: "give each statement its own Sid; Access Analyzer reports duplicates"
                         .into(),
                     input: "policy",
-                    location: Location { pointer, span },
+                    location: Location {
+                        pointer,
+                        span,
+                        file: None,
+                    },
                 };
                 self.r.diagnostics.push(d);
             }

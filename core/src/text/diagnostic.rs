@@ -129,6 +129,7 @@ impl<'a> Reporter<'a> {
         Location {
             pointer: pointer.to_string(),
             span: Some(index.span(start, end)),
+            file: None,
         }
     }
 

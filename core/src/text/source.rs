@@ -36,6 +36,11 @@ pub struct Location {
     /// The exact range in the source text, absent for values that were not read from text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
+    /// The file the span is in, when it is not the one the policy was reported under: a
+    /// Terraform module's value written in `variables.tf` or `terraform.tfvars`, a policy
+    /// read by `file()`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl Location {
@@ -44,6 +49,7 @@ impl Location {
         Location {
             pointer: pointer.into(),
             span: None,
+            file: None,
         }
     }
 }

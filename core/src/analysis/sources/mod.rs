@@ -17,6 +17,10 @@ use crate::text::json::{self, Kind, Node};
 use crate::text::severity::FindingSeverity;
 use crate::text::source::{LineIndex, Location, Span};
 
+mod account;
+mod cloudformation;
+mod plan;
+
 /// Container files larger than this are refused (policies are small; accounts are not).
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
 
@@ -40,6 +44,9 @@ pub enum SourceKind {
 pub struct DocumentLint {
     /// Which resource holds it: a Terraform address, a logical id, a role name.
     pub resource: Option<String>,
+    /// The file it is written in, when the read spanned several (a Terraform module).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// Where the policy is in the file (JSON pointer).
     pub pointer: String,
     /// The report; spans are in the file, pointers in the policy.
@@ -91,57 +98,17 @@ pub fn lint_source(text: &str, options: &LintOptions) -> SourceLint {
         }
     };
     let kind = detect(&node);
-    if kind == SourceKind::Policy {
-        // The file is the policy: lint it as is, locations already right.
-        return SourceLint {
-            kind,
-            documents: vec![DocumentLint {
-                resource: None,
-                pointer: String::new(),
-                report: lint(text, options),
-            }],
-            diagnostics: Vec::new(),
-        };
-    }
-    let mut found = Vec::new();
-    match kind {
-        SourceKind::Terraform => terraform(&node, text, &mut found),
-        SourceKind::Cloudformation => cloudformation(&node, text, &mut found),
-        SourceKind::AccountAuthorizationDetails => account(&node, text, &mut found),
-        SourceKind::Policy => {}
-    }
-    let index = LineIndex::new(text);
-    let documents = found
+    let documents: Vec<DocumentLint> = found_in(&node, text, kind)
         .into_iter()
-        .map(|e| {
-            let mut report = lint(&e.text, options);
-            for f in &mut report.findings {
-                f.location = e.outer(&f.location, &index);
-            }
-            for d in &mut report.diagnostics {
-                d.location = e.outer(&d.location, &index);
-            }
-            for (pointer, what) in &e.unresolved {
-                report.findings.push(Finding {
-                    code: "unresolved-value",
-                    severity: FindingSeverity::Info,
-                    message: format!("`{what}` is computed at deploy time; it was evaluated as an opaque value"),
-                    help: "findings that involve this value are uncertain: a parameter could make it wider or narrower".into(),
-                    fix: "lint the deployed policy (`aws iam get-role`) or the rendered template to be sure".into(),
-                    location: e.outer(&Location::pointer_only(pointer.clone()), &index),
-                    statement: None,
-                    scenario: None,
-                });
-            }
-            DocumentLint {
-                resource: Some(e.resource),
-                pointer: e.pointer,
-                report,
-            }
+        .map(|p| DocumentLint {
+            report: p.lint(options),
+            resource: p.resource,
+            file: None,
+            pointer: p.pointer,
         })
-        .collect::<Vec<_>>();
+        .collect();
     let mut diagnostics = Vec::new();
-    if documents.is_empty() {
+    if documents.is_empty() && kind != SourceKind::Policy {
         diagnostics.push(r.make(DiagnosticSeverity::Warning, "no-trust-policy", format!("no trust policy found in this {}", kind_name(kind)), "roles whose policy is only known after apply have none in a plan: lint the aws_iam_policy_document data source, or the state", "", (0, 0)));
     }
     SourceLint {
@@ -149,6 +116,23 @@ pub fn lint_source(text: &str, options: &LintOptions) -> SourceLint {
         documents,
         diagnostics,
     }
+}
+
+/// The policies of a parsed file of `kind`.
+fn found_in(node: &Node, text: &str, kind: SourceKind) -> Vec<FoundPolicy> {
+    let mut found = Vec::new();
+    match kind {
+        // The file is the policy: its locations are already right.
+        SourceKind::Policy => return vec![FoundPolicy::whole(text)],
+        SourceKind::Terraform => plan::terraform(node, text, &mut found),
+        SourceKind::Cloudformation => cloudformation::cloudformation(node, text, &mut found),
+        SourceKind::AccountAuthorizationDetails => account::account(node, text, &mut found),
+    }
+    let files = FileIndex {
+        names: vec!["(this file)"],
+        indexes: vec![LineIndex::new(text)],
+    };
+    found.into_iter().map(|e| e.resolve(&files)).collect()
 }
 
 fn kind_name(kind: SourceKind) -> &'static str {
@@ -160,7 +144,7 @@ fn kind_name(kind: SourceKind) -> &'static str {
     }
 }
 
-fn member<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+pub(super) fn member<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match &node.kind {
         Kind::Object(members) => members
             .iter()
@@ -171,7 +155,7 @@ fn member<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     }
 }
 
-fn string(node: Option<&Node>) -> Option<&str> {
+pub(super) fn string(node: Option<&Node>) -> Option<&str> {
     match node.map(|n| &n.kind) {
         Some(Kind::String(s)) => Some(s),
         _ => None,
@@ -201,206 +185,201 @@ fn detect(node: &Node) -> SourceKind {
 }
 
 /// A policy found inside a file, with the way back to the file's positions.
-struct Embedded {
-    resource: String,
-    pointer: String,
-    text: String,
-    map: Mapping,
-    /// (policy pointer, what) of values replaced by placeholders.
-    unresolved: Vec<(String, String)>,
+pub(super) struct Embedded {
+    pub(super) resource: String,
+    pub(super) pointer: String,
+    pub(super) text: String,
+    pub(super) map: Mapping,
+    /// Values replaced by placeholders: (policy pointer, what, why).
+    pub(super) unresolved: Vec<(String, String, String)>,
+    /// The file the policy is written in (an index into the files of the read).
+    pub(super) file: usize,
 }
 
-/// One re-emitted value or key: where it starts in the policy text, where it is in the file,
-/// and (for values) its pointer in the policy.
-struct NodeAt {
-    inner: usize,
-    start: usize,
-    end: usize,
-    pointer: Option<String>,
+/// One re-emitted value or key: where it starts in the policy text, where it is in which
+/// file, and (for values) its pointer in the policy.
+pub(super) struct NodeAt {
+    pub(super) inner: usize,
+    pub(super) file: usize,
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) pointer: Option<String>,
 }
 
-enum Mapping {
+pub(super) enum Mapping {
     /// Re-emitted: every value and key.
     Nodes(Vec<NodeAt>),
-    /// Decoded from a string: the file offset of every policy byte.
+    /// Decoded from a string in the policy's file: the offset of every policy byte.
     Bytes(Vec<usize>),
 }
 
-impl Embedded {
-    fn outer(&self, inner: &Location, index: &LineIndex) -> Location {
-        let span = match (&self.map, inner.span) {
-            (Mapping::Nodes(table), Some(s)) => table
-                .iter()
-                .find(|n| n.inner == s.start.byte as usize)
-                .map(|n| index.span(n.start, n.end)),
-            (Mapping::Bytes(offsets), Some(s)) => {
-                let at = |b: u32| offsets.get(b as usize).copied();
-                match (at(s.start.byte), at(s.end.byte.saturating_sub(1))) {
-                    (Some(start), Some(last)) => Some(index.span(start, last + 1)),
-                    _ => None,
-                }
-            }
-            // A pointer alone: the value it names.
-            (Mapping::Nodes(table), None) => table
-                .iter()
-                .find(|n| n.pointer.as_deref() == Some(inner.pointer.as_str()))
-                .map(|n| index.span(n.start, n.end)),
-            _ => None,
-        };
-        Location {
-            pointer: inner.pointer.clone(),
-            span: span.or_else(|| self.fallback(index)),
+/// A trust policy found in a file (a Terraform plan, a CloudFormation template, `.tf`
+/// source...), as JSON text, with the way back: [`FoundPolicy::locate`] turns a location in
+/// the policy (a finding's, a trace's) into one in the file it was written in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundPolicy {
+    /// The resource that holds it: a Terraform address, a logical id, a role name.
+    pub resource: Option<String>,
+    /// The file it is written in, when the read spanned several (a Terraform module).
+    pub file: Option<String>,
+    /// Where the policy is in the file, as a JSON pointer (empty for HCL and whole files).
+    pub pointer: String,
+    /// The policy, JSON text.
+    pub text: String,
+    map: Resolved,
+    /// Values replaced by opaque placeholders: (policy pointer, what, why).
+    unresolved: Vec<(String, String, String)>,
+}
+
+/// The mapping with every position worked out.
+#[derive(Debug, Clone, PartialEq)]
+enum Resolved {
+    /// The policy is the file: locations are already right.
+    Same,
+    /// (inner offset, pointer for values, where it is written).
+    Nodes(Vec<(usize, Option<String>, Location)>),
+    /// The position of every policy byte in the file.
+    Bytes(Vec<crate::text::source::Position>),
+}
+
+impl FoundPolicy {
+    /// A whole file that is a policy.
+    pub(super) fn whole(text: &str) -> FoundPolicy {
+        FoundPolicy {
+            resource: None,
+            file: None,
+            pointer: String::new(),
+            text: text.to_string(),
+            map: Resolved::Same,
+            unresolved: Vec::new(),
         }
     }
 
-    /// Where the whole policy is, when a finding has no span of its own.
-    fn fallback(&self, index: &LineIndex) -> Option<Span> {
+    /// Where a location of the policy is in the file.
+    pub fn locate(&self, inner: &Location) -> Location {
+        let found = match (&self.map, inner.span) {
+            (Resolved::Same, _) => return inner.clone(),
+            (Resolved::Nodes(table), Some(s)) => table
+                .iter()
+                .find(|(at, _, _)| *at == s.start.byte as usize)
+                .map(|(_, _, l)| l.clone()),
+            (Resolved::Nodes(table), None) => table
+                .iter()
+                .find(|(_, p, _)| p.as_deref() == Some(inner.pointer.as_str()))
+                .map(|(_, _, l)| l.clone()),
+            (Resolved::Bytes(positions), Some(s)) => {
+                let at = |b: u32| positions.get(b as usize).copied();
+                match (at(s.start.byte), at(s.end.byte.saturating_sub(1))) {
+                    (Some(start), Some(mut last)) => {
+                        // The end is just past the last byte.
+                        last.byte += 1;
+                        last.column += 1;
+                        last.utf16 += 1;
+                        Some(Location {
+                            pointer: String::new(),
+                            span: Some(Span { start, end: last }),
+                            file: None,
+                        })
+                    }
+                    _ => None,
+                }
+            }
+            (Resolved::Bytes(_), None) => None,
+        };
+        let found = found.or_else(|| self.whole_location());
+        Location {
+            pointer: inner.pointer.clone(),
+            span: found.as_ref().and_then(|l| l.span),
+            file: found.and_then(|l| l.file),
+        }
+    }
+
+    /// Where the whole policy is.
+    fn whole_location(&self) -> Option<Location> {
         match &self.map {
-            Mapping::Nodes(t) => t.first().map(|n| index.span(n.start, n.end)),
-            Mapping::Bytes(o) => match (o.first(), o.last()) {
-                (Some(&s), Some(&e)) => Some(index.span(s, e + 1)),
+            Resolved::Same => None,
+            Resolved::Nodes(t) => t.first().map(|(_, _, l)| l.clone()),
+            Resolved::Bytes(p) => match (p.first(), p.last()) {
+                (Some(&start), Some(&end)) => Some(Location {
+                    pointer: String::new(),
+                    span: Some(Span { start, end }),
+                    file: None,
+                }),
                 _ => None,
             },
         }
     }
-}
 
-// --- Terraform ------------------------------------------------------------------------
-
-fn terraform(node: &Node, text: &str, out: &mut Vec<Embedded>) {
-    let mut seen: Vec<String> = Vec::new();
-    for (root, base) in [
-        (member(node, "planned_values"), "/planned_values"),
-        (member(node, "values"), "/values"),
-        (
-            member(node, "prior_state").and_then(|p| member(p, "values")),
-            "/prior_state/values",
-        ),
-    ] {
-        if let Some(module) = root.and_then(|r| member(r, "root_module")) {
-            tf_module(module, &format!("{base}/root_module"), text, &mut seen, out);
+    /// The lint of this policy, every location in the file; `unresolved-value` findings for
+    /// the values replaced by placeholders.
+    pub fn lint(&self, options: &LintOptions) -> LintReport {
+        let mut report = lint(&self.text, options);
+        if self.map == Resolved::Same {
+            return report;
         }
+        for f in &mut report.findings {
+            f.location = self.locate(&f.location);
+        }
+        for d in &mut report.diagnostics {
+            d.location = self.locate(&d.location);
+        }
+        for (pointer, what, why) in &self.unresolved {
+            report.findings.push(Finding {
+                code: "unresolved-value",
+                severity: FindingSeverity::Info,
+                message: format!("`{what}` {why}; it was evaluated as an opaque value"),
+                help: "findings that involve this value are uncertain: its real value could make the policy wider or narrower".into(),
+                fix: "give the value (a default, tfvars, --var) or lint the deployed policy (`aws iam get-role`) to be sure".into(),
+                location: self.locate(&Location::pointer_only(pointer.clone())),
+                statement: None,
+                scenario: None,
+            });
+        }
+        report
     }
 }
 
-fn tf_module(
-    module: &Node,
-    pointer: &str,
-    text: &str,
-    seen: &mut Vec<String>,
-    out: &mut Vec<Embedded>,
-) {
-    if let Some(Kind::Array(resources)) = member(module, "resources").map(|n| &n.kind) {
-        for (i, r) in resources.iter().enumerate() {
-            let address = string(member(r, "address")).unwrap_or("?").to_string();
-            let kind = string(member(r, "type")).unwrap_or("");
-            let values = member(r, "values");
-            let (attr, is_doc) = match kind {
-                "aws_iam_role" => ("assume_role_policy", false),
-                "aws_iam_policy_document" => ("json", true),
-                _ => continue,
-            };
-            let Some(value) = values.and_then(|v| member(v, attr)) else {
-                continue;
-            };
-            if seen.contains(&address) {
-                continue;
-            }
-            let Kind::String(policy) = &value.kind else {
-                continue;
-            };
-            // A policy document data source may be a permissions policy: only trust
-            // policies (a Principal and an sts:AssumeRole* action) are linted.
-            if is_doc && !(policy.contains("\"Principal\"") && policy.contains("sts:AssumeRole")) {
-                continue;
-            }
-            seen.push(address.clone());
-            out.push(from_string(
-                value,
-                text,
-                address,
-                format!("{pointer}/resources/{i}/values/{attr}"),
-                false,
-            ));
-        }
-    }
-    if let Some(Kind::Array(children)) = member(module, "child_modules").map(|n| &n.kind) {
-        for (i, child) in children.iter().enumerate() {
-            tf_module(
-                child,
-                &format!("{pointer}/child_modules/{i}"),
-                text,
-                seen,
-                out,
-            );
-        }
-    }
+/// The files of one read, for turning offsets into positions.
+pub(super) struct FileIndex<'t> {
+    pub(super) names: Vec<&'t str>,
+    pub(super) indexes: Vec<LineIndex<'t>>,
 }
 
-// --- CloudFormation -----------------------------------------------------------------------
-
-fn cloudformation(node: &Node, text: &str, out: &mut Vec<Embedded>) {
-    let Some(Kind::Object(resources)) = member(node, "Resources").map(|n| &n.kind) else {
-        return;
-    };
-    // `Ref` to an OIDC provider of the same template is its ARN (in a stand-in account).
-    let refs: Vec<(String, String)> = resources
-        .iter()
-        .filter(|m| string(member(&m.value, "Type")) == Some("AWS::IAM::OIDCProvider"))
-        .filter_map(|m| {
-            let url = string(member(&m.value, "Properties").and_then(|p| member(p, "Url")))?;
-            let host = url.trim_start_matches("https://").trim_end_matches('/');
-            Some((
-                m.key.clone(),
-                format!("arn:aws:iam::{STAND_IN_ACCOUNT}:oidc-provider/{host}"),
-            ))
-        })
-        .collect();
-    for m in resources {
-        if string(member(&m.value, "Type")) != Some("AWS::IAM::Role") {
-            continue;
-        }
-        let Some(doc) =
-            member(&m.value, "Properties").and_then(|p| member(p, "AssumeRolePolicyDocument"))
-        else {
-            continue;
+impl Embedded {
+    /// Works every position out, in `files` (the policy's own file's name is left out of
+    /// its locations).
+    pub(super) fn resolve(self, files: &FileIndex<'_>) -> FoundPolicy {
+        let own = self.file;
+        let location = |file: usize, start: usize, end: usize| Location {
+            pointer: String::new(),
+            span: files.indexes.get(file).map(|i| i.span(start, end)),
+            file: (file != own)
+                .then(|| files.names.get(file).map(|n| (*n).to_string()))
+                .flatten(),
         };
-        let pointer = format!(
-            "/Resources/{}/Properties/AssumeRolePolicyDocument",
-            crate::text::source::push_pointer("", &m.key).trim_start_matches('/')
-        );
-        match &doc.kind {
-            Kind::String(_) => out.push(from_string(doc, text, m.key.clone(), pointer, false)),
-            _ => out.push(re_emit(doc, m.key.clone(), pointer, Some(&refs))),
-        }
-    }
-}
-
-// --- aws iam get-account-authorization-details ---------------------------------------------------
-
-fn account(node: &Node, text: &str, out: &mut Vec<Embedded>) {
-    let Some(Kind::Array(roles)) = member(node, "RoleDetailList").map(|n| &n.kind) else {
-        return;
-    };
-    for (i, role) in roles.iter().enumerate() {
-        let name = string(member(role, "RoleName"))
-            .or(string(member(role, "Arn")))
-            .unwrap_or("?")
-            .to_string();
-        let Some(doc) = member(role, "AssumeRolePolicyDocument") else {
-            continue;
+        let map = match self.map {
+            Mapping::Nodes(table) => Resolved::Nodes(
+                table
+                    .into_iter()
+                    .map(|n| (n.inner, n.pointer, location(n.file, n.start, n.end)))
+                    .collect(),
+            ),
+            Mapping::Bytes(offsets) => match files.indexes.get(own) {
+                Some(index) => {
+                    Resolved::Bytes(offsets.iter().map(|&o| index.span(o, o).start).collect())
+                }
+                None => Resolved::Bytes(Vec::new()),
+            },
         };
-        let pointer = format!("/RoleDetailList/{i}/AssumeRolePolicyDocument");
-        match &doc.kind {
-            // The raw API returns the document URL-encoded; the CLI decodes it to an object.
-            Kind::String(s) => out.push(from_string(
-                doc,
-                text,
-                name,
-                pointer,
-                s.contains('%') && !s.trim_start().starts_with('{'),
-            )),
-            _ => out.push(re_emit(doc, name, pointer, None)),
+        FoundPolicy {
+            resource: Some(self.resource),
+            file: (files.names.len() > 1)
+                .then(|| files.names.get(own).map(|n| (*n).to_string()))
+                .flatten(),
+            pointer: self.pointer,
+            text: self.text,
+            map,
+            unresolved: self.unresolved,
         }
     }
 }
@@ -408,7 +387,7 @@ fn account(node: &Node, text: &str, out: &mut Vec<Embedded>) {
 // --- the two mappings ----------------------------------------------------------------------
 
 /// A policy held in a JSON string (optionally URL-encoded inside it).
-fn from_string(
+pub(super) fn from_string(
     node: &Node,
     text: &str,
     resource: String,
@@ -428,6 +407,7 @@ fn from_string(
         pointer,
         text: decoded,
         map: Mapping::Bytes(offsets),
+        file: 0,
         unresolved: Vec::new(),
     }
 }
@@ -502,14 +482,10 @@ fn percent_decode(text: &str, offsets: &[usize]) -> (String, Vec<usize>) {
     (String::from_utf8_lossy(&out).into_owned(), outs)
 }
 
-/// The account CloudFormation's `AWS::AccountId` stands for: any valid id will do, since
-/// the provider and the policy name the same one.
-const STAND_IN_ACCOUNT: &str = "000000000000";
-
 /// A policy held as a JSON object: emitted again, each value and key remembering where it
 /// came from. With `intrinsics` (a template's resolvable `Ref`s), CloudFormation functions
 /// become placeholders.
-fn re_emit(
+pub(super) fn re_emit(
     node: &Node,
     resource: String,
     pointer: String,
@@ -527,6 +503,7 @@ fn re_emit(
         pointer,
         text: e.out,
         map: Mapping::Nodes(e.table),
+        file: 0,
         unresolved: e.unresolved,
     }
 }
@@ -534,7 +511,7 @@ fn re_emit(
 struct Emitter {
     out: String,
     table: Vec<NodeAt>,
-    unresolved: Vec<(String, String)>,
+    unresolved: Vec<(String, String, String)>,
     /// CloudFormation mode, with the `Ref`s the template itself resolves.
     intrinsics: Option<Vec<(String, String)>>,
 }
@@ -543,6 +520,7 @@ impl Emitter {
     fn node(&mut self, node: &Node, pointer: &str) {
         self.table.push(NodeAt {
             inner: self.out.len(),
+            file: 0,
             start: node.start,
             end: node.end,
             pointer: Some(pointer.to_string()),
@@ -551,7 +529,7 @@ impl Emitter {
             Kind::Object(members)
                 if self.intrinsics.is_some()
                     && members.len() == 1
-                    && is_intrinsic(&members[0].key) =>
+                    && cloudformation::is_intrinsic(&members[0].key) =>
             {
                 let m = &members[0];
                 let known = |name: &str| {
@@ -559,10 +537,10 @@ impl Emitter {
                         .as_deref()
                         .and_then(|refs| refs.iter().find(|(k, _)| k == name))
                         .map(|(_, v)| v.clone())
-                        .or_else(|| pseudo(name).map(str::to_string))
+                        .or_else(|| cloudformation::pseudo(name).map(str::to_string))
                 };
                 let (shown, resolved) = match (&m.key[..], &m.value.kind) {
-                    ("Fn::Sub", Kind::String(s)) => placeholders(s, &known),
+                    ("Fn::Sub", Kind::String(s)) => cloudformation::placeholders(s, &known),
                     ("Ref", Kind::String(s)) => match known(s) {
                         Some(v) => (v, true),
                         None => (format!("<Ref {s}>"), false),
@@ -570,7 +548,11 @@ impl Emitter {
                     (k, _) => (format!("<{k}>"), false),
                 };
                 if !resolved {
-                    self.unresolved.push((pointer.to_string(), m.key.clone()));
+                    self.unresolved.push((
+                        pointer.to_string(),
+                        m.key.clone(),
+                        "is computed at deploy time".to_string(),
+                    ));
                 }
                 self.string(&shown);
             }
@@ -582,6 +564,7 @@ impl Emitter {
                     }
                     self.table.push(NodeAt {
                         inner: self.out.len(),
+                        file: 0,
                         start: m.key_start,
                         end: m.key_end,
                         pointer: None,
@@ -617,54 +600,6 @@ impl Emitter {
     }
 }
 
-fn is_intrinsic(key: &str) -> bool {
-    key == "Ref" || key.starts_with("Fn::")
-}
-
-/// Pseudo parameters with a value that cannot change a trust decision.
-fn pseudo(name: &str) -> Option<&'static str> {
-    match name {
-        "AWS::AccountId" => Some(STAND_IN_ACCOUNT),
-        "AWS::Partition" => Some("aws"),
-        "AWS::URLSuffix" => Some("amazonaws.com"),
-        "AWS::Region" => Some("us-east-1"),
-        _ => None,
-    }
-}
-
-/// `Fn::Sub` text with `${Param}` resolved where `known` can, else made opaque (`<Param>`,
-/// since `${...}` would read as an IAM policy variable). Also says whether all resolved.
-fn placeholders(template: &str, known: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
-    let mut out = String::new();
-    let mut all = true;
-    let mut rest = template;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find('}') {
-            Some(end) if !after.starts_with('!') => {
-                let name = &after[..end];
-                match known(name) {
-                    Some(v) => out.push_str(&v),
-                    None => {
-                        all = false;
-                        out.push('<');
-                        out.push_str(name);
-                        out.push('>');
-                    }
-                }
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push_str("${");
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    (out, all)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -683,16 +618,16 @@ mod tests {
     fn sub_parameters_become_opaque_and_pseudo_parameters_resolve() {
         let none = |_: &str| None;
         assert_eq!(
-            placeholders("repo:${Org}/${Repo}:*", &none),
+            cloudformation::placeholders("repo:${Org}/${Repo}:*", &none),
             ("repo:<Org>/<Repo>:*".into(), false)
         );
         assert_eq!(
-            placeholders("${!Literal}", &none),
+            cloudformation::placeholders("${!Literal}", &none),
             ("${!Literal}".into(), true)
         );
-        let known = |n: &str| pseudo(n).map(str::to_string);
+        let known = |n: &str| cloudformation::pseudo(n).map(str::to_string);
         assert_eq!(
-            placeholders(
+            cloudformation::placeholders(
                 "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/x",
                 &known
             ),
