@@ -23,6 +23,10 @@ pub(crate) fn run(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> io::Re
 }
 
 /// Why an evaluation did not finish.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "built once per run; a diagnostic is data and its size is the point"
+)]
 enum Failure {
     /// Bad input: a diagnostic and the input it is about, for rendering.
     Input(Diagnostic, Option<Source>),
