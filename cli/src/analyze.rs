@@ -1,11 +1,11 @@
 //! `who-can`, `prove` and `diff`: the exact region analysis from a terminal.
 
-use oidc_trust::{parse_policy, AdmittedCase, Diagnostic, Policy, Proof};
+use oidc_trust::{AdmittedCase, Diagnostic, Policy, Proof};
 use serde_json::json;
 use std::io::{self, Write};
 
-use crate::args::{DiffArgs, Format, ProveArgs, WhoCanArgs};
-use crate::input;
+use crate::args::{DiffArgs, Format, ProveArgs, TerraformArgs, WhoCanArgs};
+use crate::policies;
 use crate::render::{self, Style};
 use crate::Exit;
 
@@ -13,22 +13,14 @@ fn usage(message: String, help: &str) -> Diagnostic {
     Diagnostic::options("invalid-arguments", message, help, "")
 }
 
-/// Reads and parses a policy file, reporting its errors.
-fn load(path: &str, st: &Style) -> Result<Policy, Exit> {
-    let source = input::read(path, "policy").map_err(|d| {
-        eprint!("{}", render::diagnostic(&d, path, None, st));
-        Exit::BadInput
-    })?;
-    let parsed = parse_policy(&source.text);
-    parsed.policy.ok_or_else(|| {
-        for d in parsed.diagnostics.iter().filter(|d| d.is_error()) {
-            eprint!(
-                "{}",
-                render::diagnostic(d, &source.name, Some(&source.text), st)
-            );
-        }
-        Exit::BadInput
-    })
+/// Reads and parses the policy a file (or module) holds, reporting its errors.
+fn load(
+    path: &str,
+    resource: Option<&str>,
+    tf: &TerraformArgs,
+    st: &Style,
+) -> Result<Policy, Exit> {
+    policies::load_policy(path, resource, tf, st).map(|(_, p)| p)
 }
 
 fn print_cases(out: &mut dyn Write, cases: &[AdmittedCase], indent: &str) -> io::Result<()> {
@@ -52,7 +44,7 @@ fn print_cases(out: &mut dyn Write, cases: &[AdmittedCase], indent: &str) -> io:
 }
 
 pub(crate) fn who_can(args: &WhoCanArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
-    let policy = match load(&args.policy, st) {
+    let policy = match load(&args.policy, args.resource.as_deref(), &args.terraform, st) {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
@@ -90,7 +82,7 @@ pub(crate) fn who_can(args: &WhoCanArgs, st: &Style, out: &mut dyn Write) -> io:
 }
 
 pub(crate) fn prove(args: &ProveArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
-    let policy = match load(&args.policy, st) {
+    let policy = match load(&args.policy, args.resource.as_deref(), &args.terraform, st) {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
@@ -175,7 +167,10 @@ pub(crate) fn prove(args: &ProveArgs, st: &Style, out: &mut dyn Write) -> io::Re
 }
 
 pub(crate) fn diff(args: &DiffArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
-    let (old, new) = match (load(&args.old, st), load(&args.new, st)) {
+    let (old, new) = match (
+        load(&args.old, args.resource.as_deref(), &args.terraform, st),
+        load(&args.new, args.resource.as_deref(), &args.terraform, st),
+    ) {
         (Ok(o), Ok(n)) => (o, n),
         _ => return Ok(Exit::BadInput),
     };

@@ -214,7 +214,7 @@ pub(crate) struct GenerateArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct WhoCanArgs {
-    /// The trust policy JSON file.
+    /// The trust policy: a JSON file, or any file or Terraform module that holds it.
     #[arg(value_name = "POLICY")]
     pub(crate) policy: String,
     /// Only this issuer (default: every OIDC issuer the policy trusts).
@@ -223,11 +223,17 @@ pub(crate) struct WhoCanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
+    /// With a file that holds several trust policies (Terraform, CloudFormation, a plan):
+    /// the one to use, by resource address or logical id.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) resource: Option<String>,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ProveArgs {
-    /// The trust policy JSON file.
+    /// The trust policy: a JSON file, or any file or Terraform module that holds it.
     #[arg(value_name = "POLICY")]
     pub(crate) policy: String,
     /// A constraint every admitted token must meet: CLAIM=GLOB (`*`, `?`), repeatable.
@@ -239,6 +245,12 @@ pub(crate) struct ProveArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
+    /// With a file that holds several trust policies (Terraform, CloudFormation, a plan):
+    /// the one to use, by resource address or logical id.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) resource: Option<String>,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +264,12 @@ pub(crate) struct DiffArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
+    /// With a file that holds several trust policies (Terraform, CloudFormation, a plan):
+    /// the one to use, by resource address or logical id.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) resource: Option<String>,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -288,11 +306,30 @@ impl FailOn {
     }
 }
 
+/// Values for Terraform source's input variables.
+#[derive(Debug, Args)]
+pub(crate) struct TerraformArgs {
+    /// A Terraform variable's value, NAME=VALUE (repeatable; a list or object in HCL:
+    /// 'repos=["acme/api"]'). Wins over tfvars files.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub(crate) vars: Vec<String>,
+    /// A tfvars file (repeatable), read after `terraform.tfvars` and `*.auto.tfvars`.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub(crate) var_files: Vec<String>,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct LintArgs {
-    /// Trust policy JSON files (`-` for standard input).
-    #[arg(required = true, value_name = "FILE")]
+    /// Where the policies are: files (policy JSON, Terraform `.tf`/`.tf.json`, plans and
+    /// states, CloudFormation/SAM/CDK templates, account details; `-` for standard input)
+    /// and directories, walked as git sees them. Default: the current directory.
+    #[arg(value_name = "PATH")]
     pub(crate) files: Vec<String>,
+    /// Leave out paths matching this glob, relative to the directory walked (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Text)]
     pub(crate) format: LintFormat,
@@ -309,7 +346,8 @@ pub(crate) struct LintArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ReplayArgs {
-    /// The trust policy JSON file (`-` for standard input).
+    /// The trust policy: a JSON file, or any file or Terraform module that holds it (`-`
+    /// for standard input).
     #[arg(value_name = "POLICY")]
     pub(crate) policy: String,
     /// The identity that should get in: a claims file, a token file or the JWT itself.
@@ -322,16 +360,28 @@ pub(crate) struct ReplayArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
+    /// With a file that holds several trust policies (Terraform, CloudFormation, a plan):
+    /// the one to use, by resource address or logical id.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) resource: Option<String>,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct TestArgs {
-    /// The trust policy JSON file.
+    /// The trust policy: a JSON file, or any file or Terraform module that holds it.
     #[arg(value_name = "POLICY")]
     pub(crate) policy: String,
     /// The tests file (JSON or YAML).
     #[arg(value_name = "TESTS")]
     pub(crate) tests: String,
+    /// With a file that holds several trust policies (Terraform, CloudFormation, a plan):
+    /// the one to use, by resource address or logical id.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) resource: Option<String>,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -348,7 +398,8 @@ pub(crate) enum Expect {
 
 #[derive(Debug, Args)]
 pub(crate) struct EvalArgs {
-    /// The trust policy: a JSON file, or `-` for standard input.
+    /// The trust policy: a JSON file, any file or Terraform module that holds it (a `.tf`,
+    /// a plan, a template), or `-` for standard input.
     #[arg(long, value_name = "FILE", required_unless_present = "batch")]
     pub(crate) policy: Option<String>,
     /// The token's claims: a JSON file (or a file holding a raw JWT), or `-`.
@@ -390,4 +441,10 @@ pub(crate) struct EvalArgs {
     /// With --batch: include the full trace in every output line.
     #[arg(long, requires = "batch")]
     pub(crate) trace: bool,
+    /// With a file that holds several trust policies (Terraform, CloudFormation, a plan):
+    /// the one to use, by resource address or logical id.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) resource: Option<String>,
+    #[command(flatten)]
+    pub(crate) terraform: TerraformArgs,
 }

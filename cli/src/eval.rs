@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::args::{EvalArgs, Expect, Format};
 use crate::input::{self, Source};
+use crate::policies::{self, Loaded};
 use crate::render::{self, Style};
 use crate::Exit;
 use std::io::{self, Write};
@@ -60,7 +61,18 @@ fn evaluate_files(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> Result
             "give one of them as a file",
         )));
     }
-    let policy_source = input::read(policy_arg, "policy").map_err(input_failure)?;
+    let tf = input::terraform_options(&args.terraform.vars, &args.terraform.var_files)
+        .map_err(input_failure)?;
+    let loaded = match policies::load(policy_arg, args.resource.as_deref(), &tf) {
+        Ok(l) => l,
+        Err(d) => {
+            // A file problem: shown with the file's line when it has one.
+            let source = d.location.span.and_then(|_| {
+                input::read(d.location.file.as_deref().unwrap_or(policy_arg), "policy").ok()
+            });
+            return Err(Failure::Input(d, source));
+        }
+    };
     let claims_source = match (&args.claims, &args.token) {
         (Some(c), _) => input::read(c, "claims"),
         (None, Some(t)) => input::read_token(t),
@@ -72,24 +84,29 @@ fn evaluate_files(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> Result
     }
     .map_err(input_failure)?;
 
-    let (policy, diagnostics) = match parse_policy(&policy_source.text).into_result() {
+    let (policy, mut diagnostics) = match parse_policy(&loaded.policy.text).into_result() {
         Ok(parsed) => parsed,
-        Err(refused) => return Err(refused_policy(args, refused, policy_source, style)),
+        Err(refused) => return Err(refused_policy(args, refused, &loaded, style)),
     };
+    for d in &mut diagnostics {
+        d.location = loaded.locate(&d.location);
+    }
     let warnings: Vec<&Diagnostic> = diagnostics.iter().filter(|d| !d.is_error()).collect();
     let claims = read_claims_or_token(&claims_source.text)
         .map_err(|d| Failure::Input(d, Some(claims_source)))?;
     let header = claims.header;
     let request = Request::from_claims(claims.claims, &options).map_err(input_failure)?;
-    let evaluation = evaluate(&policy, &request);
+    let mut evaluation = evaluate(&policy, &request);
+    loaded.relocate(&mut evaluation);
     let decision = evaluation.decision;
 
     match args.format {
         Format::Text => {
             for w in &warnings {
+                let source = loaded.source_for(&w.location);
                 eprint!(
                     "{}",
-                    render::diagnostic(w, &policy_source.name, Some(&policy_source.text), style)
+                    render::diagnostic(w, &source.name, Some(&source.text), style)
                 );
             }
             write!(out, "{}", render::evaluation(&evaluation, style))?;
@@ -123,21 +140,27 @@ fn evaluate_files(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> Result
 }
 
 /// A refused policy: its first error is the command's error; in text, the other errors
-/// are printed first.
-fn refused_policy(args: &EvalArgs, refused: Refused, source: Source, style: &Style) -> Failure {
+/// are printed first. Locations are moved into the file the policy was found in.
+fn refused_policy(args: &EvalArgs, refused: Refused, loaded: &Loaded, style: &Style) -> Failure {
+    let mut error = refused.error.clone();
+    error.location = loaded.locate(&error.location);
     if args.format == Format::Text {
         for extra in refused
             .diagnostics
             .iter()
             .filter(|d| d.is_error() && **d != refused.error)
         {
+            let mut d = extra.clone();
+            d.location = loaded.locate(&d.location);
+            let source = loaded.source_for(&d.location);
             eprint!(
                 "{}",
-                render::diagnostic(extra, &source.name, Some(&source.text), style)
+                render::diagnostic(&d, &source.name, Some(&source.text), style)
             );
         }
     }
-    Failure::Input(refused.error, Some(source))
+    let source = loaded.source_for(&error.location);
+    Failure::Input(error, Some(source))
 }
 
 fn report_error(

@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use oidc_trust::{Diagnostic, RequestOptions};
+use oidc_trust::{Diagnostic, RequestOptions, TerraformOptions};
 
 use crate::args::EvalArgs;
 
@@ -97,4 +97,26 @@ pub(crate) fn options(args: &EvalArgs) -> Result<RequestOptions, Diagnostic> {
         now,
         context,
     })
+}
+
+/// `--var NAME=VALUE` and `--var-file FILE` as the Terraform reader takes them.
+pub(crate) fn terraform_options(
+    vars: &[String],
+    var_files: &[String],
+) -> Result<TerraformOptions, Diagnostic> {
+    let mut out = TerraformOptions {
+        var_files: var_files.to_vec(),
+        vars: Vec::new(),
+    };
+    for kv in vars {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(usage_error(
+                "invalid-var",
+                format!("`{kv}` is not NAME=VALUE"),
+                "write e.g. --var org=acme, or --var 'repos=[\"acme/api\"]'",
+            ));
+        };
+        out.vars.push((k.trim().to_string(), v.to_string()));
+    }
+    Ok(out)
 }

@@ -1,50 +1,233 @@
-//! `oidc-trust lint FILE...`: findings for every policy, as text, JSON, SARIF or Markdown.
+//! `oidc-trust lint [PATH...]`: findings for every trust policy in the files, Terraform
+//! modules and directories named (the current directory by default), as text, JSON, SARIF
+//! or Markdown.
 //!
 //! Exit codes: 0 no finding at or above `--fail-on`, 1 some, 2 a file could not be read
 //! or is not a policy IAM accepts (its errors are reported like findings' locations).
 
+use std::io::{self, Write};
+use std::path::Path;
+
 use oidc_trust::{
-    lint_source, Diagnostic, Finding, FindingSeverity, LintOptions, SourceLint, LINT_VERSION,
+    lint_source, Diagnostic, DocumentLint, Finding, FindingSeverity, LintOptions, TerraformOptions,
+    LINT_VERSION,
 };
 use serde_json::{json, Value};
 
 use crate::args::{LintArgs, LintFormat};
 use crate::input;
+use crate::policies::{self, Disk, Item};
 use crate::render::{self, Style};
 use crate::Exit;
-use std::io::{self, Write};
 
-/// One linted file.
+/// One linted input: a file, or a Terraform module (whose policies name their files).
 struct Linted {
+    /// The input, as shown (relative to the directory walked).
     file: String,
-    text: String,
-    source: SourceLint,
+    documents: Vec<DocumentLint>,
+    /// Problems with the files, each with its file.
+    problems: Vec<(String, Diagnostic)>,
 }
 
 impl Linted {
-    /// (resource, finding) of every policy in the file.
-    fn findings(&self) -> impl Iterator<Item = (Option<&str>, &Finding)> {
-        self.source.documents.iter().flat_map(|d| {
-            d.report
-                .findings
-                .iter()
-                .map(move |f| (d.resource.as_deref(), f))
+    /// (file, resource, finding) of every policy: the file a finding points into.
+    fn findings(&self) -> impl Iterator<Item = (&str, Option<&str>, &Finding)> {
+        self.documents.iter().flat_map(move |d| {
+            d.report.findings.iter().map(move |f| {
+                let file = f
+                    .location
+                    .file
+                    .as_deref()
+                    .or(d.file.as_deref())
+                    .unwrap_or(&self.file);
+                (file, d.resource.as_deref(), f)
+            })
         })
     }
 
-    /// Errors: the file's own, and each policy's.
-    fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.source
-            .diagnostics
+    /// (file, error) of the input: its files' and each policy's.
+    fn errors(&self) -> impl Iterator<Item = (&str, &Diagnostic)> {
+        self.problems
             .iter()
-            .chain(
-                self.source
-                    .documents
-                    .iter()
-                    .flat_map(|d| &d.report.diagnostics),
-            )
-            .filter(|d| d.is_error())
+            .map(|(f, d)| (f.as_str(), d))
+            .chain(self.documents.iter().flat_map(move |doc| {
+                doc.report.diagnostics.iter().map(move |d| {
+                    let file = d
+                        .location
+                        .file
+                        .as_deref()
+                        .or(doc.file.as_deref())
+                        .unwrap_or(&self.file);
+                    (file, d)
+                })
+            }))
+            .filter(|(_, d)| d.is_error())
     }
+}
+
+/// Reads and lints everything the arguments name, handing each input to `each` as soon as
+/// it is linted (so a walk's memory does not grow with the tree). Returns the number of
+/// inputs (files and modules) read.
+fn lint_all(
+    args: &LintArgs,
+    options: &LintOptions,
+    tf: &TerraformOptions,
+    each: &mut dyn FnMut(Linted, &Disk) -> io::Result<()>,
+) -> io::Result<usize> {
+    let paths: Vec<String> = if args.files.is_empty() {
+        vec![".".into()]
+    } else {
+        args.files.clone()
+    };
+    let mut count = 0;
+    for arg in &paths {
+        let path = Path::new(arg);
+        if path.is_dir() {
+            let disk = Disk::new(path);
+            let items = match policies::walk(path, &args.exclude) {
+                Ok(items) => items,
+                Err(d) => {
+                    count += 1;
+                    each(unreadable(arg, d), &disk)?;
+                    continue;
+                }
+            };
+            // Files a module read (`file()`, `templatefile()`) are linted with it.
+            let mut read_by_modules: Vec<String> = Vec::new();
+            for item in items {
+                let linted = match item {
+                    Item::Module(dir) => {
+                        let (l, files) = lint_module(&dir, None, &disk, options, tf);
+                        read_by_modules.extend(files);
+                        l
+                    }
+                    Item::File(name) => {
+                        if read_by_modules.contains(&name) {
+                            continue;
+                        }
+                        let Some(text) = disk_text(&disk, &name) else {
+                            continue;
+                        };
+                        // Files that hold no trust policy are passed over in silence.
+                        if !policies::looks_like_policies(&text) {
+                            continue;
+                        }
+                        let mut l = lint_text(&name, &text, options);
+                        // A file with no trust policy is no news in a walk.
+                        l.problems.retain(|(_, d)| d.code != "no-trust-policy");
+                        if l.documents.is_empty() && l.problems.is_empty() {
+                            continue;
+                        }
+                        l
+                    }
+                };
+                if linted.documents.is_empty() && linted.problems.is_empty() {
+                    continue;
+                }
+                count += 1;
+                each(linted, &disk)?;
+                disk.forget();
+            }
+            continue;
+        }
+        let disk = Disk::new(Path::new("."));
+        count += 1;
+        if policies::is_terraform(arg) {
+            let name = policies::clean(path);
+            let dir = path
+                .parent()
+                .map(policies::clean)
+                .filter(|d| !d.is_empty())
+                .unwrap_or_else(|| ".".into());
+            if !path.is_file() {
+                each(
+                    unreadable(
+                        arg,
+                        input::usage_error(
+                            "io",
+                            format!("cannot read the file `{arg}`: it does not exist"),
+                            "check the path",
+                        ),
+                    ),
+                    &disk,
+                )?;
+                continue;
+            }
+            each(lint_module(&dir, Some(&name), &disk, options, tf).0, &disk)?;
+            continue;
+        }
+        match input::read(arg, "policy") {
+            Ok(source) => {
+                disk.remember(&source.name, &source.text);
+                let l = lint_text(&source.name, &source.text, options);
+                each(l, &disk)?;
+            }
+            Err(d) => each(unreadable(arg, d), &disk)?,
+        }
+    }
+    Ok(count)
+}
+
+fn disk_text(disk: &Disk, name: &str) -> Option<String> {
+    use oidc_trust::Files as _;
+    disk.read(name)
+}
+
+fn unreadable(file: &str, d: Diagnostic) -> Linted {
+    Linted {
+        file: file.to_string(),
+        documents: Vec::new(),
+        problems: vec![(file.to_string(), d)],
+    }
+}
+
+/// A JSON or YAML file: a policy, a plan, a template, account details.
+fn lint_text(name: &str, text: &str, options: &LintOptions) -> Linted {
+    match crate::yaml::to_json_if_yaml(text) {
+        Ok(converted) => {
+            let mut source = lint_source(converted.json(text), options);
+            converted.relocate(&mut source);
+            Linted {
+                file: name.to_string(),
+                documents: source.documents,
+                problems: source
+                    .diagnostics
+                    .into_iter()
+                    .map(|d| (name.to_string(), d))
+                    .collect(),
+            }
+        }
+        Err(d) => unreadable(name, d),
+    }
+}
+
+/// A Terraform module: every policy of the module in `dir`, or only those written in
+/// `only` (a `.tf` file named on the command line; the rest of the module gives values).
+fn lint_module(
+    dir: &str,
+    only: Option<&str>,
+    disk: &Disk,
+    options: &LintOptions,
+    tf: &TerraformOptions,
+) -> (Linted, Vec<String>) {
+    let read = oidc_trust::read_terraform(dir, disk, tf);
+    let documents = read
+        .policies
+        .iter()
+        .filter(|p| only.is_none_or(|o| p.file.as_deref() == Some(o)))
+        .map(|p| DocumentLint {
+            report: p.lint(options),
+            resource: p.resource.clone(),
+            file: p.file.clone(),
+            pointer: p.pointer.clone(),
+        })
+        .collect();
+    let linted = Linted {
+        file: only.unwrap_or(dir).to_string(),
+        documents,
+        problems: read.diagnostics,
+    };
+    (linted, read.files)
 }
 
 pub(crate) fn run(args: &LintArgs, style: &Style, stdout: &mut dyn Write) -> io::Result<Exit> {
@@ -55,37 +238,37 @@ pub(crate) fn run(args: &LintArgs, style: &Style, stdout: &mut dyn Write) -> io:
             return Ok(Exit::BadInput);
         }
     };
-    let mut linted = Vec::new();
-    let mut unreadable: Vec<(String, Diagnostic)> = Vec::new();
-    for file in &args.files {
-        match input::read(file, "policy") {
-            Ok(input) => match crate::yaml::to_json_if_yaml(&input.text) {
-                Ok(converted) => {
-                    let mut source = lint_source(converted.json(&input.text), &options);
-                    converted.relocate(&mut source);
-                    linted.push(Linted {
-                        file: input.name,
-                        text: input.text,
-                        source,
-                    });
-                }
-                Err(d) => unreadable.push((file.clone(), d)),
-            },
-            Err(d) => unreadable.push((file.clone(), d)),
+    let tf = match input::terraform_options(&args.terraform.vars, &args.terraform.var_files) {
+        Ok(t) => t,
+        Err(d) => {
+            eprint!("{}", render::diagnostic(&d, "options", None, style));
+            return Ok(Exit::BadInput);
         }
-    }
+    };
+    let mut invalid = false;
+    let mut failing = false;
+    let mut kept: Vec<Linted> = Vec::new();
+    let mut counts = Counts::default();
+    let inputs = lint_all(args, &options, &tf, &mut |l, disk| {
+        invalid |= l.errors().next().is_some();
+        failing |= l.findings().any(|(_, _, f)| args.fail_on.fails(f.severity));
+        counts.add(&l);
+        match args.format {
+            // Text is written as it comes, with each finding's line.
+            LintFormat::Text => stdout.write_all(text_of(&l, disk, style).as_bytes()),
+            _ => {
+                kept.push(l);
+                Ok(())
+            }
+        }
+    })?;
     let out = match args.format {
-        LintFormat::Text => text(&linted, &unreadable, style),
-        LintFormat::Json => pretty(&json_report(&linted, &unreadable)),
-        LintFormat::Sarif => pretty(&sarif(&linted)),
-        LintFormat::Markdown => markdown(&linted, &unreadable),
+        LintFormat::Text => counts.line(inputs),
+        LintFormat::Json => pretty(&json_report(&kept)),
+        LintFormat::Sarif => pretty(&sarif(&kept)),
+        LintFormat::Markdown => markdown(&kept, &counts),
     };
     stdout.write_all(out.as_bytes())?;
-    let invalid = !unreadable.is_empty() || linted.iter().any(|l| l.errors().next().is_some());
-    let failing = linted
-        .iter()
-        .flat_map(Linted::findings)
-        .any(|(_, f)| args.fail_on.fails(f.severity));
     Ok(if invalid {
         Exit::BadInput
     } else if failing {
@@ -121,11 +304,11 @@ fn location_json(file: &str, resource: Option<&str>, l: &oidc_trust::Location) -
 }
 
 /// The versioned JSON form: `{"version": 1, "findings": [...], "errors": [...]}`.
-fn json_report(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> Value {
+fn json_report(linted: &[Linted]) -> Value {
     let findings: Vec<Value> = linted
         .iter()
         .flat_map(|l| {
-            l.findings().map(move |(resource, f)| {
+            l.findings().map(|(file, resource, f)| {
                 json!({
                     "code": f.code,
                     "severity": f.severity,
@@ -134,118 +317,158 @@ fn json_report(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> Value 
                     "fix": f.fix,
                     "scenario": f.scenario,
                     "statement": f.statement,
-                    "location": location_json(&l.file, resource, &f.location),
+                    "location": location_json(file, resource, &f.location),
                 })
             })
         })
         .collect();
-    let mut errors: Vec<Value> = Vec::new();
-    for l in linted {
-        for d in l.errors() {
+    let errors: Vec<Value> = linted
+        .iter()
+        .flat_map(Linted::errors)
+        .map(|(file, d)| {
             let mut e = render::error_json(d);
             if let Value::Object(m) = &mut e {
-                m.insert("file".into(), l.file.clone().into());
+                m.insert("file".into(), file.into());
             }
-            errors.push(e);
-        }
-    }
-    for (file, d) in unreadable {
-        let mut e = render::error_json(d);
-        if let Value::Object(m) = &mut e {
-            m.insert("file".into(), file.clone().into());
-        }
-        errors.push(e);
-    }
-    json!({ "version": LINT_VERSION, "findings": findings, "errors": errors })
+            e
+        })
+        .collect();
+    // File problems that are not errors: a module not modelled, a policy known only
+    // after apply, a file with no trust policy.
+    let warnings: Vec<Value> = linted
+        .iter()
+        .flat_map(|l| l.problems.iter())
+        .filter(|(_, d)| !d.is_error())
+        .map(|(file, d)| {
+            let mut e = render::error_json(d);
+            if let Value::Object(m) = &mut e {
+                m.insert("file".into(), file.clone().into());
+            }
+            e
+        })
+        .collect();
+    json!({ "version": LINT_VERSION, "findings": findings, "errors": errors, "warnings": warnings })
 }
 
-fn text(linted: &[Linted], unreadable: &[(String, Diagnostic)], st: &Style) -> String {
+/// One input as text: its problems, then each finding with its line.
+fn text_of(l: &Linted, disk: &Disk, st: &Style) -> String {
     let mut out = String::new();
-    for (file, d) in unreadable {
-        out.push_str(&render::diagnostic(d, file, None, st));
+    let text = |file: &str| disk.text(file);
+    for (file, d) in &l.problems {
+        out.push_str(&render::diagnostic(d, file, text(file).as_deref(), st));
     }
-    let mut total = 0;
-    for l in linted {
-        for d in l.errors() {
-            out.push_str(&render::diagnostic(d, &l.file, Some(&l.text), st));
-        }
-        for d in l.source.diagnostics.iter().filter(|d| !d.is_error()) {
-            out.push_str(&render::diagnostic(d, &l.file, Some(&l.text), st));
-        }
-        for (resource, f) in l.findings() {
-            total += 1;
-            let within = resource.map(|r| format!(" (in {r})")).unwrap_or_default();
-            out.push_str(&format!(
-                "{}[{}]: {}{within}\n",
-                render::severity(f.severity, st),
-                f.code,
-                f.message
-            ));
-            out.push_str(&render::snippet(&l.file, &f.location, Some(&l.text), st));
-            out.push_str(&format!("  = why: {}\n  = fix: {}\n\n", f.help, f.fix));
+    for doc in &l.documents {
+        let file = doc.file.as_deref().unwrap_or(&l.file);
+        for d in doc.report.diagnostics.iter().filter(|d| d.is_error()) {
+            let f = d.location.file.as_deref().unwrap_or(file);
+            out.push_str(&render::diagnostic(d, f, text(f).as_deref(), st));
         }
     }
-    let counts = count_by_severity(linted);
-    out.push_str(&format!(
-        "{total} finding{} in {} file{}{}\n",
-        if total == 1 { "" } else { "s" },
-        linted.len() + unreadable.len(),
-        if linted.len() + unreadable.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        if counts.is_empty() {
-            String::new()
-        } else {
-            format!(" ({counts})")
-        }
-    ));
+    for (file, resource, f) in l.findings() {
+        let within = resource.map(|r| format!(" (in {r})")).unwrap_or_default();
+        out.push_str(&format!(
+            "{}[{}]: {}{within}\n",
+            render::severity(f.severity, st),
+            f.code,
+            f.message
+        ));
+        out.push_str(&render::snippet(
+            file,
+            &f.location,
+            text(file).as_deref(),
+            st,
+        ));
+        out.push_str(&format!("  = why: {}\n  = fix: {}\n\n", f.help, f.fix));
+    }
     out
 }
 
-fn count_by_severity(linted: &[Linted]) -> String {
-    let all: Vec<&Finding> = linted
+/// Findings by severity, and policies, over every input.
+#[derive(Default)]
+struct Counts {
+    findings: [usize; 5],
+    policies: usize,
+}
+
+impl Counts {
+    fn add(&mut self, l: &Linted) {
+        self.policies += l.documents.len();
+        for (_, _, f) in l.findings() {
+            if let Some(slot) = self.findings.get_mut(f.severity as usize) {
+                *slot += 1;
+            }
+        }
+    }
+
+    fn total(&self) -> usize {
+        self.findings.iter().sum()
+    }
+
+    /// `critical 1, high 2`...
+    fn by_severity(&self) -> String {
+        [
+            FindingSeverity::Critical,
+            FindingSeverity::High,
+            FindingSeverity::Medium,
+            FindingSeverity::Low,
+            FindingSeverity::Info,
+        ]
         .iter()
-        .flat_map(|l| l.findings().map(|(_, f)| f))
-        .collect();
-    [
-        FindingSeverity::Critical,
-        FindingSeverity::High,
-        FindingSeverity::Medium,
-        FindingSeverity::Low,
-        FindingSeverity::Info,
-    ]
-    .iter()
-    .filter_map(|s| {
-        let n = all.iter().filter(|f| f.severity == *s).count();
-        (n > 0).then(|| format!("{n} {}", s.name()))
-    })
-    .collect::<Vec<_>>()
-    .join(", ")
+        .filter_map(|s| {
+            let n = self.findings.get(*s as usize).copied().unwrap_or(0);
+            (n > 0).then(|| format!("{n} {}", s.name()))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+
+    /// The closing line of the text output: `2 findings in 3 files (1 high, 1 low)`.
+    fn line(&self, inputs: usize) -> String {
+        let total = self.total();
+        let counts = self.by_severity();
+        format!(
+            "{total} finding{} in {inputs} file{}{}\n",
+            if total == 1 { "" } else { "s" },
+            if inputs == 1 { "" } else { "s" },
+            if counts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({counts})")
+            }
+        )
+    }
 }
 
 /// Markdown for a pull-request comment: a summary line and one table row per finding.
-fn markdown(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> String {
+fn markdown(linted: &[Linted], counts: &Counts) -> String {
     let mut out = String::from("### oidc-trust lint\n\n");
-    let total: usize = linted.iter().map(|l| l.findings().count()).sum();
-    if total == 0 && unreadable.is_empty() {
-        out.push_str("No findings.\n");
+    let total = counts.total();
+    let errors: Vec<(&str, &Diagnostic)> = linted.iter().flat_map(Linted::errors).collect();
+    if total == 0 && errors.is_empty() {
+        out.push_str(&format!(
+            "No findings in {} trust polic{}.\n",
+            counts.policies,
+            if counts.policies == 1 { "y" } else { "ies" }
+        ));
         return out;
     }
-    let counts = count_by_severity(linted);
     out.push_str(&format!(
-        "**{total} finding{}** ({counts})\n\n",
-        if total == 1 { "" } else { "s" }
+        "**{total} finding{}** ({}) in {} trust polic{}\n\n",
+        if total == 1 { "" } else { "s" },
+        counts.by_severity(),
+        counts.policies,
+        if counts.policies == 1 { "y" } else { "ies" }
     ));
-    out.push_str("| severity | rule | where | finding | fix |\n|---|---|---|---|---|\n");
+    if total > 0 {
+        out.push_str("| severity | rule | where | finding | fix |\n|---|---|---|---|---|\n");
+    }
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     for l in linted {
-        for (resource, f) in l.findings() {
+        for (file, resource, f) in l.findings() {
             let within = resource.map(|r| format!(" `{r}`")).unwrap_or_default();
             let at = match f.location.span {
-                Some(s) => format!("`{}:{}:{}`{within}", l.file, s.start.line, s.start.column),
-                None => format!("`{}` `{}`{within}", l.file, f.location.pointer),
+                Some(s) => format!("`{file}:{}:{}`{within}", s.start.line, s.start.column),
+                None => format!("`{file}` `{}`{within}", f.location.pointer),
             };
             out.push_str(&format!(
                 "| {} | `{}` | {} | {} | {} |\n",
@@ -257,10 +480,14 @@ fn markdown(linted: &[Linted], unreadable: &[(String, Diagnostic)]) -> String {
             ));
         }
     }
-    for (file, d) in unreadable {
+    for (file, d) in errors {
+        let at = d
+            .location
+            .span
+            .map(|s| format!(":{}:{}", s.start.line, s.start.column))
+            .unwrap_or_default();
         out.push_str(&format!(
-            "\n`{}`: {} ({})\n",
-            file,
+            "\n`{file}{at}`: {} ({})\n",
             cell(&d.message),
             cell(&d.help)
         ));
@@ -275,7 +502,7 @@ fn sarif(linted: &[Linted]) -> Value {
     let mut rule_ids: Vec<&str> = Vec::new();
     let mut results = Vec::new();
     for l in linted {
-        for (resource, f) in l.findings() {
+        for (file, resource, f) in l.findings() {
             let index = match rule_ids.iter().position(|r| *r == f.code) {
                 Some(i) => i,
                 None => {
@@ -301,7 +528,7 @@ fn sarif(linted: &[Linted]) -> Value {
                 })
             });
             let mut physical =
-                json!({ "artifactLocation": { "uri": l.file.trim_start_matches("./") } });
+                json!({ "artifactLocation": { "uri": file.trim_start_matches("./") } });
             if let (Some(r), Value::Object(m)) = (region, &mut physical) {
                 m.insert("region".into(), r);
             }

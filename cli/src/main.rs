@@ -9,6 +9,7 @@ mod eval;
 mod generate;
 mod input;
 mod lint;
+mod policies;
 mod policy_test;
 mod render;
 mod replay;

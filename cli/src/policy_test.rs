@@ -1,13 +1,12 @@
 //! `oidc-trust test POLICY TESTS`: policy unit tests, runner style.
 
-use oidc_trust::{
-    evaluate, parse_policy, read_claims_or_token, Decision, Diagnostic, Request, RequestOptions,
-};
+use oidc_trust::{evaluate, read_claims_or_token, Decision, Diagnostic, Request, RequestOptions};
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::args::TestArgs;
 use crate::input;
+use crate::policies;
 use crate::render::{self, Style};
 use crate::Exit;
 use std::io::{self, Write};
@@ -47,7 +46,12 @@ fn bad(message: String, help: &str) -> Diagnostic {
 }
 
 pub(crate) fn run(args: &TestArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
-    match run_inner(args, st) {
+    let policy =
+        match policies::load_policy(&args.policy, args.resource.as_deref(), &args.terraform, st) {
+            Ok((_, p)) => p,
+            Err(exit) => return Ok(exit),
+        };
+    match run_inner(args, &policy, st) {
         Ok((report, exit)) => {
             out.write_all(report.as_bytes())?;
             Ok(exit)
@@ -62,13 +66,11 @@ pub(crate) fn run(args: &TestArgs, st: &Style, out: &mut dyn Write) -> io::Resul
 type Failure = (Diagnostic, String, Option<String>);
 
 /// Runs the tests: the report to print, and the exit code.
-fn run_inner(args: &TestArgs, st: &Style) -> Result<(String, Exit), Failure> {
-    let policy_src =
-        input::read(&args.policy, "policy").map_err(|d| (d, args.policy.clone(), None))?;
-    let policy = match parse_policy(&policy_src.text).into_result() {
-        Ok((policy, _)) => policy,
-        Err(refused) => return Err((refused.error, policy_src.name, Some(policy_src.text))),
-    };
+fn run_inner(
+    args: &TestArgs,
+    policy: &oidc_trust::Policy,
+    st: &Style,
+) -> Result<(String, Exit), Failure> {
     let tests_src = input::read(&args.tests, "tests").map_err(|d| (d, args.tests.clone(), None))?;
     let converted = crate::yaml::to_json_if_yaml(&tests_src.text)
         .map_err(|d| (d, tests_src.name.clone(), Some(tests_src.text.clone())))?;
@@ -85,7 +87,7 @@ fn run_inner(args: &TestArgs, st: &Style) -> Result<(String, Exit), Failure> {
     let (mut passed, mut failed) = (0, 0);
     let mut report = String::new();
     for case in &cases {
-        match check(&policy, case) {
+        match check(policy, case) {
             Ok(None) => {
                 passed += 1;
                 report.push_str(&format!("{} {}\n", render::mark(true, st), case.name));

@@ -46,9 +46,14 @@ impl Style {
 }
 
 fn at(loc: &oidc_trust::Location) -> String {
+    let file = loc
+        .file
+        .as_deref()
+        .map(|f| format!("{f}:"))
+        .unwrap_or_default();
     match loc.span {
-        Some(s) => format!("{}:{}", s.start.line, s.start.column),
-        None => loc.pointer.clone(),
+        Some(s) => format!("{file}{}:{}", s.start.line, s.start.column),
+        None => format!("{file}{}", loc.pointer),
     }
 }
 

@@ -1,34 +1,23 @@
 //! `oidc-trust replay POLICY`: the attacker tokens and which ones get in.
 
 use oidc_trust::{
-    evaluate, parse_policy, read_claims_or_token, replay_from, ClaimValue, Decision,
-    FindingSeverity, Request, RequestOptions,
+    evaluate, read_claims_or_token, replay_from, ClaimValue, Decision, FindingSeverity, Request,
+    RequestOptions,
 };
 
 use crate::args::{Format, ReplayArgs};
 use crate::input;
+use crate::policies;
 use crate::render::{self, Style};
 use crate::Exit;
 use std::io::{self, Write};
 
 pub(crate) fn run(args: &ReplayArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
-    let source = match input::read(&args.policy, "policy") {
-        Ok(s) => s,
-        Err(d) => {
-            eprint!("{}", render::diagnostic(&d, &args.policy, None, st));
-            return Ok(Exit::BadInput);
-        }
-    };
-    let parsed = parse_policy(&source.text);
-    let Some(policy) = parsed.policy else {
-        for d in parsed.diagnostics.iter().filter(|d| d.is_error()) {
-            eprint!(
-                "{}",
-                render::diagnostic(d, &source.name, Some(&source.text), st)
-            );
-        }
-        return Ok(Exit::BadInput);
-    };
+    let (loaded, policy) =
+        match policies::load_policy(&args.policy, args.resource.as_deref(), &args.terraform, st) {
+            Ok(x) => x,
+            Err(exit) => return Ok(exit),
+        };
     let intended = match &args.intended {
         None => None,
         Some(arg) => {
@@ -42,7 +31,8 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style, out: &mut dyn Write) -> io::Res
             }
         }
     };
-    let replays = replay_from(&policy, intended.as_ref());
+    let mut replays = replay_from(&policy, intended.as_ref());
+    loaded.policy.relocate_replays(&mut replays);
     let bad = replays
         .iter()
         .flat_map(|r| &r.attempts)
@@ -51,7 +41,7 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style, out: &mut dyn Write) -> io::Res
         Format::Json => {
             let mut value = serde_json::json!({ "version": 1, "replays": replays });
             if args.trace {
-                add_traces(&policy, &mut value);
+                add_traces(&policy, &loaded, &mut value);
             }
             writeln!(
                 out,
@@ -96,7 +86,7 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style, out: &mut dyn Write) -> io::Res
                         sub(&a.claims)
                     )?;
                     if gets_in && args.trace {
-                        if let Some(e) = trace(&policy, &r.issuer, &a.claims) {
+                        if let Some(e) = trace(&policy, &loaded, &r.issuer, &a.claims) {
                             for line in render::evaluation(&e, st).lines() {
                                 writeln!(out, "      {line}")?;
                             }
@@ -115,6 +105,7 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style, out: &mut dyn Write) -> io::Res
 
 fn trace(
     policy: &oidc_trust::Policy,
+    loaded: &policies::Loaded,
     issuer: &str,
     claims: &oidc_trust::Claims,
 ) -> Option<oidc_trust::Evaluation> {
@@ -122,13 +113,19 @@ fn trace(
         issuer: Some(issuer.to_string()),
         ..RequestOptions::default()
     };
-    Request::new(claims, &options)
-        .ok()
-        .map(|r| evaluate(policy, &r))
+    Request::new(claims, &options).ok().map(|r| {
+        let mut e = evaluate(policy, &r);
+        loaded.relocate(&mut e);
+        e
+    })
 }
 
 /// With `--trace`: each attempt that gets in carries its evaluation.
-fn add_traces(policy: &oidc_trust::Policy, value: &mut serde_json::Value) {
+fn add_traces(
+    policy: &oidc_trust::Policy,
+    loaded: &policies::Loaded,
+    value: &mut serde_json::Value,
+) {
     let Some(replays) = value["replays"].as_array_mut() else {
         return;
     };
@@ -141,7 +138,7 @@ fn add_traces(policy: &oidc_trust::Policy, value: &mut serde_json::Value) {
             let text = a["claims"].to_string();
             let e = oidc_trust::read_claims(&text)
                 .ok()
-                .and_then(|c| trace(policy, &issuer, &c));
+                .and_then(|c| trace(policy, loaded, &issuer, &c));
             if let (Some(e), serde_json::Value::Object(m)) = (e, a) {
                 m.insert("trace".into(), serde_json::to_value(e).unwrap_or_default());
             }

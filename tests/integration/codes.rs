@@ -6,7 +6,8 @@ use std::path::Path;
 use oidc_trust_tests::root;
 
 /// Where a code is written in the source: the call or field that takes it.
-const SHAPES: [&str; 15] = [
+const SHAPES: [&str; 16] = [
+    "problem(",
     ".error(",
     ".warning(",
     "Note::info(",

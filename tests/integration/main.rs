@@ -23,6 +23,8 @@ mod analysis;
 mod architecture;
 // Every code is documented.
 mod codes;
+// Terraform source read without Terraform.
+mod terraform;
 // The generator: random intents, generated policies, attackers.
 mod generate;
 // Terraform, CloudFormation and CI files carry the generated policy, value for value.

@@ -93,6 +93,27 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
+    /// Calls `f` on every location in the trace (faces move them into the file a policy
+    /// was found in).
+    pub fn for_each_location(&mut self, f: &mut dyn FnMut(&mut Location)) {
+        for s in &mut self.statements {
+            f(&mut s.location);
+            f(&mut s.principal.location);
+            s.principal
+                .values
+                .iter_mut()
+                .for_each(|v| f(&mut v.location));
+            f(&mut s.action.location);
+            s.action.values.iter_mut().for_each(|v| f(&mut v.location));
+            for c in &mut s.conditions {
+                f(&mut c.location);
+                f(&mut c.key_location);
+                c.values.iter_mut().for_each(|v| f(&mut v.location));
+            }
+        }
+        self.diagnostics.iter_mut().for_each(|d| f(&mut d.location));
+    }
+
     /// The evaluation with what came with its inputs: the policy's warnings and the
     /// token's header. The CLI's `--format json` and the npm package print this.
     pub fn with_inputs(

@@ -2,12 +2,8 @@
 //! `AWS::IAM::Role`'s `AssumeRolePolicyDocument`, written as an object (intrinsics become
 //! placeholders) or as a string.
 
-use super::{from_string, member, re_emit, string, Embedded};
+use super::{from_string, member, re_emit, string, Embedded, STAND_IN_ACCOUNT};
 use crate::text::json::{Kind, Node};
-
-/// The account CloudFormation's `AWS::AccountId` stands for: any valid id will do, since
-/// the provider and the policy name the same one.
-pub(super) const STAND_IN_ACCOUNT: &str = "000000000000";
 
 pub(super) fn cloudformation(node: &Node, text: &str, out: &mut Vec<Embedded>) {
     let Some(Kind::Object(resources)) = member(node, "Resources").map(|n| &n.kind) else {

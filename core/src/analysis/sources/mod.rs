@@ -12,6 +12,8 @@
 use serde::Serialize;
 
 use crate::analysis::lint::{lint, Finding, LintOptions, LintReport};
+use crate::analysis::replay::Replay;
+use crate::eval::trace::Evaluation;
 use crate::text::diagnostic::{Diagnostic, Reporter, Severity as DiagnosticSeverity};
 use crate::text::json::{self, Kind, Node};
 use crate::text::severity::FindingSeverity;
@@ -19,7 +21,17 @@ use crate::text::source::{LineIndex, Location, Span};
 
 mod account;
 mod cloudformation;
+mod hcl;
 mod plan;
+
+pub use hcl::{
+    is_terraform_file, read_terraform, read_terraform_text, Files, TerraformOptions, TerraformRead,
+    MAX_TF_BYTES,
+};
+
+/// The account that `AWS::AccountId`, `data.aws_caller_identity` and modules' callers stand
+/// for: any valid id will do, since the provider and the policy name the same one.
+pub(super) const STAND_IN_ACCOUNT: &str = "000000000000";
 
 /// Container files larger than this are refused (policies are small; accounts are not).
 pub const MAX_SOURCE_BYTES: usize = 64 * 1024 * 1024;
@@ -65,40 +77,51 @@ pub struct SourceLint {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Lints every trust policy in `text`, whatever kind of file it is.
-pub fn lint_source(text: &str, options: &LintOptions) -> SourceLint {
+/// The trust policies in a file's text, whatever kind of file it is: the file itself when
+/// it is a policy, or every policy of a Terraform plan or state, a CloudFormation template
+/// (JSON) or account authorization details. An error when the text is not JSON.
+pub fn find_policies(text: &str) -> Result<(SourceKind, Vec<FoundPolicy>), Diagnostic> {
     let r = Reporter::new(text, "policy");
-    let fail = |kind, code, message: String, help: &str, at: (usize, usize)| SourceLint {
-        kind,
-        documents: Vec::new(),
-        diagnostics: vec![r.make(DiagnosticSeverity::Error, code, message, help, "", at)],
-    };
     if text.len() > MAX_SOURCE_BYTES {
-        return fail(
-            SourceKind::Policy,
+        return Err(r.make(
+            DiagnosticSeverity::Error,
             "input-too-large",
             format!(
                 "the file is {} bytes; oidc-trust reads up to {MAX_SOURCE_BYTES}",
                 text.len()
             ),
             "split the file",
+            "",
             (0, 0),
-        );
+        ));
     }
-    let node = match json::parse(text) {
-        Ok(n) => n,
-        Err(e) => {
-            return fail(
-                SourceKind::Policy,
-                "json-syntax",
-                e.message,
-                &e.help,
-                (e.at, e.at),
-            )
+    let node = json::parse(text).map_err(|e| {
+        r.make(
+            DiagnosticSeverity::Error,
+            "json-syntax",
+            e.message,
+            &e.help,
+            "",
+            (e.at, e.at),
+        )
+    })?;
+    let kind = detect(&node);
+    Ok((kind, found_in(&node, text, kind)))
+}
+
+/// Lints every trust policy in `text`, whatever kind of file it is.
+pub fn lint_source(text: &str, options: &LintOptions) -> SourceLint {
+    let (kind, found) = match find_policies(text) {
+        Ok(x) => x,
+        Err(d) => {
+            return SourceLint {
+                kind: SourceKind::Policy,
+                documents: Vec::new(),
+                diagnostics: vec![d],
+            }
         }
     };
-    let kind = detect(&node);
-    let documents: Vec<DocumentLint> = found_in(&node, text, kind)
+    let documents: Vec<DocumentLint> = found
         .into_iter()
         .map(|p| DocumentLint {
             report: p.lint(options),
@@ -109,6 +132,7 @@ pub fn lint_source(text: &str, options: &LintOptions) -> SourceLint {
         .collect();
     let mut diagnostics = Vec::new();
     if documents.is_empty() && kind != SourceKind::Policy {
+        let r = Reporter::new(text, "policy");
         diagnostics.push(r.make(DiagnosticSeverity::Warning, "no-trust-policy", format!("no trust policy found in this {}", kind_name(kind)), "roles whose policy is only known after apply have none in a plan: lint the aws_iam_policy_document data source, or the state", "", (0, 0)));
     }
     SourceLint {
@@ -307,6 +331,25 @@ impl FoundPolicy {
                 }),
                 _ => None,
             },
+        }
+    }
+
+    /// Moves every location of an evaluation of this policy into the file.
+    pub fn relocate(&self, evaluation: &mut Evaluation) {
+        if self.map != Resolved::Same {
+            evaluation.for_each_location(&mut |l| *l = self.locate(l));
+        }
+    }
+
+    /// Moves the replay's culprits into the file.
+    pub fn relocate_replays(&self, replays: &mut [Replay]) {
+        if self.map == Resolved::Same {
+            return;
+        }
+        for a in replays.iter_mut().flat_map(|r| r.attempts.iter_mut()) {
+            if let Some(l) = a.culprit.as_mut() {
+                *l = self.locate(l);
+            }
         }
     }
 

@@ -1,0 +1,1 @@
+subjects = ["repo:acme/api:pull_request"]

@@ -1,0 +1,4 @@
+module "deploy" {
+  source  = "./modules/role"
+  subject = "repo:acme/api:*"
+}

@@ -1,0 +1,3 @@
+resource "aws_iam_role" "deploy" {
+  assume_role_policy = "not json"
+}
