@@ -198,16 +198,33 @@ pub(crate) fn snippet(
     );
     if let Some(line) = text.and_then(|t| t.lines().nth(span.start.line.saturating_sub(1) as usize))
     {
-        let shown: String = line.chars().take(160).collect();
         let width = if span.end.line == span.start.line {
             (span.end.column.saturating_sub(span.start.column)).max(1)
         } else {
             1
         };
+        // A long line (a policy in one JSON string) is shown around the span, not from its
+        // start, so that the carets stay under the value.
+        const SHOWN: usize = 160;
+        let column = span.start.column.saturating_sub(1) as usize;
+        let skip = if column + (width.min(80) as usize) < SHOWN {
+            0
+        } else {
+            column.saturating_sub(40)
+        };
+        let count = line.chars().count();
+        let mut shown: String = line.chars().skip(skip).take(SHOWN).collect();
+        if skip > 0 {
+            shown.insert(0, '…');
+        }
+        if count > skip + SHOWN {
+            shown.push('…');
+        }
+        let column = column - skip + usize::from(skip > 0);
         let gutter = span.start.line.to_string().len();
         let _ = writeln!(out, "{:>gutter$} |", "");
         let _ = writeln!(out, "{} | {shown}", span.start.line);
-        let pad = " ".repeat(span.start.column.saturating_sub(1) as usize);
+        let pad = " ".repeat(column);
         let _ = writeln!(
             out,
             "{:>gutter$} | {pad}{}",

@@ -6,39 +6,15 @@
     reason = "tests fail loudly"
 )]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn bin() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_oidc-trust"));
-    c.current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .env("NO_COLOR", "1");
-    c
-}
+use std::process::Output;
 
+use common::text;
+
+/// Runs `oidc-trust` with `args`, and `stdin` (or nothing) on its standard input.
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    } else {
-        drop(child.stdin.take());
-    }
-    child.wait_with_output().unwrap()
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
+    common::run_stdin(args, stdin.unwrap_or(""))
 }
 
 const POLICY: &str = "examples/policies/basic-repo.json";

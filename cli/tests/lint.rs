@@ -12,7 +12,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use common::{run, stdout};
+use common::{run, run_stdin, stdout};
 
 const WEAK: &str = "examples/policies/basic-repo.json";
 const TIGHT: &str = "examples/policies/hardening-layer2.json";
@@ -263,6 +263,87 @@ fn cloudformation_json_and_yaml_with_intrinsics() {
     assert_eq!(open["location"]["line"], 34);
     let json = findings("tests/fixtures/sources/cloudformation.json");
     find(&json, "admits-sibling-repo", "StaticRole");
+}
+
+#[test]
+fn cloudformation_sub_over_json_text_takes_defaults_and_marks_the_unknown() {
+    let file = "tests/fixtures/sources/cloudformation-sub.json";
+    let all = findings(file);
+    // `repo:${GitHubOrg}/${Repo}:*` with the default `acme` and `Repo: api`.
+    let wide = find(&all, "admits-pull-request", "DefaultedRole");
+    let l = &wide["location"];
+    assert_eq!(
+        l["pointer"],
+        "/Statement/0/Condition/StringLike/token.actions.githubusercontent.com:sub"
+    );
+    let text = at(
+        file,
+        l["line"].as_u64().unwrap(),
+        l["column"].as_u64().unwrap(),
+    );
+    assert!(
+        text.starts_with("\\\"repo:${GitHubOrg}/${Repo}:*\\\""),
+        "{text}"
+    );
+    let default = find(&all, "parameter-default", "DefaultedRole");
+    assert!(default["message"].as_str().unwrap().contains("`acme`"));
+    assert_eq!(default["location"]["line"], l["line"]);
+    assert_eq!(default["location"]["column"], l["column"]);
+    // `${Branch}` has no default: opaque, so the exact subject admits no branch of ours...
+    let unknown = find(&all, "unresolved-value", "UnknownRole");
+    assert!(unknown["message"].as_str().unwrap().contains("${Branch}"));
+    assert!(!all
+        .iter()
+        .any(|f| f["location"]["resource"] == "UnknownRole" && f["severity"] == "high"));
+    // ...and an evaluation says what it could not know.
+    let claims = r#"{"iss":"https://token.actions.githubusercontent.com","aud":"sts.amazonaws.com","sub":"repo:acme/api:ref:refs/heads/main"}"#;
+    let out = run_stdin(
+        &[
+            "eval",
+            "--policy",
+            file,
+            "--resource",
+            "DefaultedRole",
+            "--claims",
+            "-",
+            "--format",
+            "json",
+        ],
+        claims,
+    );
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["decision"], "allow");
+    let codes: Vec<&str> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"parameter-default") && codes.contains(&"stand-in-account"),
+        "{codes:?}"
+    );
+    let out = run_stdin(
+        &[
+            "eval",
+            "--policy",
+            file,
+            "--resource",
+            "UnknownRole",
+            "--claims",
+            "-",
+            "--format",
+            "json",
+        ],
+        claims,
+    );
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["decision"], "deny");
+    assert!(v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["code"] == "unresolved-value"));
 }
 
 #[test]

@@ -633,6 +633,7 @@ fn every_documented_rule_is_tested() {
         "key-for-other-issuer",
         "policy-size-quota",
         "unresolved-value",
+        "parameter-default",
         "custom-subject-template",
     ]);
     let documented: Vec<&str> = docs

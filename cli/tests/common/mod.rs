@@ -2,7 +2,8 @@
 //! user would, without colour.
 #![allow(dead_code, reason = "each test binary uses a part")]
 
-use std::process::{Command, Output};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
 
 /// Runs the built `oidc-trust` with `args` from the repository root.
 pub fn run(args: &[&str]) -> Output {
@@ -12,6 +13,24 @@ pub fn run(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("oidc-trust runs")
+}
+
+/// Runs `oidc-trust` with `args` and `input` on its standard input.
+pub fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("oidc-trust runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        // A command that stops reading early closes the pipe: not this test's failure.
+        let _ = stdin.write_all(input.as_bytes());
+    }
+    child.wait_with_output().expect("oidc-trust finishes")
 }
 
 /// Output bytes as text.

@@ -59,6 +59,22 @@ impl Kind {
     }
 }
 
+impl Node {
+    /// The value at a JSON pointer (RFC 6901), if there is one.
+    pub(crate) fn at_pointer(&self, pointer: &str) -> Option<&Node> {
+        let mut node = self;
+        for raw in pointer.split('/').skip(1) {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            node = match &node.kind {
+                Kind::Object(members) => &members.iter().find(|m| m.key == token)?.value,
+                Kind::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+}
+
 /// Parses a whole document; anything but whitespace after the value is an error.
 pub(crate) fn parse(text: &str) -> Result<Node, JsonError> {
     let mut parser = Parser {

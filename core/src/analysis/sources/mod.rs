@@ -16,6 +16,7 @@ use crate::analysis::replay::Replay;
 use crate::eval::trace::Evaluation;
 use crate::text::diagnostic::{Diagnostic, Reporter, Severity as DiagnosticSeverity};
 use crate::text::json::{self, Kind, Node};
+use crate::text::note::Note;
 use crate::text::severity::FindingSeverity;
 use crate::text::source::{LineIndex, Location, Span};
 
@@ -216,6 +217,8 @@ pub(super) struct Embedded {
     pub(super) map: Mapping,
     /// Values replaced by placeholders: (policy pointer, what, why).
     pub(super) unresolved: Vec<(String, String, String)>,
+    /// Values evaluated with a default a deployment may change: (policy pointer, message).
+    pub(super) notes: Vec<(String, String)>,
     /// The file the policy is written in (an index into the files of the read).
     pub(super) file: usize,
 }
@@ -253,6 +256,8 @@ pub struct FoundPolicy {
     map: Resolved,
     /// Values replaced by opaque placeholders: (policy pointer, what, why).
     unresolved: Vec<(String, String, String)>,
+    /// Values evaluated with a default a deployment may change: (policy pointer, message).
+    notes: Vec<(String, String)>,
 }
 
 /// The mapping with every position worked out.
@@ -276,6 +281,7 @@ impl FoundPolicy {
             text: text.to_string(),
             map: Resolved::Same,
             unresolved: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -308,7 +314,26 @@ impl FoundPolicy {
                     _ => None,
                 }
             }
-            (Resolved::Bytes(_), None) => None,
+            // A pointer alone (a note on a substituted value): find it in the policy text.
+            (Resolved::Bytes(_), None) => {
+                let node = crate::text::json::parse(&self.text).ok();
+                let span = node
+                    .as_ref()
+                    .and_then(|n| n.at_pointer(&inner.pointer))
+                    .map(|n| crate::text::source::LineIndex::new(&self.text).span(n.start, n.end));
+                return match span {
+                    Some(span) => self.locate(&Location {
+                        pointer: inner.pointer.clone(),
+                        span: Some(span),
+                        file: None,
+                    }),
+                    None => Location {
+                        pointer: inner.pointer.clone(),
+                        span: self.whole_location().and_then(|l| l.span),
+                        file: self.whole_location().and_then(|l| l.file),
+                    },
+                };
+            }
         };
         let found = found.or_else(|| self.whole_location());
         Location {
@@ -335,9 +360,33 @@ impl FoundPolicy {
     }
 
     /// Moves every location of an evaluation of this policy into the file.
+    ///
+    /// It also notes what the source left unsure, because the verdict holds only for it:
+    /// values known at deploy time (evaluated as opaque text), parameters read at their
+    /// default, and the stand-in account of a provider the same source creates.
     pub fn relocate(&self, evaluation: &mut Evaluation) {
-        if self.map != Resolved::Same {
-            evaluation.for_each_location(&mut |l| *l = self.locate(l));
+        if self.map == Resolved::Same {
+            return;
+        }
+        evaluation.for_each_location(&mut |l| *l = self.locate(l));
+        for (pointer, what, why) in &self.unresolved {
+            let mut note = Note::warning(
+                "unresolved-value",
+                format!("`{what}` {why}: evaluated as the opaque text it was replaced with, which matches only itself; the deployed policy may decide otherwise"),
+            );
+            note.pointer = Some(pointer.clone());
+            evaluation.notes.push(note);
+        }
+        for (pointer, message) in &self.notes {
+            let mut note = Note::warning("parameter-default", message.clone());
+            note.pointer = Some(pointer.clone());
+            evaluation.notes.push(note);
+        }
+        if self.text.contains(&format!(":{STAND_IN_ACCOUNT}:")) {
+            evaluation.notes.push(Note::info(
+                "stand-in-account",
+                format!("the account of an OIDC provider created by the same source is known only at deploy time; `{STAND_IN_ACCOUNT}` stands in for it"),
+            ));
         }
     }
 
@@ -373,6 +422,18 @@ impl FoundPolicy {
                 message: format!("`{what}` {why}; it was evaluated as an opaque value"),
                 help: "findings that involve this value are uncertain: its real value could make the policy wider or narrower".into(),
                 fix: "give the value (a default, tfvars, --var) or lint the deployed policy (`aws iam get-role`) to be sure".into(),
+                location: self.locate(&Location::pointer_only(pointer.clone())),
+                statement: None,
+                scenario: None,
+            });
+        }
+        for (pointer, message) in &self.notes {
+            report.findings.push(Finding {
+                code: "parameter-default",
+                severity: FindingSeverity::Info,
+                message: message.clone(),
+                help: "the findings judge the policy with this default; a stack deployed with another value gets another policy".into(),
+                fix: "lint the deployed policy (`aws iam get-role`) for each value you deploy with, or drop the parameter from the trust policy".into(),
                 location: self.locate(&Location::pointer_only(pointer.clone())),
                 statement: None,
                 scenario: None,
@@ -423,6 +484,7 @@ impl Embedded {
             text: self.text,
             map,
             unresolved: self.unresolved,
+            notes: self.notes,
         }
     }
 }
@@ -450,6 +512,7 @@ pub(super) fn from_string(
         pointer,
         text: decoded,
         map: Mapping::Bytes(offsets),
+        notes: Vec::new(),
         file: 0,
         unresolved: Vec::new(),
     }
@@ -528,17 +591,18 @@ fn percent_decode(text: &str, offsets: &[usize]) -> (String, Vec<usize>) {
 /// A policy held as a JSON object: emitted again, each value and key remembering where it
 /// came from. With `intrinsics` (a template's resolvable `Ref`s), CloudFormation functions
 /// become placeholders.
-pub(super) fn re_emit(
+fn re_emit(
     node: &Node,
     resource: String,
     pointer: String,
-    intrinsics: Option<&[(String, String)]>,
+    intrinsics: Option<&cloudformation::Known>,
 ) -> Embedded {
     let mut e = Emitter {
         out: String::new(),
         table: Vec::new(),
         unresolved: Vec::new(),
-        intrinsics: intrinsics.map(<[_]>::to_vec),
+        notes: Vec::new(),
+        intrinsics: intrinsics.cloned(),
     };
     e.node(node, "");
     Embedded {
@@ -548,6 +612,7 @@ pub(super) fn re_emit(
         map: Mapping::Nodes(e.table),
         file: 0,
         unresolved: e.unresolved,
+        notes: e.notes,
     }
 }
 
@@ -555,8 +620,9 @@ struct Emitter {
     out: String,
     table: Vec<NodeAt>,
     unresolved: Vec<(String, String, String)>,
-    /// CloudFormation mode, with the `Ref`s the template itself resolves.
-    intrinsics: Option<Vec<(String, String)>>,
+    notes: Vec<(String, String)>,
+    /// CloudFormation mode, with what the template itself resolves.
+    intrinsics: Option<cloudformation::Known>,
 }
 
 impl Emitter {
@@ -575,27 +641,31 @@ impl Emitter {
                     && cloudformation::is_intrinsic(&members[0].key) =>
             {
                 let m = &members[0];
-                let known = |name: &str| {
-                    self.intrinsics
-                        .as_deref()
-                        .and_then(|refs| refs.iter().find(|(k, _)| k == name))
-                        .map(|(_, v)| v.clone())
-                        .or_else(|| cloudformation::pseudo(name).map(str::to_string))
+                let Some(known) = self.intrinsics.clone() else {
+                    return;
                 };
-                let (shown, resolved) = match (&m.key[..], &m.value.kind) {
+                let (shown, unknown, defaults) = match (&m.key[..], &m.value.kind) {
                     ("Fn::Sub", Kind::String(s)) => cloudformation::placeholders(s, &known),
-                    ("Ref", Kind::String(s)) => match known(s) {
-                        Some(v) => (v, true),
-                        None => (format!("<Ref {s}>"), false),
+                    ("Ref", Kind::String(s)) => match known.resolve(s) {
+                        cloudformation::Resolved::Value(v) => (v, Vec::new(), Vec::new()),
+                        cloudformation::Resolved::Default(v) => {
+                            (v.clone(), Vec::new(), vec![(s.clone(), v)])
+                        }
+                        cloudformation::Resolved::Unknown => {
+                            (format!("<Ref {s}>"), vec![s.clone()], Vec::new())
+                        }
                     },
-                    (k, _) => (format!("<{k}>"), false),
+                    (k, _) => (format!("<{k}>"), vec![k.to_string()], Vec::new()),
                 };
-                if !resolved {
+                if !unknown.is_empty() {
                     self.unresolved.push((
                         pointer.to_string(),
                         m.key.clone(),
                         "is computed at deploy time".to_string(),
                     ));
+                }
+                for (name, value) in defaults {
+                    self.notes.push((pointer.to_string(), format!("`{name}` is a template parameter: evaluated with its default `{value}`; a deployment may give another value")));
                 }
                 self.string(&shown);
             }
@@ -658,23 +728,30 @@ mod tests {
     }
 
     #[test]
-    fn sub_parameters_become_opaque_and_pseudo_parameters_resolve() {
-        let none = |_: &str| None;
+    fn sub_parameters_become_opaque_defaults_are_noted_and_pseudo_parameters_resolve() {
+        let known = cloudformation::Known::for_test(&[], &[("Org", "acme")]);
         assert_eq!(
-            cloudformation::placeholders("repo:${Org}/${Repo}:*", &none),
-            ("repo:<Org>/<Repo>:*".into(), false)
+            cloudformation::placeholders("repo:${Org}/${Repo}:*", &known),
+            (
+                "repo:acme/<Repo>:*".into(),
+                vec!["Repo".to_string()],
+                vec![("Org".to_string(), "acme".to_string())]
+            )
         );
         assert_eq!(
-            cloudformation::placeholders("${!Literal}", &none),
-            ("${!Literal}".into(), true)
+            cloudformation::placeholders("${!Literal}", &known),
+            ("${!Literal}".into(), vec![], vec![])
         );
-        let known = |n: &str| cloudformation::pseudo(n).map(str::to_string);
         assert_eq!(
             cloudformation::placeholders(
                 "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/x",
                 &known
             ),
-            ("arn:aws:iam::000000000000:oidc-provider/x".into(), true)
+            (
+                "arn:aws:iam::000000000000:oidc-provider/x".into(),
+                vec![],
+                vec![]
+            )
         );
     }
 }

@@ -21,6 +21,7 @@ pub(crate) fn embedded(v: &Val, fallback: At, resource: String) -> Embedded {
         text: e.out,
         map: Mapping::Nodes(e.nodes),
         unresolved: e.unresolved,
+        notes: Vec::new(),
         file: fallback.file,
     }
 }
