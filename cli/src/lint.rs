@@ -388,11 +388,14 @@ fn text_of(l: &Linted, disk: &Disk, st: &Style) -> String {
 struct Counts {
     findings: [usize; 5],
     policies: usize,
+    /// Errors that kept a file or a policy from being read (each is also reported).
+    errors: usize,
 }
 
 impl Counts {
     fn add(&mut self, l: &Linted) {
         self.policies += l.documents.len();
+        self.errors += l.errors().count();
         for (_, _, f) in l.findings() {
             if let Some(slot) = self.findings.get_mut(f.severity as usize) {
                 *slot += 1;
@@ -427,13 +430,18 @@ impl Counts {
         let total = self.total();
         let counts = self.by_severity();
         format!(
-            "{total} finding{} in {inputs} file{}{}\n",
+            "{total} finding{} in {inputs} file{}{}{}\n",
             if total == 1 { "" } else { "s" },
             if inputs == 1 { "" } else { "s" },
             if counts.is_empty() {
                 String::new()
             } else {
                 format!(" ({counts})")
+            },
+            match self.errors {
+                0 => String::new(),
+                1 => "; 1 error kept a policy from being read (above)".into(),
+                n => format!("; {n} errors kept policies from being read (above)"),
             }
         )
     }
@@ -551,6 +559,28 @@ fn sarif(linted: &[Linted]) -> Value {
             }));
         }
     }
+    // Files that could not be read are not results (no rule failed) but the run must not
+    // look clean: they are tool notifications, which code scanning shows with the run.
+    let notifications: Vec<Value> = linted
+        .iter()
+        .flat_map(Linted::errors)
+        .map(|(file, d)| {
+            let mut physical =
+                json!({ "artifactLocation": { "uri": file.trim_start_matches("./") } });
+            if let (Some(s), Value::Object(m)) = (d.location.span, &mut physical) {
+                m.insert(
+                    "region".into(),
+                    json!({ "startLine": s.start.line, "startColumn": s.start.column }),
+                );
+            }
+            json!({
+                "level": "error",
+                "descriptor": { "id": d.code },
+                "message": { "text": format!("{} ({})", d.message, d.help) },
+                "locations": [{ "physicalLocation": physical }],
+            })
+        })
+        .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -561,6 +591,10 @@ fn sarif(linted: &[Linted]) -> Value {
                 "informationUri": "https://github.com/oidc-trust/oidc-trust",
                 "rules": rules,
             }},
+            "invocations": [{
+                "executionSuccessful": notifications.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "results": results,
         }],
     })

@@ -170,10 +170,25 @@ impl Loaded {
     }
 
     /// Moves every location of an evaluation into the file.
+    ///
+    /// A policy read out of another file (a `.tf` module, a template, a plan) names that
+    /// file in every location: a module spans several, and an editor needs the file.
     pub(crate) fn relocate(&self, e: &mut Evaluation) {
         self.policy.relocate(e);
         if self.found.converted.is_some() {
             e.for_each_location(&mut |l| self.found.finish(l));
+        }
+        if self.policy.resource.is_some() {
+            let file = self
+                .policy
+                .file
+                .clone()
+                .unwrap_or_else(|| self.found.name.clone());
+            e.for_each_location(&mut |l| {
+                if l.file.is_none() {
+                    l.file = Some(file.clone());
+                }
+            });
         }
     }
 
@@ -312,7 +327,7 @@ pub(crate) fn walk(root: &Path, excludes: &[String]) -> Result<Vec<Item>, Diagno
         )
     })?;
     let walker = ignore::WalkBuilder::new(root)
-        .overrides(overrides)
+        .overrides(overrides.clone())
         .require_git(false)
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
@@ -323,6 +338,10 @@ pub(crate) fn walk(root: &Path, excludes: &[String]) -> Result<Vec<Item>, Diagno
     let mut modules: Vec<String> = Vec::new();
     let mut files = Vec::new();
     for entry in walker.filter_map(Result::ok) {
+        if entry.file_type().is_some_and(|t| t.is_dir()) {
+            files.extend(cdk_templates(root, entry.path(), &overrides));
+            continue;
+        }
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -347,8 +366,47 @@ pub(crate) fn walk(root: &Path, excludes: &[String]) -> Result<Vec<Item>, Diagno
         .map(Item::Module)
         .collect();
     // Files after modules: a file a module reads (`file("trust.json")`) is linted there.
-    out.extend(files.into_iter().map(Item::File));
+    // A CDK template is found twice when `cdk.out` is not ignored.
+    let mut seen = std::collections::HashSet::new();
+    out.extend(
+        files
+            .into_iter()
+            .filter(|f| seen.insert(f.clone()))
+            .map(Item::File),
+    );
     Ok(out)
+}
+
+/// CDK's synthesised templates (`cdk.out/*.template.json`, and those of nested assemblies)
+/// under `dir`. They are build output, so `.gitignore` usually lists `cdk.out`; they are read
+/// anyway because they are where a CDK app's trust policies are written out. `--exclude`
+/// still applies.
+fn cdk_templates(root: &Path, dir: &Path, excludes: &ignore::overrides::Override) -> Vec<String> {
+    let out_dir = dir.join("cdk.out");
+    let mut found = Vec::new();
+    let mut dirs = vec![out_dir];
+    while let Some(d) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut names: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        names.sort();
+        for path in names {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            if path.is_dir() && name.starts_with("assembly-") {
+                dirs.push(path);
+            } else if name.ends_with(".template.json") {
+                let rel = path.strip_prefix(root).unwrap_or(&path);
+                if !excludes.matched(rel, false).is_ignore() {
+                    found.push(clean(rel));
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The module directories (relative to `root`) that modules of `dirs` call as local

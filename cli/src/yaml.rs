@@ -16,6 +16,9 @@ pub(crate) enum Converted {
         json: String,
         /// (JSON byte offset of a value, its YAML line, its YAML column), by offset.
         at: Vec<(usize, u32, u32)>,
+        /// The same for every character inside the strings that may hold JSON text (a
+        /// policy in a block scalar), so that a finding inside it points at its value.
+        inner: Vec<(usize, u32, u32)>,
     },
 }
 
@@ -30,28 +33,45 @@ impl Converted {
 
     /// Moves one location from the JSON text back to the YAML file.
     pub(crate) fn relocate_location(&self, l: &mut Location) {
-        let Converted::Yaml { at, .. } = self else {
+        let Converted::Yaml { at, inner, .. } = self else {
             return;
         };
-        l.span = l.span.and_then(|s| {
-            let i = at.partition_point(|(o, _, _)| *o < s.start.byte as usize);
-            at.get(i)
-                .filter(|(o, _, _)| *o == s.start.byte as usize)
-                .map(|&(_, line, column)| {
-                    let p = Position {
-                        byte: 0,
-                        line,
-                        column,
-                        utf16: 0,
-                    };
-                    Span {
-                        start: p,
-                        end: Position {
-                            column: column + 1,
-                            ..p
-                        },
-                    }
+        let exact = |table: &[(usize, u32, u32)], byte: usize| {
+            let i = table.partition_point(|(o, _, _)| *o < byte);
+            table
+                .get(i)
+                .filter(|(o, _, _)| *o == byte)
+                .map(|&(_, line, column)| Position {
+                    byte: 0,
+                    line,
+                    column,
+                    utf16: 0,
                 })
+        };
+        l.span = l.span.and_then(|s| {
+            let start = s.start.byte as usize;
+            if let Some(p) = exact(at, start) {
+                return Some(Span {
+                    start: p,
+                    end: Position {
+                        column: p.column + 1,
+                        ..p
+                    },
+                });
+            }
+            // Inside a string: the span's first and last characters, each where it is.
+            let p = exact(inner, start)?;
+            let end = exact(inner, (s.end.byte as usize).saturating_sub(1))
+                .filter(|e| e.line > p.line || (e.line == p.line && e.column >= p.column))
+                .map(|e| Position {
+                    column: e.column + 1,
+                    ..e
+                })
+                .unwrap_or(Position {
+                    column: p.column + 1,
+                    ..p
+                });
+            Some(Span { start: p, end })
         });
     }
 
@@ -105,8 +125,10 @@ pub(crate) fn to_json_if_yaml(text: &str) -> Result<Converted, Diagnostic> {
         return Ok(Converted::Json);
     }
     let mut sink = Sink {
+        lines: text.lines().collect(),
         json: String::new(),
         at: Vec::new(),
+        inner: Vec::new(),
         stack: Vec::new(),
         documents: 0,
         error: None,
@@ -126,6 +148,7 @@ pub(crate) fn to_json_if_yaml(text: &str) -> Result<Converted, Diagnostic> {
     Ok(Converted::Yaml {
         json: sink.json,
         at: sink.at,
+        inner: sink.inner,
     })
 }
 
@@ -142,9 +165,12 @@ enum Frame {
     },
 }
 
-struct Sink {
+struct Sink<'a> {
+    /// The YAML text's lines, to place the characters of a string.
+    lines: Vec<&'a str>,
     json: String,
     at: Vec<(usize, u32, u32)>,
+    inner: Vec<(usize, u32, u32)>,
     stack: Vec<Frame>,
     documents: usize,
     error: Option<Diagnostic>,
@@ -163,7 +189,7 @@ fn intrinsic(tag: &Option<Tag>) -> Option<String> {
     })
 }
 
-impl Sink {
+impl Sink<'_> {
     /// Writes what comes before a value (comma, key quoting) and records its position.
     fn before_value(&mut self, mark: Marker, is_key_scalar: bool) -> bool {
         let mut is_key = false;
@@ -206,6 +232,91 @@ impl Sink {
 
     fn string(&mut self, s: &str) {
         oidc_trust::support::push_json_string(&mut self.json, s);
+    }
+
+    /// A string scalar that may hold JSON text: written like [`Self::string`], with the YAML
+    /// position of each of its characters recorded. Literal block scalars (`|`) and
+    /// single-line scalars are placed exactly; any other (folded, multi-line flow) keeps
+    /// only its start, since its line breaks were rewritten.
+    fn text_scalar(&mut self, value: &str, style: TScalarStyle, mark: Marker) {
+        let start = self.json.len();
+        self.string(value);
+        if !value.contains('{') {
+            return;
+        }
+        let Some(places) = self.places(value, style, mark) else {
+            return;
+        };
+        // The JSON offset of each character, as `push_json_string` escapes it.
+        let mut at = start + 1;
+        let mut entries = Vec::with_capacity(places.len());
+        for (c, (line, column)) in value.chars().zip(places) {
+            entries.push((at, line, column));
+            at += match c {
+                '"' | '\\' | '\n' | '\r' | '\t' => 2,
+                c if (c as u32) < 0x20 => 6,
+                c => c.len_utf8(),
+            };
+        }
+        // Written as predicted, or not recorded at all.
+        if at + 1 == self.json.len() {
+            self.inner.extend(entries);
+        }
+    }
+
+    /// The places of a literal block scalar's characters if its content starts on line
+    /// `first` (0-based) of the text.
+    fn literal_places(&self, value: &str, first: usize) -> Option<Vec<(u32, u32)>> {
+        let indent = self
+            .lines
+            .get(first..)?
+            .iter()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start_matches(' ').len())?;
+        let mut out = Vec::with_capacity(value.len());
+        for (k, part) in value.split('\n').enumerate() {
+            let line = self.lines.get(first + k).copied().unwrap_or("");
+            if !part.is_empty() && line.get(indent..) != Some(part) {
+                return None;
+            }
+            // Each character, then the line break.
+            let line = (first + k + 1) as u32;
+            let from = indent as u32 + 1;
+            out.extend((from..=from + part.chars().count() as u32).map(|column| (line, column)));
+        }
+        out.truncate(value.chars().count());
+        Some(out)
+    }
+
+    /// The YAML (line, column) of each character of a scalar's value, when they can be
+    /// known for sure (the text at those places is the value).
+    fn places(&self, value: &str, style: TScalarStyle, mark: Marker) -> Option<Vec<(u32, u32)>> {
+        let mut out = Vec::with_capacity(value.len());
+        match style {
+            TScalarStyle::Literal => {
+                // The parser marks a block scalar at its content or at its `|` header,
+                // depending on the version: try both, keep the one whose lines are the value.
+                let line = mark.line();
+                out = [line.saturating_sub(1), line]
+                    .into_iter()
+                    .find_map(|first| self.literal_places(value, first))?;
+            }
+            TScalarStyle::Plain | TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted
+                if !value.contains('\n') =>
+            {
+                let skip = usize::from(style != TScalarStyle::Plain);
+                let line = self.lines.get(mark.line().checked_sub(1)?)?;
+                let from = line.char_indices().nth(mark.col() + skip).map(|(b, _)| b)?;
+                if !line[from..].starts_with(value) {
+                    return None;
+                }
+                let from = (mark.col() + skip) as u32 + 1;
+                let count = value.chars().count() as u32;
+                out.extend((from..from + count).map(|column| (mark.line() as u32, column)));
+            }
+            _ => return None,
+        }
+        Some(out)
     }
 
     /// Opens a sequence or mapping (inside `{"Fn::X": ...}` when tagged); returns what
@@ -258,7 +369,7 @@ fn is_number(v: &str) -> bool {
         && !(digits.len() > 1 && digits.starts_with('0') && !digits.starts_with("0."))
 }
 
-impl MarkedEventReceiver for Sink {
+impl MarkedEventReceiver for Sink<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         match ev {
             Event::DocumentStart => {
@@ -278,8 +389,11 @@ impl MarkedEventReceiver for Sink {
                         self.json.push('{');
                         self.string(&name);
                         self.json.push(':');
-                        self.string(&value);
+                        self.text_scalar(&value, style, mark);
                         self.json.push('}');
+                    }
+                    None if !is_key && style != TScalarStyle::Plain => {
+                        self.text_scalar(&value, style, mark)
                     }
                     None => self.scalar(&value, style, is_key),
                 }
@@ -325,7 +439,7 @@ mod tests {
     #[test]
     fn yaml_becomes_json_with_positions_and_long_form_intrinsics() {
         let text = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Sub: !Sub 'repo:${Org}/api:*'\n    N: 12\n    Id: '0123'\n";
-        let Converted::Yaml { json, at } = to_json_if_yaml(text).unwrap() else {
+        let Converted::Yaml { json, at, .. } = to_json_if_yaml(text).unwrap() else {
             panic!("not converted")
         };
         assert_eq!(
@@ -335,6 +449,44 @@ mod tests {
         let sub = json.find("{\"Fn::Sub\"").unwrap();
         let (_, line, column) = at.iter().find(|(o, _, _)| *o == sub).unwrap();
         assert_eq!((*line, *column), (4, 15), "the quoted value after the tag");
+    }
+
+    /// The YAML (line, column) that a span of the JSON text lands on.
+    fn place(c: &Converted, json: &str, needle: &str, skip: usize) -> (u32, u32) {
+        let start = json.find(needle).unwrap() + skip;
+        // Relocation reads byte offsets only.
+        let at = |byte: usize| Position {
+            byte: byte as u32,
+            line: 0,
+            column: 0,
+            utf16: 0,
+        };
+        let mut l = Location {
+            pointer: String::new(),
+            span: Some(Span {
+                start: at(start),
+                end: at(start + needle.len()),
+            }),
+            file: None,
+        };
+        c.relocate_location(&mut l);
+        let s = l.span.unwrap();
+        (s.start.line, s.start.column)
+    }
+
+    #[test]
+    fn json_in_a_block_scalar_keeps_each_character_in_place() {
+        let text = "Resources:\n  Role:\n    Policy: |\n      {\n        \"sub\": \"repo:acme/*\",\n        \"q\": \"a\\\"b\"\n      }\n    Sub: !Sub '{\"x\": \"repo:${Org}/*\"}'\n";
+        let c = to_json_if_yaml(text).unwrap();
+        let Converted::Yaml { json, .. } = &c else {
+            panic!("not converted")
+        };
+        // `repo:acme/*` on line 5, after eight spaces and `"sub": "`.
+        assert_eq!(place(&c, json, "repo:acme/*", 0), (5, 17));
+        // After an escaped quote (`a\"b` is `a\\\"b` in the JSON text), still in step.
+        assert_eq!(place(&c, json, "a\\\\\\\"b", 5), (6, 18));
+        // A single-line quoted scalar after a tag.
+        assert_eq!(place(&c, json, "repo:${Org}", 0), (8, 23));
     }
 
     #[test]

@@ -347,6 +347,29 @@ fn cloudformation_sub_over_json_text_takes_defaults_and_marks_the_unknown() {
 }
 
 #[test]
+fn json_in_yaml_block_scalars_points_at_each_value() {
+    let file = "tests/fixtures/sources/sam-template.yaml";
+    let all = findings(file);
+    for (resource, line, value) in [
+        ("BlockRole", 27, "\"repo:acme/*\""),
+        ("SubRole", 43, "\"repo:${GitHubOrg}/api:*\""),
+    ] {
+        let f = find(&all, "admits-pull-request", resource);
+        let l = &f["location"];
+        assert_eq!(l["line"], line, "{resource}");
+        let text = at(file, line, l["column"].as_u64().unwrap());
+        assert!(text.starts_with(value), "{resource}: {text}");
+    }
+    find(&all, "admits-sibling-repo", "BlockRole");
+    let default = find(&all, "parameter-default", "SubRole");
+    assert_eq!(default["location"]["line"], 43);
+    assert!(
+        !all.iter().any(|f| f["location"]["resource"] == "Api"),
+        "a SAM function is not a role"
+    );
+}
+
+#[test]
 fn account_authorization_details_every_role_url_encoded_or_not() {
     let file = "tests/fixtures/sources/account-authorization-details.json";
     let all = findings(file);

@@ -15,6 +15,16 @@ pub fn run(args: &[&str]) -> Output {
         .expect("oidc-trust runs")
 }
 
+/// Runs `oidc-trust` with `args` in `dir`.
+pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("oidc-trust runs")
+}
+
 /// Runs `oidc-trust` with `args` and `input` on its standard input.
 pub fn run_stdin(args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
