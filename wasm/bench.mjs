@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const lib = await import(join(here, 'pkg', 'node.js'));
+const terraform = await import(join(here, 'pkg', 'terraform-node.js'));
 const read = (p) => readFileSync(join(root, p), 'utf8');
 
 const policies = ['basic-repo', 'hardening-layer2', 'hardening-layer4'].map((n) => [n, read(`examples/policies/${n}.json`)]);
@@ -61,6 +62,11 @@ for (const [name, text] of policies) {
 row('decodeToken(jwt)', measure(() => lib.decodeToken(jwt, { now })));
 row('lint(basic-repo) with attacker replay', measure(() => lib.lint(policies[0][1])));
 row('parsePolicy(hardening-layer4)', measure(() => lib.parsePolicy(policies[2][1])));
+// Terraform: a module of the corpus read, and read + linted with every location in the HCL.
+const tfCase = 'tests/terraform/cases/13-policy-document/main.tf';
+const tfText = read(tfCase);
+row('readTerraform(aws_iam_policy_document) + free', measure(() => terraform.readTerraform(tfText).free()));
+row('lintTerraform(aws_iam_policy_document), located', measure(() => terraform.lintTerraform(tfText)));
 // The boundary's share: JSON.parse of a typical trace alone.
 const traceJson = JSON.stringify(lib.evaluate(policies[1][1], jwt, { now }));
 row(`(reference) JSON.parse of one trace, ${(traceJson.length / 1000).toFixed(1)} KB`, measure(() => JSON.parse(traceJson)));
@@ -78,6 +84,10 @@ if (jsonAt > 0) {
     analysisWasm: (() => {
       const a = readFileSync(join(here, 'pkg', 'oidc_trust_analysis_bg.wasm'));
       return { raw: a.length, gzip: gzipSync(a, { level: 9 }).length };
+    })(),
+    terraformWasm: (() => {
+      const t = readFileSync(join(here, 'pkg', 'oidc_trust_terraform_bg.wasm'));
+      return { raw: t.length, gzip: gzipSync(t, { level: 9 }).length };
     })(),
     figures,
   }, null, 2));

@@ -2,8 +2,9 @@
 // loaded with fetch from a file URL: needs --allow-read). No remote imports.
 import * as main from 'oidc-trust';
 import * as analysis from 'oidc-trust/analysis';
+import * as terraform from 'oidc-trust/terraform';
 import { cases } from './suite.mjs';
 
-const lib = { ...main, ...analysis };
+const lib = { ...main, ...analysis, ...terraform };
 const fixtures = JSON.parse(await Deno.readTextFile(new URL('./fixtures.json', import.meta.url)));
 for (const { name, fn } of cases(lib, fixtures)) Deno.test(`deno: ${name}`, fn);

@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import * as main from 'oidc-trust';
 import * as analysis from 'oidc-trust/analysis';
+import * as terraform from 'oidc-trust/terraform';
 import { cases } from './suite.mjs';
 
-const lib = { ...main, ...analysis };
+const lib = { ...main, ...analysis, ...terraform };
 const fixtures = JSON.parse(readFileSync(new URL('./fixtures.json', import.meta.url), 'utf8'));
 for (const { name, fn } of cases(lib, fixtures)) test(`esm: ${name}`, fn);

@@ -43,7 +43,7 @@ writeFileSync(join(project, 'fixtures.json'), JSON.stringify(fixtures()));
 
 // The package README's Node examples run as written (from the installed package).
 const readme = readFileSync(join(project, 'node_modules', 'oidc-trust', 'README.md'), 'utf8');
-const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => /^import .* from 'oidc-trust';$/m.test(code));
+const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => /^import .* from 'oidc-trust(\/terraform)?';$/m.test(code));
 examples.forEach((code, i) => writeFileSync(join(project, `readme-${i}.mjs`), code));
 
 // --- suites -------------------------------------------------------------------------
@@ -125,5 +125,21 @@ function fixtures() {
     jwt: read('examples/tokens/main.jwt').trim(),
     expect: Object.fromEntries(golden.map((c) => [c.name, c.expect])),
     badInputs: JSON.parse(read('tests/bad-inputs/cases.json')).filter((c) => ['policy', 'claims', 'token'].includes(c.kind)),
+    terraform: terraformCases(),
   };
+}
+
+// The Terraform corpus: each case's files (path → text) and what the Rust reader found.
+function terraformCases() {
+  const dir = join(root, 'tests', 'terraform', 'cases');
+  const filesOf = (base, rel = '') => readdirSync(join(base, rel), { withFileTypes: true }).flatMap((e) => {
+    const path = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) return filesOf(base, path);
+    return e.name === 'README.md' ? [] : [[path, readFileSync(join(base, path), 'utf8')]];
+  });
+  return readdirSync(dir).sort().map((name) => ({
+    name,
+    files: Object.fromEntries(filesOf(join(dir, name))),
+    expected: JSON.parse(readFileSync(join(root, 'tests', 'terraform', 'expected', `${name}.json`), 'utf8')),
+  }));
 }

@@ -266,6 +266,81 @@ export function cases(lib, fixtures) {
     throwsCode(() => lib.whoCan('{'), 'json-syntax');
   });
 
+  // --- Terraform (oidc-trust/terraform): the Rust corpus, read the same --------------
+  const terraformSummary = (result) => ({
+    policies: result.policies.map((p) => ({
+      resource: p.resource,
+      file: p.file,
+      findings: p.report.findings
+        .map((f) => {
+          const s = f.location.span;
+          return `${f.severity} ${f.code} ${f.location.file ?? p.file ?? ''}:${s ? `${s.start.line}:${s.start.column}` : ''}`;
+        })
+        .sort(),
+    })),
+    problems: result.diagnostics.map((d) => `${d.severity === 'error' ? 'error' : 'warning'} ${d.code} ${d.file}:${d.line === null ? '' : `${d.line}:${d.column}`}`),
+  });
+  for (const c of fixtures.terraform) {
+    add(`terraform corpus: ${c.name}`, () => {
+      deepEqual(terraformSummary(lib.lintTerraform(c.files)), c.expected, c.name);
+    });
+  }
+
+  add('terraform: a pasted block evaluates with the trace located in the HCL', () => {
+    const tf = fixtures.terraform.find((c) => c.name === '13-policy-document');
+    const text = tf.files['main.tf'];
+    const source = lib.readTerraform(text);
+    try {
+      ok(source.policies.length >= 1, 'a policy');
+      const p = source.policies[0];
+      const parsed = JSON.parse(p.policy);
+      ok(Array.isArray(parsed.Statement), 'the rendered policy is JSON');
+      const sub = parsed.Statement[0].Condition.StringEquals?.['token.actions.githubusercontent.com:sub']
+        ?? parsed.Statement[0].Condition.StringLike?.['token.actions.githubusercontent.com:sub'];
+      const subject = Array.isArray(sub) ? sub[0] : sub;
+      const claims = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: subject.replace('*', 'x') };
+      const e = source.evaluate(claims, { resource: p.resource ?? undefined });
+      equal(e.decision, lib.evaluate(p.policy, claims).decision, 'the same verdict as the JSON');
+      const condition = e.statements[0].conditions.find((x) => x.key.endsWith(':sub'));
+      const at = condition.keyLocation.span;
+      ok(at, 'located');
+      const line = text.split('\n')[at.start.line - 1];
+      ok(line.includes('token.actions.githubusercontent.com:sub') || line.includes('variable'), `points into the HCL: ${line}`);
+    } finally {
+      source.free();
+    }
+  });
+
+  add('terraform: a bare jsonencode value, vars, and errors located per file', () => {
+    const fragment = 'jsonencode({\n  Version = "2012-10-17"\n  Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity",\n    Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },\n    Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = "repo:${var.org}/*" } } }]\n})';
+    const [policy] = lib.lintTerraform(fragment).policies;
+    const codes = policy.report.findings.map((f) => f.code);
+    ok(codes.includes('unresolved-value'), 'var.org is unknown');
+    ok(codes.includes('admits-sibling-repo') || codes.includes('admits-other-org'), `still wide: ${codes}`);
+    const wide = policy.report.findings.find((f) => f.code === 'unresolved-value');
+    equal(wide.location.span.start.line, 5, 'on the subject line');
+    const module = { 'main.tf': 'variable "org" {}\n' + fragment.replace('jsonencode(', 'resource "aws_iam_role" "r" {\n  assume_role_policy = jsonencode(') + '\n}\n' };
+    const withVar = lib.lintTerraform(module, { vars: { org: 'acme' } }).policies[0];
+    ok(!withVar.report.findings.some((f) => f.code === 'unresolved-value'), 'given with vars');
+    ok(withVar.report.findings.some((f) => f.message.includes('acme')), 'judged with the value');
+    const broken = lib.lintTerraform({ 'a.tf': 'resource "x" {\n  a = \n}\n', 'b.tf': module['main.tf'] }, { vars: { org: 'acme' } });
+    equal(broken.policies.length, 1, 'the good file is still read');
+    const [problem] = broken.diagnostics;
+    equal(problem.code, 'hcl-syntax');
+    equal(problem.file, 'a.tf');
+    equal(problem.line, 2);
+    throwsCode(() => lib.readTerraform(42), 'invalid-argument');
+    throwsCode(() => lib.readTerraform('x', { vars: { org: 1 } }), 'invalid-option');
+    throwsCode(() => lib.readTerraform('x', { colour: 1 }), 'unknown-option');
+    const two = lib.readTerraform(fixtures.terraform.find((c) => c.name === '21-for-each-roles').files);
+    try {
+      throwsCode(() => two.evaluate({ sub: 'x' }), 'several-policies');
+      throwsCode(() => two.evaluate({ sub: 'x' }, { resource: 'nope' }), 'unknown-resource');
+    } finally {
+      two.free();
+    }
+  });
+
   // --- tokens ----------------------------------------------------------------------
   add('decodeToken: header, claims, signed, and expiry at `now`', () => {
     const d = lib.decodeToken(fixtures.jwt, { now: 1787166800 });

@@ -20,6 +20,8 @@ export interface Span {
 export interface Location {
   pointer: string;
   span?: Span;
+  /** The file the span is in, when the policy was read out of other files (`oidc-trust/terraform`). */
+  file?: string;
 }
 
 /** Which input a diagnostic is about. */

@@ -7,24 +7,31 @@
 //! `OidcTrustError`, `CompiledPolicy` — lives in `wasm/js/api.js`; these exports are its
 //! private raw layer.
 //!
-//! Two modules come from this crate: the main one (`main_api`: evaluate, compile, lint,
-//! decode, parse) and, with the `analysis` feature, `oidc-trust/analysis` (`analysis_api`:
-//! whoCan, prove, diff). Each stays within the package's size budget on its own.
+//! Three modules come from this crate: the main one (`main_api`: evaluate, compile, lint,
+//! decode, parse); with the `analysis` feature, `oidc-trust/analysis` (`analysis_api`:
+//! whoCan, prove, diff); with the `terraform` feature, `oidc-trust/terraform`
+//! (`terraform_api`: the Terraform reader). Each stays within the package's size budget on
+//! its own.
 //!
 //! Errors are returned as JSON text (`{"error": {...}, "diagnostics": [...]}`) thrown as a
 //! JS string, which `api.js` turns into an `OidcTrustError`. Nothing here panics: the
 //! core has no panicking paths on input, and serialisation failures become errors.
 
-use oidc_trust::{parse_policy, Diagnostic, Policy};
+use oidc_trust::Diagnostic;
+#[cfg(not(all(feature = "terraform", not(feature = "analysis"))))]
+use oidc_trust::{parse_policy, Policy};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "analysis")]
 mod analysis_api;
-#[cfg(not(feature = "analysis"))]
+#[cfg(not(any(feature = "analysis", feature = "terraform")))]
 mod main_api;
+#[cfg(all(feature = "terraform", not(feature = "analysis")))]
+mod terraform_api;
 
 /// Parses a policy, or fails with its first error and every diagnostic.
+#[cfg(not(all(feature = "terraform", not(feature = "analysis"))))]
 pub(crate) fn policy_or_fail(text: &str) -> Result<(Policy, Vec<Diagnostic>), JsValue> {
     parse_policy(text)
         .into_result()
@@ -49,7 +56,7 @@ pub(crate) fn fail(error: &Diagnostic, diagnostics: &[Diagnostic]) -> JsValue {
 }
 
 /// An error about item `index` of a list of claims.
-#[cfg(not(feature = "analysis"))]
+#[cfg(not(any(feature = "analysis", feature = "terraform")))]
 pub(crate) fn fail_at(error: &Diagnostic, index: usize) -> JsValue {
     wire(error, &[], Some(index))
 }

@@ -3,6 +3,8 @@
 import { compile, decodeToken, evaluate, lint, OidcTrustError, parsePolicy, TRACE_VERSION } from 'oidc-trust';
 import { diff, prove, whoCan } from 'oidc-trust/analysis';
 import type { Proof } from 'oidc-trust/analysis';
+import { evaluateTerraform, lintTerraform, readTerraform } from 'oidc-trust/terraform';
+import type { TerraformPolicy, TerraformSource } from 'oidc-trust/terraform';
 import type { CompiledPolicy, ConditionTrace, Decision, Evaluation, EvaluateOptions, Finding, LintReport } from 'oidc-trust';
 
 const policy = { Version: '2012-10-17', Statement: [] };
@@ -38,4 +40,13 @@ const widened = diff(policy, policy)[0]?.newlyAdmitted.length;
 // @ts-expect-error: options are checked
 evaluate(policy, {}, { issuer: 3 });
 
-void [decision, failing, version, many, decisions, firstKey, alg, critical, who, counter, widened];
+const source: TerraformSource = readTerraform({ 'main.tf': 'resource ...' }, { vars: { org: 'acme' }, varFiles: ['prod.tfvars'] });
+const found: TerraformPolicy[] = source.policies;
+const located: string | undefined = source.evaluate({ sub: 'x' }, { resource: 'aws_iam_role.deploy', now: new Date() }).statements[0]?.location.file;
+const perResource: (string | null)[] = lintTerraform('jsonencode({})').policies.map((p) => p.resource);
+const tfDecision: Decision = evaluateTerraform('resource ...', 'eyJ...', { resource: 'aws_iam_role.x', vars: { org: 'a' } }).decision;
+source.free();
+// @ts-expect-error: variables are text, as after --var
+readTerraform('x', { vars: { count: 3 } });
+
+void [decision, failing, version, many, decisions, firstKey, alg, critical, who, counter, widened, found, located, perResource, tfDecision];

@@ -369,25 +369,33 @@ impl FoundPolicy {
             return;
         }
         evaluation.for_each_location(&mut |l| *l = self.locate(l));
+        evaluation.notes.extend(self.source_notes());
+    }
+
+    /// What the source left unsure, as evaluation notes: values known at deploy time,
+    /// parameters read at their default, the stand-in account (empty for a plain policy).
+    pub fn source_notes(&self) -> Vec<Note> {
+        let mut notes = Vec::new();
         for (pointer, what, why) in &self.unresolved {
             let mut note = Note::warning(
                 "unresolved-value",
                 format!("`{what}` {why}: evaluated as the opaque text it was replaced with, which matches only itself; the deployed policy may decide otherwise"),
             );
             note.pointer = Some(pointer.clone());
-            evaluation.notes.push(note);
+            notes.push(note);
         }
         for (pointer, message) in &self.notes {
             let mut note = Note::warning("parameter-default", message.clone());
             note.pointer = Some(pointer.clone());
-            evaluation.notes.push(note);
+            notes.push(note);
         }
-        if self.text.contains(&format!(":{STAND_IN_ACCOUNT}:")) {
-            evaluation.notes.push(Note::info(
+        if self.map != Resolved::Same && self.text.contains(&format!(":{STAND_IN_ACCOUNT}:")) {
+            notes.push(Note::info(
                 "stand-in-account",
                 format!("the account of an OIDC provider created by the same source is known only at deploy time; `{STAND_IN_ACCOUNT}` stands in for it"),
             ));
         }
+        notes
     }
 
     /// Moves the replay's culprits into the file.
@@ -415,8 +423,18 @@ impl FoundPolicy {
         for d in &mut report.diagnostics {
             d.location = self.locate(&d.location);
         }
+        self.relocate_replays(&mut report.replays);
+        report.findings.extend(self.source_findings());
+        report
+    }
+
+    /// What the source left unsure, as findings located in the file: `unresolved-value`
+    /// for each value known at deploy time, `parameter-default` for each parameter read at
+    /// its default. [`FoundPolicy::lint`] adds them to the policy's own findings.
+    pub fn source_findings(&self) -> Vec<Finding> {
+        let mut findings = Vec::new();
         for (pointer, what, why) in &self.unresolved {
-            report.findings.push(Finding {
+            findings.push(Finding {
                 code: "unresolved-value",
                 severity: FindingSeverity::Info,
                 message: format!("`{what}` {why}; it was evaluated as an opaque value"),
@@ -428,7 +446,7 @@ impl FoundPolicy {
             });
         }
         for (pointer, message) in &self.notes {
-            report.findings.push(Finding {
+            findings.push(Finding {
                 code: "parameter-default",
                 severity: FindingSeverity::Info,
                 message: message.clone(),
@@ -439,7 +457,7 @@ impl FoundPolicy {
                 scenario: None,
             });
         }
-        report
+        findings
     }
 }
 

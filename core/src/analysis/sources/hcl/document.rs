@@ -20,7 +20,7 @@
 use super::eval::{Ctx, Scope, MAX_ITEMS};
 use super::problem;
 use super::syntax::{At, Block, Body, Expr};
-use super::value::{Entry, Kind, Text, Val};
+use super::value::{sort_by_text, Entry, Kind, Text, Val};
 use crate::text::json;
 
 /// How deep documents may name documents (`source_policy_documents` of a data source whose
@@ -341,7 +341,8 @@ fn string_set(values: Vec<Val>, at: Option<At>) -> Val {
     if unique.len() == 1 {
         return unique.remove(0);
     }
-    unique.sort_by(|a, b| b.to_text().s.cmp(&a.to_text().s));
+    sort_by_text(&mut unique, |v| v.to_text().s);
+    unique.reverse();
     Val::new(Kind::List(unique), at)
 }
 
@@ -415,7 +416,7 @@ fn statement(ctx: &Ctx<'_>, body: &Body<'_>, file: usize, scope: &Scope, _: usiz
                 None => types.push((name, Some(ty_at), rendered)),
             }
         }
-        types.sort_by(|a, b| a.0.cmp(&b.0));
+        sort_by_text(&mut types, |t| t.0.clone());
         let principal = match types.as_slice() {
             [(t, _, v)] if t == "*" && v.as_str() == Some("*") => v.clone(),
             _ => Val::new(Kind::Map(types), key_at),
@@ -478,10 +479,10 @@ fn statement(ctx: &Ctx<'_>, body: &Body<'_>, file: usize, scope: &Scope, _: usiz
                 }
             }
         }
-        tests.sort_by(|a, b| a.0.cmp(&b.0));
+        sort_by_text(&mut tests, |t| t.0.clone());
         let mut entries: Vec<Entry> = Vec::new();
         for (t, a, mut vars) in tests {
-            vars.sort_by(|x, y| x.0.cmp(&y.0));
+            sort_by_text(&mut vars, |x| x.0.clone());
             entries.push((t, a, Val::new(Kind::Map(vars), a)));
         }
         let cat = entries.first().and_then(|e| e.1);

@@ -50,11 +50,7 @@ impl Emitter {
             Kind::Null => self.out.push_str("null"),
             Kind::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
             // Terraform's number text is JSON's; anything else stays a string.
-            Kind::Number(n)
-                if n.parse::<f64>().is_ok_and(f64::is_finite) && !n.starts_with('+') =>
-            {
-                self.out.push_str(n)
-            }
+            Kind::Number(n) if super::value::is_number_text(n) => self.out.push_str(n.trim()),
             Kind::Number(n) => push_json_string(&mut self.out, n),
             Kind::Str(t) => {
                 push_json_string(&mut self.out, &t.s);

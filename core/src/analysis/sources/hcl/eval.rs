@@ -211,7 +211,16 @@ impl<'m> Ctx<'m> {
         match e {
             Expression::Null(_) => Val::new(Kind::Null, at),
             Expression::Bool(b) => Val::new(Kind::Bool(*b.value()), at),
-            Expression::Number(n) => Val::new(Kind::Number(n.value().to_string()), at),
+            // Integers exactly; any other number as written (never through a float, which
+            // would print it differently and link float formatting into the wasm build).
+            Expression::Number(n) => {
+                let text = match (n.value().as_i64(), n.value().as_u64()) {
+                    (Some(i), _) => i.to_string(),
+                    (_, Some(u)) => u.to_string(),
+                    _ => self.source_text(file, at),
+                };
+                Val::new(Kind::Number(text), at)
+            }
             Expression::String(s) => {
                 let mut v = Val::string(s.value(), at);
                 // Map each byte through the escapes of the quoted literal.
@@ -356,22 +365,27 @@ impl<'m> Ctx<'m> {
                 _ => self.opaque(file, at),
             },
             _ => {
+                // Whole numbers only: trust policies compute indexes and counts, and a
+                // fraction would need float formatting Terraform's way; it stays unknown.
                 let (Some(a), Some(b)) = (number(l), number(r)) else {
                     return self.opaque(file, at);
                 };
                 let n = match op {
-                    B::Plus => a + b,
-                    B::Minus => a - b,
-                    B::Mul => a * b,
-                    B::Div if b != 0.0 => a / b,
-                    B::Mod if b != 0.0 => a % b,
+                    B::Plus => a.checked_add(b),
+                    B::Minus => a.checked_sub(b),
+                    B::Mul => a.checked_mul(b),
+                    B::Div if b != 0 && a % b == 0 => Some(a / b),
+                    B::Mod if b != 0 => Some(a % b),
                     B::Less => return Val::new(Kind::Bool(a < b), at),
                     B::Greater => return Val::new(Kind::Bool(a > b), at),
                     B::LessEq => return Val::new(Kind::Bool(a <= b), at),
                     B::GreaterEq => return Val::new(Kind::Bool(a >= b), at),
-                    _ => return self.opaque(file, at),
+                    _ => None,
                 };
-                Val::new(Kind::Number(show(n)), at)
+                match n {
+                    Some(n) => Val::new(Kind::Number(n.to_string()), at),
+                    None => self.opaque(file, at),
+                }
             }
         }
     }
@@ -790,21 +804,8 @@ fn normalize(path: &str) -> String {
     }
 }
 
-fn number(v: &Val) -> Option<f64> {
-    match &v.kind {
-        Kind::Number(n) => n.parse().ok(),
-        Kind::Str(t) if t.unknown.is_empty() => t.s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// A number as Terraform prints it: integers without a fraction.
-pub(crate) fn show(n: f64) -> String {
-    if n.is_finite() && n.fract() == 0.0 && n.abs() < 9.0e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
+fn number(v: &Val) -> Option<i64> {
+    v.as_int()
 }
 
 fn index(v: &Val, i: &Val, at: Option<At>) -> Val {

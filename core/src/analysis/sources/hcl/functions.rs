@@ -3,9 +3,9 @@
 //! `flatten`, `file`, `templatefile`...). Any other function, or one given an unknown
 //! argument, gives an unknown value that names the call.
 
-use super::eval::{show, Ctx, Scope, MAX_ITEMS, MAX_STRING};
+use super::eval::{Ctx, Scope, MAX_ITEMS, MAX_STRING};
 use super::syntax::At;
-use super::value::{Kind, Text, Val};
+use super::value::{sort_by_text, Kind, Text, Val};
 use crate::text::json::{self, Node};
 
 /// Calls `name` with evaluated arguments.
@@ -89,8 +89,8 @@ pub(crate) fn call(
             _ => v,
         }),
         "tonumber" => s(0)
-            .filter(|t| t.parse::<f64>().is_ok())
-            .map(|t| Val::new(Kind::Number(t), at)),
+            .filter(|t| super::value::is_number_text(t))
+            .map(|t| Val::new(Kind::Number(t.trim().to_string()), at)),
         "tobool" => s(0)
             .and_then(|t| match t.as_str() {
                 "true" => Some(true),
@@ -98,10 +98,19 @@ pub(crate) fn call(
                 _ => None,
             })
             .map(|b| Val::new(Kind::Bool(b), at)),
+        // Case mapping of ASCII text only: other letters would need Unicode's case tables,
+        // some 30 KB of the WebAssembly build, for names that are ASCII in practice. Such a
+        // text becomes a value known only at deploy time rather than a wrong one.
+        "lower" | "upper" | "title" if text(0).is_some_and(|t| !t.s.is_ascii()) => Some(unknown(
+            ctx,
+            file,
+            at,
+            "changes the case of non-ASCII text, which oidc-trust does not model",
+        )),
         "lower" | "upper" | "trimspace" | "title" => text(0).map(|t| {
             let mapped = match name {
-                "lower" => t.s.to_lowercase(),
-                "upper" => t.s.to_uppercase(),
+                "lower" => t.s.to_ascii_lowercase(),
+                "upper" => t.s.to_ascii_uppercase(),
                 "title" => title(&t.s),
                 _ => t.s.trim().to_string(),
             };
@@ -241,7 +250,7 @@ pub(crate) fn call(
             .map(|items| list(items.iter().rev().cloned().collect(), at)),
         "sort" => args.first().and_then(Val::as_list).map(|items| {
             let mut v = items.to_vec();
-            v.sort_by(|a, b| a.to_text().s.cmp(&b.to_text().s));
+            sort_by_text(&mut v, |x| x.to_text().s);
             list(v, at)
         }),
         "slice" => match (
@@ -309,7 +318,7 @@ pub(crate) fn call(
         "keys" => match args.first().map(|a| &a.kind) {
             Some(Kind::Map(m)) => {
                 let mut keys: Vec<Val> = m.iter().map(|(k, a, _)| Val::string(k, *a)).collect();
-                keys.sort_by(|a, b| a.to_text().s.cmp(&b.to_text().s));
+                sort_by_text(&mut keys, |x| x.to_text().s);
                 Some(list(keys, at))
             }
             _ => None,
@@ -317,7 +326,7 @@ pub(crate) fn call(
         "values" => match args.first().map(|a| &a.kind) {
             Some(Kind::Map(m)) => {
                 let mut entries = m.clone();
-                entries.sort_by(|a, b| a.0.cmp(&b.0));
+                sort_by_text(&mut entries, |e| e.0.clone());
                 Some(list(entries.into_iter().map(|(_, _, v)| v).collect(), at))
             }
             _ => None,
@@ -377,16 +386,13 @@ pub(crate) fn call(
             Some(list(out, at))
         }
         "min" | "max" => {
-            let n: Vec<f64> = args
-                .iter()
-                .filter_map(|a| a.as_int().map(|i| i as f64))
-                .collect();
-            let v = if name == "min" {
-                n.iter().copied().fold(f64::INFINITY, f64::min)
-            } else {
-                n.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            let n: Option<Vec<i64>> = args.iter().map(Val::as_int).collect();
+            let v = match n {
+                Some(n) if name == "min" => n.into_iter().min(),
+                Some(n) => n.into_iter().max(),
+                None => None,
             };
-            (!n.is_empty()).then(|| Val::new(Kind::Number(show(v)), at))
+            v.map(|v| Val::new(Kind::Number(v.to_string()), at))
         }
         "abspath" | "pathexpand" => args.into_iter().next(),
         "basename" => s(0).map(|p| Val::string(p.rsplit('/').next().unwrap_or(""), at)),
@@ -441,12 +447,8 @@ fn title(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut start = true;
     for c in s.chars() {
-        if start && c.is_alphabetic() {
-            out.extend(c.to_uppercase());
-        } else {
-            out.push(c);
-        }
-        start = !c.is_alphanumeric();
+        out.push(if start { c.to_ascii_uppercase() } else { c });
+        start = !c.is_ascii_alphanumeric();
     }
     out
 }
@@ -602,7 +604,7 @@ fn sorted_unique(items: Vec<Val>) -> Vec<Val> {
     }
     // Unknowns stay where they are: their order is not knowable.
     if out.iter().all(|v| !v.has_unknown()) {
-        out.sort_by(|a, b| a.to_text().s.cmp(&b.to_text().s));
+        sort_by_text(&mut out, |x| x.to_text().s);
     }
     out
 }

@@ -32,7 +32,7 @@ use crate::text::source::LineIndex;
 use super::Mapping;
 use eval::{join_path, Ctx, Scope, SourceFile};
 use syntax::{At, Block, Body, Expr, Syntax};
-use value::{Kind, Val};
+use value::{sort_by_text, Kind, Val};
 
 /// Where the reader gets files from: the faces implement it (the CLI over the file
 /// system, the npm package and the playground over the texts they were given). Paths are
@@ -220,7 +220,7 @@ fn read_module(
 ) {
     let mut names: Vec<String> = reader.list(dir);
     names.retain(|n| is_terraform_file(n));
-    names.sort();
+    sort_by_text(&mut names, String::clone);
     let paths = names.iter().map(|n| join_path(dir, n)).collect();
     read_paths(dir, paths, reader, options, inputs, prefix, depth, state);
 }
@@ -293,7 +293,7 @@ fn read_paths(
             .into_iter()
             .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json"))
             .collect();
-        auto.sort();
+        sort_by_text(&mut auto, String::clone);
         let mut vars = vec![
             "terraform.tfvars".to_string(),
             "terraform.tfvars.json".to_string(),

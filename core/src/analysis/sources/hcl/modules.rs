@@ -13,7 +13,7 @@
 //! and v3 (`github_subjects`).
 
 use super::syntax::At;
-use super::value::{Entry, Kind, Text, Val};
+use super::value::{sort_by_text, Entry, Kind, Text, Val};
 use crate::analysis::sources::STAND_IN_ACCOUNT;
 use crate::ci::github;
 
@@ -156,7 +156,8 @@ fn set(values: Vec<Val>, at: At) -> Val {
     if unique.len() == 1 {
         return unique.remove(0);
     }
-    unique.sort_by(|a, b| b.to_text().s.cmp(&a.to_text().s));
+    sort_by_text(&mut unique, |v| v.to_text().s);
+    unique.reverse();
     Val::new(Kind::List(unique), Some(at))
 }
 
@@ -226,11 +227,11 @@ fn statement(
         }
     }
     if !tests.is_empty() {
-        tests.sort_by(|a, b| a.0.cmp(&b.0));
+        sort_by_text(&mut tests, |t| t.0.clone());
         let entries: Vec<Entry> = tests
             .into_iter()
             .map(|(t, a, mut vars)| {
-                vars.sort_by(|x, y| x.0.cmp(&y.0));
+                sort_by_text(&mut vars, |x| x.0.clone());
                 (t, a, Val::new(Kind::Map(vars), a))
             })
             .collect();
@@ -449,7 +450,7 @@ fn assumable_role_with_oidc_v5(arg: &dyn Fn(&str) -> Option<Val>, at: At) -> Reb
     });
     let sorted_set = |v: Option<Val>| {
         let mut l = items(v);
-        l.sort_by(|a, b| a.to_text().s.cmp(&b.to_text().s));
+        sort_by_text(&mut l, |x| x.to_text().s);
         l.dedup_by(|a, b| a.to_text().s == b.to_text().s);
         l
     };

@@ -172,8 +172,8 @@ impl Val {
     /// The value as an integer (numbers, and strings of digits, as Terraform converts).
     pub(crate) fn as_int(&self) -> Option<i64> {
         match &self.kind {
-            Kind::Number(n) => n.parse().ok(),
-            Kind::Str(t) if t.unknown.is_empty() => t.s.trim().parse().ok(),
+            Kind::Number(n) => canonical_number(n).parse().ok(),
+            Kind::Str(t) if t.unknown.is_empty() => canonical_number(&t.s).parse().ok(),
             _ => None,
         }
     }
@@ -197,9 +197,7 @@ impl Val {
         }
         Some(match (&self.kind, &other.kind) {
             (Kind::Str(a), Kind::Str(b)) => a.s == b.s,
-            (Kind::Number(a), Kind::Number(b)) => {
-                a == b || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if x == y)
-            }
+            (Kind::Number(a), Kind::Number(b)) => canonical_number(a) == canonical_number(b),
             (Kind::Bool(a), Kind::Bool(b)) => a == b,
             (Kind::Null, Kind::Null) => true,
             (Kind::Json(a), Kind::Json(b)) => a.same(b) == Some(true),
@@ -298,4 +296,49 @@ fn write_json(v: &Val, out: &mut Text, parent: (usize, usize)) {
             out.push_str("}", from);
         }
     }
+}
+
+/// Sorts `v` stably by a text key. Every sort of the reader goes through here: the
+/// WebAssembly build then carries one copy of the sort, not one per call site (each
+/// `sort_by` closure is its own copy, some 2 KB each).
+pub(crate) fn sort_by_text<T>(v: &mut Vec<T>, key: impl Fn(&T) -> String) {
+    let mut keyed: Vec<(String, usize)> = v.iter().map(key).zip(0..).collect();
+    sort_keyed(&mut keyed);
+    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
+    v.extend(
+        keyed
+            .iter()
+            .filter_map(|(_, i)| slots.get_mut(*i).and_then(Option::take)),
+    );
+}
+
+/// The index breaks ties, so an unstable sort is stable here.
+#[inline(never)]
+fn sort_keyed(keyed: &mut [(String, usize)]) {
+    keyed.sort_unstable();
+}
+
+/// A decimal number's text with the zeros that do not change its value dropped (`1.50` and
+/// `1.5`, `2.0` and `2`), so that equal numbers compare equal without a float.
+pub(crate) fn canonical_number(n: &str) -> String {
+    let n = n.trim();
+    match n.split_once('.') {
+        Some((whole, fraction)) if !fraction.contains(['e', 'E']) => {
+            let fraction = fraction.trim_end_matches('0');
+            if fraction.is_empty() {
+                whole.to_string()
+            } else {
+                format!("{whole}.{fraction}")
+            }
+        }
+        _ => n.to_string(),
+    }
+}
+
+/// Whether `t` is a number as JSON (and Terraform's `tonumber`) writes one.
+pub(crate) fn is_number_text(t: &str) -> bool {
+    matches!(
+        crate::text::json::parse(t.trim()).map(|n| n.kind),
+        Ok(crate::text::json::Kind::Number(_))
+    )
 }
