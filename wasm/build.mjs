@@ -5,6 +5,7 @@
 // targets (checked below), so only the JS glue differs.
 //
 //   node build.mjs [--dev]    --dev: skip wasm-opt (faster, larger)
+//   node build.mjs --playground DIR   only the Terraform reader, for the playground
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,24 @@ const modules = [
   { name: 'oidc_trust_terraform', features: ['--features', 'terraform'], targetDir: join(root, 'target', 'terraform') },
 ];
 const digest = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+// `--playground DIR`: only the Terraform reader, browser glue, into DIR — the module the
+// playground loads when HCL is pasted (its own build keeps the first load small).
+const playgroundAt = process.argv.indexOf('--playground');
+if (playgroundAt > 0) {
+  const out = process.argv[playgroundAt + 1];
+  const m = modules.find((x) => x.name === 'oidc_trust_terraform');
+  run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-npm', '--target-dir', m.targetDir, ...m.features]);
+  const glue = join(scratch, 'playground');
+  rmSync(glue, { recursive: true, force: true });
+  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-name', m.name, '--out-dir', glue, join(m.targetDir, 'wasm32-unknown-unknown', 'wasm-npm', 'oidc_trust_wasm.wasm')]);
+  mkdirSync(out, { recursive: true });
+  if (dev) copyFileSync(join(glue, `${m.name}_bg.wasm`), join(out, `${m.name}_bg.wasm`));
+  else run(tool('wasm-opt'), ['-Oz', join(glue, `${m.name}_bg.wasm`), '-o', join(out, `${m.name}_bg.wasm`)]);
+  copyFileSync(join(glue, `${m.name}.js`), join(out, `${m.name}.js`));
+  process.exit(0);
+}
+
 rmSync(scratch, { recursive: true, force: true });
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);

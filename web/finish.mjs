@@ -19,14 +19,22 @@ if (!csp.test(html)) throw new Error(`${page}: no CSP meta tag with script-src '
 html = html.replace(csp, (_, head, rest) => `${head} ${hashes.join(' ')}${rest.replace(/ 'sha256-[^']*'/g, '')}`);
 writeFileSync(page, html);
 
-let raw = 0;
-let gz = 0;
+// Every file of dist/, by path; `terraform/` is loaded on demand (when HCL is pasted),
+// the rest on the first visit (the start-up files and wasm-bindgen's snippets).
+const files = (dir, prefix = '') => readdirSync(dir, { withFileTypes: true })
+  .sort((a, b) => a.name.localeCompare(b.name))
+  .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+const kb = (n) => (n / 1000).toFixed(1).padStart(7);
+const totals = { first: [0, 0], lazy: [0, 0] };
 const rows = [];
-for (const file of readdirSync(dist).sort()) {
+for (const file of files(dist)) {
   const bytes = readFileSync(join(dist, file));
   const z = gzipSync(bytes, { level: 9 }).length;
-  raw += bytes.length;
-  gz += z;
-  rows.push(`  ${file.padEnd(44)} ${(bytes.length / 1000).toFixed(1).padStart(7)} KB  ${(z / 1000).toFixed(1).padStart(7)} KB gzip`);
+  const t = totals[file.startsWith('terraform/') ? 'lazy' : 'first'];
+  t[0] += bytes.length;
+  t[1] += z;
+  rows.push(`  ${file.padEnd(52)} ${kb(bytes.length)} KB  ${kb(z)} KB gzip`);
 }
-console.log(`playground dist/ (${hashes.length} inline script hash${hashes.length === 1 ? '' : 'es'} in the CSP):\n${rows.join('\n')}\n  ${'first load'.padEnd(44)} ${(raw / 1000).toFixed(1).padStart(7)} KB  ${(gz / 1000).toFixed(1).padStart(7)} KB gzip`);
+console.log(`playground dist/ (${hashes.length} inline script hash${hashes.length === 1 ? '' : 'es'} in the CSP):\n${rows.join('\n')}`);
+console.log(`  ${'first load'.padEnd(52)} ${kb(totals.first[0])} KB  ${kb(totals.first[1])} KB gzip`);
+if (totals.lazy[0] > 0) console.log(`  ${'terraform/ (loaded when HCL is pasted)'.padEnd(52)} ${kb(totals.lazy[0])} KB  ${kb(totals.lazy[1])} KB gzip`);

@@ -18,6 +18,7 @@ const server = await serve(join(root, 'dist'));
 const origin = `http://127.0.0.1:${server.address().port}`;
 const results = [];
 const foreign = [];
+const requested = [];
 const pageErrors = [];
 const facts = [];
 
@@ -36,6 +37,7 @@ try {
   browser = await launch({ viewport: { width: 1280, height: 900 } });
   const { context, page } = browser;
   context.on('request', (r) => {
+    requested.push(r.url());
     if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url());
   });
   const watch = (p) => {
@@ -172,8 +174,42 @@ try {
   await embed.screenshot({ path: join(shots, '4-embed.png') });
   await embed.close();
 
+  // 8b. Terraform: the reader is fetched only now, and the trace points into the HCL.
+  const terraformRequests = () => requested.filter((u) => u.includes('/terraform/'));
+  check('the Terraform reader is not part of the first load', terraformRequests().length === 0, terraformRequests().join(', '));
+  const tf = read('examples/terraform/main.tf');
+  await page.fill('[data-testid="claims-input"]', mainClaims);
+  const pasted = Date.now();
+  await page.fill('[data-testid="policy-input"]', tf);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]', { timeout: 30000 });
+  facts.push(`pasted Terraform → first verdict (reader fetched and compiled): ${Date.now() - pasted} ms`);
+  check('pasted Terraform is evaluated (main branch → allow)', (await decision()) === 'allow');
+  check('the reader was fetched when HCL was pasted', terraformRequests().some((u) => u.endsWith('.wasm')), terraformRequests().join(', '));
+  const picker = page.locator('[data-testid="policy-resource"]');
+  check('both roles are offered', (await picker.locator('option').allInnerTexts()).join(',') === 'aws_iam_role.deploy,aws_iam_role.release');
+  const tfSub = page.locator(`[data-testid="condition-row"][data-key="${SUB}"]`);
+  await tfSub.locator('button').first().click();
+  const tfSelected = await page.$eval('[data-testid="policy-input"]', (t) => t.value.slice(t.selectionStart, t.selectionEnd));
+  check('clicking a condition highlights the HCL that wrote it', tfSelected.includes('token.actions.githubusercontent.com:sub'), JSON.stringify(tfSelected));
+  const tfFinding = page.locator('[data-testid="finding"][data-code="admits-pull-request"]');
+  check('findings come from the Terraform too', (await tfFinding.count()) === 1);
+  await picker.selectOption('aws_iam_role.release');
+  await page.fill('[data-testid="claims-input"]', read('examples/tokens/pull-request.json'));
+  await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
+  check('the policy document role refuses a pull request', (await decision()) === 'deny');
+  await page.locator('[data-testid="policy-source"] summary').click();
+  const rendered = await page.locator('[data-testid="policy-rendered"]').innerText();
+  check('the rendered policy is shown as AWS will see it', rendered.includes('"repo:acme/api:environment:prod"'), rendered.slice(0, 200));
+  await page.screenshot({ path: join(shots, '6-terraform.png'), fullPage: true });
+  await page.fill('[data-testid="policy-input"]', 'resource "aws_iam_role" "x" {\n  assume_role_policy = \n}');
+  await page.waitForSelector('[data-testid="policy-error"]');
+  const hclError = await page.locator('[data-testid="policy-error"]').first().innerText();
+  check('broken HCL is a located error', hclError.includes('hcl-syntax') && hclError.includes('2:'), hclError);
+  await page.fill('[data-testid="policy-input"]', basic);
+  await page.waitForSelector('[data-testid="verdict"][data-decision]:not([data-decision="none"])');
+
   // 9. Accessibility basics: labelled editors, a live verdict.
-  check('the policy editor has a label', (await page.getByLabel('Trust policy (JSON)').count()) === 1);
+  check('the policy editor has a label', (await page.getByLabel('Trust policy (JSON, Terraform, or a CloudFormation template)').count()) === 1);
   check('the token editor has a label', (await page.getByLabel('Token: claims JSON or a raw JWT').count()) === 1);
   check('the verdict is a live region', (await verdict().getAttribute('aria-live')) === 'polite');
 

@@ -131,6 +131,21 @@ impl TerraformSource {
         })
     }
 
+    /// Every policy whole, way back included, and the problems, as JSON
+    /// (`{"policies": [FoundPolicy...], "diagnostics": [...]}`): what the playground's
+    /// lazily loaded reader hands to the engine it already has.
+    pub fn found(&self) -> Result<String, JsValue> {
+        #[derive(Serialize)]
+        struct Found<'a> {
+            policies: &'a [oidc_trust::FoundPolicy],
+            diagnostics: Vec<&'a oidc_trust::Diagnostic>,
+        }
+        to_json(&Found {
+            policies: &self.read.policies,
+            diagnostics: self.read.diagnostics.iter().map(|(_, d)| d).collect(),
+        })
+    }
+
     /// Maps locations of policy `index`'s text into the HCL: `spans` flat (start byte, end
     /// byte; `u32::MAX` for a location without span), one pointer each. JSON array.
     pub fn locate(

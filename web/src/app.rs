@@ -113,6 +113,13 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |msg: Msg| state.dispatch(msg))
     };
+    // Pasted Terraform is read again when its reader, fetched on first use, arrives.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            crate::terraform::on_ready(move || dispatch.emit(Msg::Reread));
+        });
+    }
 
     if boot.mode == Mode::Embed {
         let open = format!(

@@ -22,8 +22,8 @@ macro_rules! example {
     };
 }
 
-/// Example trust policies.
-pub const POLICIES: [Example; 4] = [
+/// Example trust policies (the last one in Terraform source).
+pub const POLICIES: [Example; 5] = [
     example!(
         "basic-repo",
         "Repository-scoped (basic)",
@@ -43,6 +43,11 @@ pub const POLICIES: [Example; 4] = [
         "hardening-layer4",
         "Hardening layer 4: custom subject",
         "policies/hardening-layer4.json"
+    ),
+    example!(
+        "terraform",
+        "Terraform: two roles (jsonencode, policy document)",
+        "terraform/main.tf"
     ),
 ];
 

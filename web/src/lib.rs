@@ -9,4 +9,5 @@ pub mod app;
 pub mod examples;
 pub mod share;
 pub mod state;
+pub mod terraform;
 mod view;

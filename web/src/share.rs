@@ -27,6 +27,8 @@ struct Wire {
     policy: String,
     #[serde(rename = "c", default)]
     claims: String,
+    #[serde(rename = "r", default, skip_serializing_if = "String::is_empty")]
+    resource: String,
     #[serde(rename = "i", default, skip_serializing_if = "String::is_empty")]
     issuer: String,
     #[serde(rename = "a", default, skip_serializing_if = "String::is_empty")]
@@ -53,6 +55,7 @@ pub fn fragment(inputs: &Inputs, mode: Mode) -> String {
     let wire = Wire {
         policy: inputs.policy.clone(),
         claims: without_signature(&inputs.claims),
+        resource: inputs.resource.clone(),
         issuer: o.issuer.clone(),
         action: o.action.clone(),
         account: o.account.clone(),
@@ -101,6 +104,7 @@ fn decode(payload: &str) -> Result<Inputs, String> {
     let defaults = Options::default();
     Ok(Inputs {
         policy: wire.policy,
+        resource: wire.resource,
         claims: wire.claims,
         options: Options {
             issuer: wire.issuer,
@@ -138,6 +142,7 @@ mod tests {
     fn inputs(claims: &str) -> Inputs {
         Inputs {
             policy: POLICIES[2].text.into(),
+            resource: "aws_iam_role.deploy".into(),
             claims: claims.into(),
             options: Options {
                 issuer: "token.actions.githubusercontent.com".into(),

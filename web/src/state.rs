@@ -6,17 +6,23 @@ use std::rc::Rc;
 
 use oidc_trust::support::token_time_notes;
 use oidc_trust::{
-    decode_token, evaluate, lint, parse_policy, read_claims, CatalogVersion, Claims, Diagnostic,
-    Evaluation, LintOptions, LintReport, Note, RegionReport, Request, RequestOptions,
+    decode_token, evaluate, find_policies, lint, parse_policy, read_claims, CatalogVersion, Claims,
+    Diagnostic, Evaluation, FoundPolicy, LintOptions, LintReport, Location, Note, RegionReport,
+    Request, RequestOptions, Severity, SourceKind,
 };
 
 use crate::examples::{POLICIES, TOKENS};
+use crate::terraform::{self, HclRead};
 
 /// What the user typed or picked. Everything shown derives from this.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Inputs {
-    /// The trust policy text.
+    /// The trust policy text: a policy document, Terraform source (`aws_iam_role`,
+    /// `jsonencode({...})`, `aws_iam_policy_document`), a CloudFormation template or a plan.
     pub policy: String,
+    /// Which of the policies the text holds to evaluate (a resource address or logical
+    /// id); empty for the first.
+    pub resource: String,
     /// Claims JSON or a raw JWT.
     pub claims: String,
     /// The request options.
@@ -64,10 +70,14 @@ pub enum Msg {
     ExamplePolicy(usize),
     /// Load example token `i` of [`TOKENS`].
     ExampleToken(usize),
+    /// Evaluate the policy of this resource (the text holds several).
+    Resource(String),
     /// One option changed.
     Option(OptionChange),
     /// Replace everything (a share link was opened).
     Restore(Inputs),
+    /// The Terraform reader arrived (or failed to): analyse again.
+    Reread,
 }
 
 /// One option edit.
@@ -114,10 +124,12 @@ impl State {
         let mut inputs = self.inputs.clone();
         match msg {
             Msg::Policy(text) => inputs.policy = text,
+            Msg::Resource(r) => inputs.resource = r,
             Msg::Claims(text) => inputs.claims = text,
             Msg::ExamplePolicy(i) => {
                 if let Some(example) = POLICIES.get(i) {
                     inputs.policy = example.text.to_string();
+                    inputs.resource.clear();
                 }
             }
             Msg::ExampleToken(i) => {
@@ -137,6 +149,7 @@ impl State {
                 }
             }
             Msg::Restore(restored) => inputs = restored,
+            Msg::Reread => {}
         }
         State::new(inputs, now)
     }
@@ -148,6 +161,7 @@ impl Default for State {
         State::new(
             Inputs {
                 policy: POLICIES.first().map(|e| e.text).unwrap_or("").to_string(),
+                resource: String::new(),
                 claims: TOKENS.first().map(|e| e.text).unwrap_or("").to_string(),
                 options: Options::default(),
             },
@@ -172,6 +186,23 @@ pub struct Analysis {
     pub lint: Option<LintReport>,
     /// Exactly who can assume the role, per trusted issuer, when the policy is valid.
     pub who: Vec<RegionReport>,
+    /// Where the policy was read from, when the text is not a policy document itself.
+    pub source: Option<SourceView>,
+    /// Pasted Terraform waits for the reader, fetched on first use.
+    pub pending: bool,
+}
+
+/// A policy read out of Terraform source, a template or a plan: which one, among which.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceView {
+    /// What the text is, in words: "Terraform", "CloudFormation template"...
+    pub kind: &'static str,
+    /// The resources that hold a trust policy, in source order.
+    pub resources: Vec<String>,
+    /// The one evaluated.
+    pub chosen: usize,
+    /// The policy as AWS will see it (the JSON Terraform renders), indented.
+    pub rendered: String,
 }
 
 /// The claims input, read.
@@ -220,13 +251,43 @@ impl Analysis {
 
 /// Reads the inputs and evaluates them when it can.
 pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
-    let parsed = parse_policy(&inputs.policy);
     let now = if inputs.options.use_clock { now } else { None };
     let claims = read_claims_view(&inputs.claims, now);
+    let (found, source, mut source_diagnostics) =
+        match read_source(&inputs.policy, &inputs.resource) {
+            Read::Policy => (None, None, Vec::new()),
+            Read::Found(found, view, diagnostics) => (Some(found), Some(view), diagnostics),
+            Read::Nothing(diagnostics) | Read::Pending(diagnostics) => {
+                // Pending with nothing to say: the reader is on its way.
+                let pending = diagnostics.is_empty();
+                return Analysis {
+                    policy_diagnostics: diagnostics,
+                    claims,
+                    evaluation: None,
+                    request_error: None,
+                    lint: None,
+                    who: Vec::new(),
+                    source: None,
+                    pending,
+                };
+            }
+        };
+    let text = found
+        .as_ref()
+        .map_or(inputs.policy.as_str(), |f| f.text.as_str());
+    let parsed = parse_policy(text);
+    // Every location moves from the rendered JSON into the text the user pasted.
+    let here = |l: &Location| found.as_ref().map_or_else(|| l.clone(), |f| f.locate(l));
     let mut request_error = None;
     let evaluation = match (&parsed.policy, claims.claims()) {
         (Some(policy), Some(c)) => match Request::new(c, &request_options(&inputs.options, now)) {
-            Ok(request) => Some(evaluate(policy, &request)),
+            Ok(request) => {
+                let mut e = evaluate(policy, &request);
+                if let Some(f) = &found {
+                    f.relocate(&mut e);
+                }
+                Some(e)
+            }
             Err(d) => {
                 request_error = Some(d);
                 None
@@ -234,28 +295,188 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
         },
         _ => None,
     };
-    let lint = parsed.policy.as_ref().map(|_| {
-        lint(
-            &inputs.policy,
-            &LintOptions {
-                account: None,
-                catalog: inputs.options.catalog,
-            },
-        )
+    let options = LintOptions {
+        account: None,
+        catalog: inputs.options.catalog,
+    };
+    let lint = parsed.policy.as_ref().map(|_| match &found {
+        Some(f) => f.lint(&options),
+        None => lint(text, &options),
     });
     let who = parsed
         .policy
         .as_ref()
         .map(|p| oidc_trust::who_can(p, None))
         .unwrap_or_default();
+    let mut policy_diagnostics: Vec<Diagnostic> = parsed
+        .diagnostics
+        .into_iter()
+        .map(|mut d| {
+            d.location = here(&d.location);
+            d
+        })
+        .collect();
+    policy_diagnostics.append(&mut source_diagnostics);
     Analysis {
-        policy_diagnostics: parsed.diagnostics,
+        policy_diagnostics,
         claims,
         evaluation,
         request_error,
         lint,
         who,
+        source,
+        pending: false,
     }
+}
+
+/// What the policy text holds.
+enum Read {
+    /// A policy document: read as it is.
+    Policy,
+    /// A policy inside Terraform, a template or a plan, with the source's own remarks.
+    Found(Box<FoundPolicy>, SourceView, Vec<Diagnostic>),
+    /// Terraform or a template without a usable trust policy: why.
+    Nothing(Vec<Diagnostic>),
+    /// Terraform, and the reader is on its way (empty), or could not come (why).
+    Pending(Vec<Diagnostic>),
+}
+
+/// Whether pasted text is Terraform rather than JSON (or a typo'd JSON document, whose
+/// error the JSON reader explains better).
+fn looks_like_terraform(text: &str) -> bool {
+    let t = text.trim_start();
+    !t.starts_with(['{', '[', '"'])
+        && [
+            "resource \"",
+            "data \"",
+            "module \"",
+            "jsonencode(",
+            "assume_role_policy",
+            "statement {",
+            "locals {",
+            "variable \"",
+        ]
+        .iter()
+        .any(|k| t.contains(k))
+}
+
+fn read_source(text: &str, resource: &str) -> Read {
+    let (kind, policies, diagnostics) = if looks_like_terraform(text) {
+        match terraform::read(text) {
+            HclRead::Read(policies, diagnostics) => ("Terraform", policies, diagnostics),
+            HclRead::Pending => return Read::Pending(Vec::new()),
+            HclRead::Unavailable(why) => {
+                return Read::Pending(vec![Diagnostic {
+                    code: "terraform-reader-unavailable",
+                    severity: Severity::Error,
+                    message: format!("the Terraform reader could not be loaded: {why}"),
+                    help: "reload the page; or paste the JSON the resource renders (`terraform show -json`, or the policy itself)".into(),
+                    input: "policy",
+                    location: Location::pointer_only(""),
+                }])
+            }
+        }
+    } else {
+        match find_policies(text) {
+            Ok((SourceKind::Policy, _)) | Err(_) => return Read::Policy,
+            Ok((kind, policies)) => {
+                let name = match kind {
+                    SourceKind::Terraform => "Terraform plan",
+                    SourceKind::Cloudformation => "CloudFormation template",
+                    _ => "account authorization details",
+                };
+                (name, policies, Vec::new())
+            }
+        }
+    };
+    if policies.is_empty() {
+        let mut diagnostics: Vec<Diagnostic> = diagnostics;
+        if !diagnostics.iter().any(Diagnostic::is_error) {
+            diagnostics.push(Diagnostic {
+                code: "no-trust-policy",
+                severity: Severity::Error,
+                message: format!("no trust policy found in this {kind}"),
+                help: "paste an aws_iam_role with its assume_role_policy, a jsonencode({...}) value, a data \"aws_iam_policy_document\" block, or a policy document".into(),
+                input: "policy",
+                location: Location::pointer_only(""),
+            });
+        }
+        return Read::Nothing(diagnostics);
+    }
+    let resources: Vec<String> = policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            p.resource
+                .clone()
+                .unwrap_or_else(|| format!("policy {}", i + 1))
+        })
+        .collect();
+    let chosen = resources.iter().position(|r| r == resource).unwrap_or(0);
+    let Some(found) = policies.into_iter().nth(chosen) else {
+        return Read::Policy;
+    };
+    let view = SourceView {
+        kind,
+        resources,
+        chosen,
+        rendered: indent_json(&found.text),
+    };
+    Read::Found(Box::new(found), view, diagnostics)
+}
+
+/// JSON text indented two spaces, keys in their order (Terraform writes it compact).
+fn indent_json(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                // Empty containers stay on one line.
+                if matches!(chars.peek(), Some('}' | ']')) {
+                    continue;
+                }
+                depth += 1;
+                newline(&mut out, depth);
+            }
+            '}' | ']' => {
+                if !out.ends_with(['{', '[']) {
+                    depth = depth.saturating_sub(1);
+                    newline(&mut out, depth);
+                }
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn read_claims_view(text: &str, now: Option<i64>) -> ClaimsView {
@@ -435,5 +656,135 @@ mod tests {
         assert!(expired(&s));
         let s = s.apply(Msg::Option(OptionChange::UseClock(false)), Some(later));
         assert!(!expired(&s));
+    }
+
+    fn example_policy(id: &str) -> usize {
+        POLICIES.iter().position(|p| p.id == id).unwrap()
+    }
+
+    /// The text a span covers, by its UTF-16 offsets (what the editor selects).
+    fn selected(text: &str, span: oidc_trust::Span) -> String {
+        let units: Vec<u16> = text.encode_utf16().collect();
+        String::from_utf16_lossy(&units[span.start.utf16 as usize..span.end.utf16 as usize])
+    }
+
+    #[test]
+    fn terraform_is_read_like_json_and_located_in_the_hcl() {
+        let s = State::default().apply(Msg::ExamplePolicy(example_policy("terraform")), None);
+        let a = &s.analysis;
+        let source = a.source.as_ref().unwrap();
+        assert_eq!(source.kind, "Terraform");
+        assert_eq!(
+            source.resources,
+            ["aws_iam_role.deploy", "aws_iam_role.release"]
+        );
+        assert_eq!(source.chosen, 0);
+        assert!(
+            source.rendered.contains("\"repo:acme/api:*\""),
+            "{}",
+            source.rendered
+        );
+        // The trace's sub condition selects the HCL that wrote it.
+        let e = a.evaluation.as_ref().unwrap();
+        assert_eq!(e.decision, Decision::Allow);
+        let sub = e.statements[0]
+            .conditions
+            .iter()
+            .find(|c| c.key.ends_with(":sub"))
+            .unwrap();
+        let text = selected(&s.inputs.policy, sub.values[0].location.span.unwrap());
+        assert!(text.contains("repo:${var.repository}:*"), "{text}");
+        // Findings too, with the unknown-free variable resolved from its default.
+        let f = a
+            .lint
+            .as_ref()
+            .unwrap()
+            .findings
+            .iter()
+            .find(|f| f.code == "admits-pull-request")
+            .unwrap();
+        assert!(selected(&s.inputs.policy, f.location.span.unwrap())
+            .contains("repo:${var.repository}:*"));
+
+        // The policy document role: the main branch gets in, a pull request does not.
+        let s = s.apply(Msg::Resource("aws_iam_role.release".into()), None);
+        assert_eq!(s.analysis.source.as_ref().unwrap().chosen, 1);
+        assert_eq!(
+            s.analysis.evaluation.as_ref().unwrap().decision,
+            Decision::Allow
+        );
+        let s = s.apply(Msg::ExampleToken(example_token("pull-request")), None);
+        assert_eq!(
+            s.analysis.evaluation.as_ref().unwrap().decision,
+            Decision::Deny
+        );
+    }
+
+    #[test]
+    fn pasted_terraform_fragments_and_broken_hcl() {
+        let fragment = "jsonencode({\n  Version = \"2012-10-17\"\n  Statement = [{\n    Effect = \"Allow\"\n    Action = \"sts:AssumeRoleWithWebIdentity\"\n    Principal = { Federated = \"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\" }\n    Condition = { StringLike = { \"token.actions.githubusercontent.com:sub\" = \"repo:${var.org}/*\" } }\n  }]\n})";
+        let s = State::default().apply(Msg::Policy(fragment.into()), None);
+        let codes: Vec<&str> = s
+            .analysis
+            .lint
+            .as_ref()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert!(codes.contains(&"unresolved-value"), "{codes:?}");
+        // `repo:<var.org>/*` matches no real subject: the main token is refused, and the
+        // trace says why it cannot be sure.
+        let e = s.analysis.evaluation.as_ref().unwrap();
+        assert_eq!(e.decision, Decision::Deny);
+        assert!(e.notes.iter().any(|n| n.code == "unresolved-value"));
+
+        let broken = s.apply(
+            Msg::Policy("resource \"aws_iam_role\" \"x\" {\n  assume_role_policy = \n}".into()),
+            None,
+        );
+        let error = broken.analysis.policy_errors().next().unwrap();
+        assert_eq!(error.code, "hcl-syntax");
+        assert_eq!(error.location.span.unwrap().start.line, 2);
+        assert!(broken.analysis.evaluation.is_none());
+
+        let none = s.apply(
+            Msg::Policy("resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}".into()),
+            None,
+        );
+        assert_eq!(
+            none.analysis.policy_errors().next().unwrap().code,
+            "no-trust-policy"
+        );
+    }
+
+    #[test]
+    fn a_cloudformation_template_is_read_too() {
+        let template = include_str!("../../tests/fixtures/sources/cloudformation-sub.json");
+        let s = State::default().apply(Msg::Policy(template.into()), None);
+        let source = s.analysis.source.as_ref().unwrap();
+        assert_eq!(source.kind, "CloudFormation template");
+        assert_eq!(source.resources, ["DefaultedRole", "UnknownRole"]);
+        let e = s.analysis.evaluation.as_ref().unwrap();
+        assert_eq!(e.decision, Decision::Allow);
+        assert!(e.notes.iter().any(|n| n.code == "parameter-default"));
+    }
+
+    #[test]
+    fn rendered_json_is_indented_in_its_own_order() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":[],"Condition":{"StringLike":{"k":"a,b:{c}\\\"d"}}}]}"#;
+        let shown = indent_json(text);
+        assert!(
+            shown.starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n"),
+            "{shown}"
+        );
+        assert!(shown.contains("\"Action\": [],"), "{shown}");
+        assert!(shown.contains("\"k\": \"a,b:{c}\\\\\\\"d\""), "{shown}");
+        let back: serde_json::Value = serde_json::from_str(&shown).unwrap();
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
     }
 }

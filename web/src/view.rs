@@ -9,7 +9,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::examples::{POLICIES, TOKENS};
-use crate::state::{Analysis, ClaimsView, Msg, OptionChange, Options, State};
+use crate::state::{Analysis, ClaimsView, Msg, OptionChange, Options, SourceView, State};
 
 /// Text from the core, where `backticks` mark names and values: shown as code.
 fn rich(text: &str) -> Html {
@@ -80,7 +80,7 @@ pub(crate) fn policy_editor(
     let invalid = diagnostics.iter().any(Diagnostic::is_error);
     html! {
         <div class="editor">
-            <label for="policy-input" class="editor-label">{ "Trust policy (JSON)" }</label>
+            <label for="policy-input" class="editor-label">{ "Trust policy (JSON, Terraform, or a CloudFormation template)" }</label>
             <textarea id="policy-input" ref={editor.clone()} data-testid="policy-input"
                 class={classes!("code", invalid.then_some("invalid"))}
                 spellcheck="false" autocomplete="off" rows="18" wrap="off"
@@ -92,6 +92,45 @@ pub(crate) fn policy_editor(
                     { diagnostic(d, reveal) }
                 }
             </ul>
+            if let Some(source) = &state.analysis.source {
+                { source_bar(source, dispatch) }
+            }
+        </div>
+    }
+}
+
+/// A policy read out of Terraform or a template: which resource, and the JSON AWS gets.
+fn source_bar(source: &SourceView, dispatch: &Callback<Msg>) -> Html {
+    let onchange = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            dispatch.emit(Msg::Resource(select.value()));
+        })
+    };
+    let chosen = source
+        .resources
+        .get(source.chosen)
+        .cloned()
+        .unwrap_or_default();
+    html! {
+        <div class="source" data-testid="policy-source">
+            if source.resources.len() > 1 {
+                <label class="field inline">
+                    <span>{ format!("{} trust policies in this {}; evaluating", source.resources.len(), source.kind) }</span>
+                    <select {onchange} data-testid="policy-resource">
+                        for (i, r) in source.resources.iter().enumerate() {
+                            <option value={r.clone()} selected={i == source.chosen}>{ r }</option>
+                        }
+                    </select>
+                </label>
+            } else {
+                <p class="source-line">{ format!("Read from {}: ", source.kind) }<code>{ chosen }</code></p>
+            }
+            <details class="rendered">
+                <summary>{ "The policy as AWS will see it" }</summary>
+                <pre class="code" data-testid="policy-rendered">{ &source.rendered }</pre>
+            </details>
         </div>
     }
 }
@@ -279,6 +318,11 @@ pub(crate) fn verdict(analysis: &Analysis) -> Html {
             "Policy error".to_string(),
             located(err, "the policy"),
         ),
+        (None, None) if analysis.pending => (
+            "none",
+            "Reading Terraform".into(),
+            "Loading the Terraform reader (once, in this page)…".into(),
+        ),
         (None, None) => match (&analysis.claims, &analysis.request_error) {
             (ClaimsView::Error(d), _) => ("none", "Token error".into(), located(d, "the token")),
             (_, Some(d)) => (
@@ -293,7 +337,7 @@ pub(crate) fn verdict(analysis: &Analysis) -> Html {
             ),
         },
     };
-    let problem = decision == "none" && headline != "Waiting for a token";
+    let problem = decision == "none" && headline != "Waiting for a token" && !analysis.pending;
     html! {
         <div class={classes!("verdict", decision, problem.then_some("problem"))}
             data-testid="verdict" data-decision={decision}

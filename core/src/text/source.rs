@@ -4,10 +4,10 @@
 //! position carries both. A [`LineIndex`] is built once per text and answers each
 //! lookup in O(log lines + line length).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One point in a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     /// Byte offset from the start of the text (0-based).
     pub byte: u32,
@@ -20,7 +20,7 @@ pub struct Position {
 }
 
 /// A range of text, from `start` (inclusive) to `end` (exclusive).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     /// First position of the range.
     pub start: Position,
@@ -29,17 +29,17 @@ pub struct Span {
 }
 
 /// Where something is: an RFC 6901 JSON pointer, and its span in the text when known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// JSON pointer into the document, e.g. `/Statement/0/Condition/StringLike`.
     pub pointer: String,
     /// The exact range in the source text, absent for values that were not read from text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
     /// The file the span is in, when it is not the one the policy was reported under: a
     /// Terraform module's value written in `variables.tf` or `terraform.tfvars`, a policy
     /// read by `file()`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
 }
 

@@ -243,7 +243,10 @@ pub(super) enum Mapping {
 /// A trust policy found in a file (a Terraform plan, a CloudFormation template, `.tf`
 /// source...), as JSON text, with the way back: [`FoundPolicy::locate`] turns a location in
 /// the policy (a finding's, a trace's) into one in the file it was written in.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// It serialises whole, way back included, so that a reader loaded on its own (the
+/// playground's lazily loaded Terraform reader) can hand its policies to the engine.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct FoundPolicy {
     /// The resource that holds it: a Terraform address, a logical id, a role name.
     pub resource: Option<String>,
@@ -261,7 +264,7 @@ pub struct FoundPolicy {
 }
 
 /// The mapping with every position worked out.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 enum Resolved {
     /// The policy is the file: locations are already right.
     Same,
