@@ -93,6 +93,13 @@ for (const dim of ['statements', 'conditions', 'values']) {
 }
 table(['Dimension', '1', '10', '100', '1,000', '×10 → time ×'], growthRows);
 
+say('### Directory scan (`oidc-trust lint DIR`, release build)');
+say();
+say('Generated repositories: one trust policy per ten files (Terraform modules with `jsonencode` and policy documents, CloudFormation YAML, JSON policies) among sources, docs, configs and `.gitignore`d build output. Median of three runs; peak resident memory as the kernel counts it.');
+say();
+const scan = load('scan.json');
+table(['Files', 'Trust policies', 'Format', 'Time', 'Peak memory'], scan.results.map((r) => [r.files.toLocaleString('en'), r.roles.toLocaleString('en'), r.format, `${r.seconds.toFixed(2)} s`, `${(r.maxRssKb / 1024).toFixed(1)} MiB`]));
+
 say('### Node: the npm package against @cloud-copilot/iam-simulate (same process, same tokens)');
 say();
 const ps = compare.perSecond;

@@ -10,28 +10,27 @@ use std::path::Path;
 
 use oidc_trust::{
     lint_source, Diagnostic, DocumentLint, Finding, FindingSeverity, LintOptions, TerraformOptions,
-    LINT_VERSION,
 };
-use serde_json::{json, Value};
 
 use crate::args::{LintArgs, LintFormat};
 use crate::input;
 use crate::policies::{self, Disk, Item};
 use crate::render::{self, Style};
+use crate::reports::{self, Report};
 use crate::Exit;
 
 /// One linted input: a file, or a Terraform module (whose policies name their files).
-struct Linted {
+pub(crate) struct Linted {
     /// The input, as shown (relative to the directory walked).
     file: String,
     documents: Vec<DocumentLint>,
     /// Problems with the files, each with its file.
-    problems: Vec<(String, Diagnostic)>,
+    pub(crate) problems: Vec<(String, Diagnostic)>,
 }
 
 impl Linted {
     /// (file, resource, finding) of every policy: the file a finding points into.
-    fn findings(&self) -> impl Iterator<Item = (&str, Option<&str>, &Finding)> {
+    pub(crate) fn findings(&self) -> impl Iterator<Item = (&str, Option<&str>, &Finding)> {
         self.documents.iter().flat_map(move |d| {
             d.report.findings.iter().map(move |f| {
                 let file = f
@@ -46,7 +45,7 @@ impl Linted {
     }
 
     /// (file, error) of the input: its files' and each policy's.
-    fn errors(&self) -> impl Iterator<Item = (&str, &Diagnostic)> {
+    pub(crate) fn errors(&self) -> impl Iterator<Item = (&str, &Diagnostic)> {
         self.problems
             .iter()
             .map(|(f, d)| (f.as_str(), d))
@@ -247,28 +246,27 @@ pub(crate) fn run(args: &LintArgs, style: &Style, stdout: &mut dyn Write) -> io:
     };
     let mut invalid = false;
     let mut failing = false;
-    let mut kept: Vec<Linted> = Vec::new();
     let mut counts = Counts::default();
+    // Text is written as it comes, with each finding's line; the others stream too.
+    let mut report: Option<Box<dyn Report>> = match args.format {
+        LintFormat::Text => None,
+        LintFormat::Json => Some(Box::<reports::Json>::default()),
+        LintFormat::Sarif => Some(Box::<reports::Sarif>::default()),
+        LintFormat::Markdown => Some(Box::<reports::Markdown>::default()),
+    };
     let inputs = lint_all(args, &options, &tf, &mut |l, disk| {
         invalid |= l.errors().next().is_some();
         failing |= l.findings().any(|(_, _, f)| args.fail_on.fails(f.severity));
         counts.add(&l);
-        match args.format {
-            // Text is written as it comes, with each finding's line.
-            LintFormat::Text => stdout.write_all(text_of(&l, disk, style).as_bytes()),
-            _ => {
-                kept.push(l);
-                Ok(())
-            }
+        match report.as_mut() {
+            None => stdout.write_all(text_of(&l, disk, style).as_bytes()),
+            Some(r) => r.add(&l, stdout),
         }
     })?;
-    let out = match args.format {
-        LintFormat::Text => counts.line(inputs),
-        LintFormat::Json => pretty(&json_report(&kept)),
-        LintFormat::Sarif => pretty(&sarif(&kept)),
-        LintFormat::Markdown => markdown(&kept, &counts),
-    };
-    stdout.write_all(out.as_bytes())?;
+    match report.as_mut() {
+        None => stdout.write_all(counts.line(inputs).as_bytes())?,
+        Some(r) => r.finish(&counts, stdout)?,
+    }
     Ok(if invalid {
         Exit::BadInput
     } else if failing {
@@ -285,72 +283,6 @@ fn lint_options(args: &LintArgs) -> Result<LintOptions, Diagnostic> {
     })
 }
 
-fn pretty(v: &Value) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default() + "\n"
-}
-
-fn location_json(file: &str, resource: Option<&str>, l: &oidc_trust::Location) -> Value {
-    let start = l.span.map(|s| s.start);
-    let mut v = json!({
-        "file": file,
-        "pointer": l.pointer,
-        "line": start.map(|p| p.line),
-        "column": start.map(|p| p.column),
-    });
-    if let (Some(r), Value::Object(m)) = (resource, &mut v) {
-        m.insert("resource".into(), r.into());
-    }
-    v
-}
-
-/// The versioned JSON form: `{"version": 1, "findings": [...], "errors": [...]}`.
-fn json_report(linted: &[Linted]) -> Value {
-    let findings: Vec<Value> = linted
-        .iter()
-        .flat_map(|l| {
-            l.findings().map(|(file, resource, f)| {
-                json!({
-                    "code": f.code,
-                    "severity": f.severity,
-                    "message": f.message,
-                    "help": f.help,
-                    "fix": f.fix,
-                    "scenario": f.scenario,
-                    "statement": f.statement,
-                    "location": location_json(file, resource, &f.location),
-                })
-            })
-        })
-        .collect();
-    let errors: Vec<Value> = linted
-        .iter()
-        .flat_map(Linted::errors)
-        .map(|(file, d)| {
-            let mut e = render::error_json(d);
-            if let Value::Object(m) = &mut e {
-                m.insert("file".into(), file.into());
-            }
-            e
-        })
-        .collect();
-    // File problems that are not errors: a module not modelled, a policy known only
-    // after apply, a file with no trust policy.
-    let warnings: Vec<Value> = linted
-        .iter()
-        .flat_map(|l| l.problems.iter())
-        .filter(|(_, d)| !d.is_error())
-        .map(|(file, d)| {
-            let mut e = render::error_json(d);
-            if let Value::Object(m) = &mut e {
-                m.insert("file".into(), file.clone().into());
-            }
-            e
-        })
-        .collect();
-    json!({ "version": LINT_VERSION, "findings": findings, "errors": errors, "warnings": warnings })
-}
-
-/// One input as text: its problems, then each finding with its line.
 fn text_of(l: &Linted, disk: &Disk, st: &Style) -> String {
     let mut out = String::new();
     let text = |file: &str| disk.text(file);
@@ -385,9 +317,9 @@ fn text_of(l: &Linted, disk: &Disk, st: &Style) -> String {
 
 /// Findings by severity, and policies, over every input.
 #[derive(Default)]
-struct Counts {
+pub(crate) struct Counts {
     findings: [usize; 5],
-    policies: usize,
+    pub(crate) policies: usize,
     /// Errors that kept a file or a policy from being read (each is also reported).
     errors: usize,
 }
@@ -403,12 +335,12 @@ impl Counts {
         }
     }
 
-    fn total(&self) -> usize {
+    pub(crate) fn total(&self) -> usize {
         self.findings.iter().sum()
     }
 
     /// `critical 1, high 2`...
-    fn by_severity(&self) -> String {
+    pub(crate) fn by_severity(&self) -> String {
         [
             FindingSeverity::Critical,
             FindingSeverity::High,
@@ -444,177 +376,5 @@ impl Counts {
                 n => format!("; {n} errors kept policies from being read (above)"),
             }
         )
-    }
-}
-
-/// Markdown for a pull-request comment: a summary line and one table row per finding.
-fn markdown(linted: &[Linted], counts: &Counts) -> String {
-    let mut out = String::from("### oidc-trust lint\n\n");
-    let total = counts.total();
-    let errors: Vec<(&str, &Diagnostic)> = linted.iter().flat_map(Linted::errors).collect();
-    if total == 0 && errors.is_empty() {
-        out.push_str(&format!(
-            "No findings in {} trust polic{}.\n",
-            counts.policies,
-            if counts.policies == 1 { "y" } else { "ies" }
-        ));
-        return out;
-    }
-    out.push_str(&format!(
-        "**{total} finding{}** ({}) in {} trust polic{}\n\n",
-        if total == 1 { "" } else { "s" },
-        counts.by_severity(),
-        counts.policies,
-        if counts.policies == 1 { "y" } else { "ies" }
-    ));
-    if total > 0 {
-        out.push_str("| severity | rule | where | finding | fix |\n|---|---|---|---|---|\n");
-    }
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    for l in linted {
-        for (file, resource, f) in l.findings() {
-            let within = resource.map(|r| format!(" `{r}`")).unwrap_or_default();
-            let at = match f.location.span {
-                Some(s) => format!("`{file}:{}:{}`{within}", s.start.line, s.start.column),
-                None => format!("`{file}` `{}`{within}", f.location.pointer),
-            };
-            out.push_str(&format!(
-                "| {} | `{}` | {} | {} | {} |\n",
-                f.severity.name(),
-                f.code,
-                cell(&at),
-                cell(&f.message),
-                cell(&f.fix)
-            ));
-        }
-    }
-    for (file, d) in errors {
-        let at = d
-            .location
-            .span
-            .map(|s| format!(":{}:{}", s.start.line, s.start.column))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "\n`{file}{at}`: {} ({})\n",
-            cell(&d.message),
-            cell(&d.help)
-        ));
-    }
-    out
-}
-
-/// SARIF 2.1.0, as GitHub code scanning reads it: one rule per code, one result per
-/// finding, located on the exact value.
-fn sarif(linted: &[Linted]) -> Value {
-    let mut rules: Vec<Value> = Vec::new();
-    let mut rule_ids: Vec<&str> = Vec::new();
-    let mut results = Vec::new();
-    for l in linted {
-        for (file, resource, f) in l.findings() {
-            let index = match rule_ids.iter().position(|r| *r == f.code) {
-                Some(i) => i,
-                None => {
-                    rule_ids.push(f.code);
-                    rules.push(json!({
-                        "id": f.code,
-                        "name": f.code,
-                        "shortDescription": { "text": f.code.replace('-', " ") },
-                        "fullDescription": { "text": f.help },
-                        "help": { "text": f.fix },
-                        "defaultConfiguration": { "level": level(f.severity) },
-                        "properties": { "security-severity": security_severity(f.severity), "tags": ["security", "iam", "oidc"] },
-                    }));
-                    rule_ids.len() - 1
-                }
-            };
-            let region = f.location.span.map(|s| {
-                json!({
-                    "startLine": s.start.line,
-                    "startColumn": s.start.column,
-                    "endLine": s.end.line,
-                    "endColumn": s.end.column.max(s.start.column + 1),
-                })
-            });
-            let mut physical =
-                json!({ "artifactLocation": { "uri": file.trim_start_matches("./") } });
-            if let (Some(r), Value::Object(m)) = (region, &mut physical) {
-                m.insert("region".into(), r);
-            }
-            results.push(json!({
-                "ruleId": f.code,
-                "ruleIndex": index,
-                "level": level(f.severity),
-                "message": { "text": format!("{} Fix: {}", f.message, f.fix) },
-                "locations": [{
-                    "physicalLocation": physical,
-                    "logicalLocations": [{
-                        "fullyQualifiedName": match resource {
-                            Some(r) => format!("{r}{}", f.location.pointer),
-                            None => f.location.pointer.clone(),
-                        },
-                        "kind": "member",
-                    }],
-                }],
-                "properties": { "severity": f.severity, "pointer": f.location.pointer },
-            }));
-        }
-    }
-    // Files that could not be read are not results (no rule failed) but the run must not
-    // look clean: they are tool notifications, which code scanning shows with the run.
-    let notifications: Vec<Value> = linted
-        .iter()
-        .flat_map(Linted::errors)
-        .map(|(file, d)| {
-            let mut physical =
-                json!({ "artifactLocation": { "uri": file.trim_start_matches("./") } });
-            if let (Some(s), Value::Object(m)) = (d.location.span, &mut physical) {
-                m.insert(
-                    "region".into(),
-                    json!({ "startLine": s.start.line, "startColumn": s.start.column }),
-                );
-            }
-            json!({
-                "level": "error",
-                "descriptor": { "id": d.code },
-                "message": { "text": format!("{} ({})", d.message, d.help) },
-                "locations": [{ "physicalLocation": physical }],
-            })
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "oidc-trust",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/oidc-trust/oidc-trust",
-                "rules": rules,
-            }},
-            "invocations": [{
-                "executionSuccessful": notifications.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "results": results,
-        }],
-    })
-}
-
-fn level(s: FindingSeverity) -> &'static str {
-    match s {
-        FindingSeverity::Critical | FindingSeverity::High => "error",
-        FindingSeverity::Medium => "warning",
-        FindingSeverity::Low | FindingSeverity::Info => "note",
-    }
-}
-
-/// GitHub's numeric scale: ≥9 critical, ≥7 high, ≥4 medium, else low.
-fn security_severity(s: FindingSeverity) -> &'static str {
-    match s {
-        FindingSeverity::Critical => "9.5",
-        FindingSeverity::High => "8.0",
-        FindingSeverity::Medium => "5.5",
-        FindingSeverity::Low => "3.0",
-        FindingSeverity::Info => "1.0",
     }
 }

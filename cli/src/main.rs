@@ -13,6 +13,7 @@ mod policies;
 mod policy_test;
 mod render;
 mod replay;
+mod reports;
 mod yaml;
 
 use std::io::Write;
