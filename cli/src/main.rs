@@ -9,6 +9,7 @@ mod eval;
 mod generate;
 mod input;
 mod lint;
+mod linted;
 mod policies;
 mod policy_test;
 mod render;

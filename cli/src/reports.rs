@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use oidc_trust::{Diagnostic, FindingSeverity, LINT_VERSION};
 use serde_json::{json, Value};
 
-use crate::lint::{Counts, Linted};
+use crate::linted::{Counts, Linted};
 use crate::render;
 
 /// A report written while the inputs are linted.

@@ -18,14 +18,18 @@ const inputs = [
   ...readdirSync(join(root, 'tests/fixtures/sources'))
     .filter((f) => !f.startsWith('broken'))
     .map((f) => `tests/fixtures/sources/${f}`),
+  // A whole tree: Terraform modules, and a broken file as a tool notification.
+  'tests/terraform/cases',
 ];
+// Exit 2 (a file could not be read) is expected where a broken file is part of the input.
+const expectedStatus = (input) => (input === 'tests/terraform/cases' ? 2 : 0);
 const work = mkdtempSync(join(tmpdir(), 'oidc-trust-sarif-'));
 let passed = 0;
 let failed = 0;
 for (const input of inputs) {
   const out = spawnSync(bin, ['lint', input, '--format', 'sarif', '--fail-on', 'never'], { cwd: root, encoding: 'utf8' });
   const name = input.replace(/[^a-z0-9]+/gi, '_');
-  let ok = out.status === 0;
+  let ok = out.status === expectedStatus(input);
   let detail = out.stderr;
   if (ok) {
     const log = JSON.parse(out.stdout);

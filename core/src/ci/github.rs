@@ -570,7 +570,9 @@ pub(crate) fn model(named: &Named) -> Model {
             }
         ),
         branch_severity,
+        // A push: whatever event the intended job has (a policy for pull requests too).
         &|t| {
+            t.set("event_name", "push");
             t.set("ref", "refs/heads/zz-feature");
             t.remove("job_workflow_ref");
         },
@@ -586,6 +588,7 @@ pub(crate) fn model(named: &Named) -> Model {
                 FindingSeverity::Medium
             },
             &|t| {
+                t.set("event_name", "push");
                 t.set("ref", format!("{intended_ref}-evil"));
                 t.remove("job_workflow_ref");
             },
@@ -599,6 +602,7 @@ pub(crate) fn model(named: &Named) -> Model {
                 FindingSeverity::Medium
             },
             &|t| {
+                t.set("event_name", "push");
                 t.set("ref", "refs/tags/zz-tag");
                 t.remove("job_workflow_ref");
             },
