@@ -744,3 +744,15 @@ fn a_subject_without_context_says_which_template_it_assumes() {
     ));
     assert!(!codes(&layer4).contains(&"custom-subject-template"));
 }
+
+/// A subject for pull requests only admits pull requests: a push to another branch or a tag
+/// has its own `ref:` subject, so the branch and tag scenarios must not be reported.
+#[test]
+fn a_pull_request_subject_admits_pull_requests_not_pushes() {
+    let policy = gh_policy(exact("repo:acme/api:pull_request"));
+    let found = codes(&policy);
+    assert!(found.contains(&"admits-pull-request"), "{found:?}");
+    for push in ["admits-any-branch", "admits-look-alike-branch", "admits-tag"] {
+        assert!(!found.contains(&push), "{push} in {found:?}");
+    }
+}
