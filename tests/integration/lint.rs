@@ -752,7 +752,11 @@ fn a_pull_request_subject_admits_pull_requests_not_pushes() {
     let policy = gh_policy(exact("repo:acme/api:pull_request"));
     let found = codes(&policy);
     assert!(found.contains(&"admits-pull-request"), "{found:?}");
-    for push in ["admits-any-branch", "admits-look-alike-branch", "admits-tag"] {
+    for push in [
+        "admits-any-branch",
+        "admits-look-alike-branch",
+        "admits-tag",
+    ] {
         assert!(!found.contains(&push), "{push} in {found:?}");
     }
 }

@@ -81,6 +81,22 @@ pub struct SourceLint {
 /// The trust policies in a file's text, whatever kind of file it is: the file itself when
 /// it is a policy, or every policy of a Terraform plan or state, a CloudFormation template
 /// (JSON) or account authorization details. An error when the text is not JSON.
+///
+/// ```
+/// use oidc_trust::{find_policies, SourceKind};
+///
+/// let template = r#"{"Resources": {"Deploy": {"Type": "AWS::IAM::Role", "Properties": {
+///   "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+///     "Principal": {"Federated": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}},
+///     "Action": "sts:AssumeRoleWithWebIdentity"}]}}}}}"#;
+/// let (kind, found) = find_policies(template).unwrap();
+/// assert_eq!(kind, SourceKind::Cloudformation);
+/// assert_eq!(found[0].resource.as_deref(), Some("Deploy"));
+/// // No `sub` condition: the lint says so, at the statement's place in the template.
+/// let report = found[0].lint(&Default::default());
+/// let missing = report.findings.iter().find(|f| f.code == "missing-sub").unwrap();
+/// assert_eq!(missing.location.span.unwrap().start.line, 2);
+/// ```
 pub fn find_policies(text: &str) -> Result<(SourceKind, Vec<FoundPolicy>), Diagnostic> {
     let r = Reporter::new(text, "policy");
     if text.len() > MAX_SOURCE_BYTES {

@@ -87,7 +87,48 @@ fn is_tfvars(name: &str) -> bool {
     name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
 }
 
-/// Reads the Terraform module in directory `dir`.
+/// Reads the Terraform module in directory `dir`: every trust policy it renders, each with
+/// its resource address, its file and the way back from the policy to the HCL.
+///
+/// ```
+/// use oidc_trust::{lint, read_terraform, Files, LintOptions, TerraformOptions};
+///
+/// /// A module in memory (a face reads the disk).
+/// struct Module(Vec<(&'static str, &'static str)>);
+/// impl Files for Module {
+///     fn read(&self, path: &str) -> Option<String> {
+///         let path = path.trim_start_matches("./");
+///         self.0.iter().find(|(p, _)| *p == path).map(|(_, t)| t.to_string())
+///     }
+///     fn list(&self, _dir: &str) -> Vec<String> {
+///         self.0.iter().map(|(p, _)| p.to_string()).collect()
+///     }
+/// }
+///
+/// let module = Module(vec![
+///     ("variables.tf", r#"variable "org" { default = "acme" }"#),
+///     ("main.tf", r#"
+/// resource "aws_iam_role" "deploy" {
+///   assume_role_policy = jsonencode({
+///     Version = "2012-10-17"
+///     Statement = [{
+///       Effect    = "Allow"
+///       Action    = "sts:AssumeRoleWithWebIdentity"
+///       Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+///       Condition = { StringLike = { "token.actions.githubusercontent.com:sub" = "repo:${var.org}/*" } }
+///     }]
+///   })
+/// }"#),
+/// ]);
+/// let read = read_terraform(".", &module, &TerraformOptions::default());
+/// let role = &read.policies[0];
+/// assert_eq!(role.resource.as_deref(), Some("aws_iam_role.deploy"));
+/// assert!(role.text.contains(r#""repo:acme/*""#));
+/// // Findings point into main.tf.
+/// let report = role.lint(&LintOptions::default());
+/// let wide = report.findings.iter().find(|f| f.code == "admits-sibling-repo").unwrap();
+/// assert_eq!(wide.location.span.unwrap().start.line, 9);
+/// ```
 pub fn read_terraform(dir: &str, files: &dyn Files, options: &TerraformOptions) -> TerraformRead {
     let mut state = State::default();
     read_module(dir, files, options, None, "", 0, &mut state);
@@ -96,6 +137,19 @@ pub fn read_terraform(dir: &str, files: &dyn Files, options: &TerraformOptions) 
 
 /// Reads one text as a module of one file named `name`: a whole file, a block, or what the
 /// playground gets pasted alone (`jsonencode({...})`, `assume_role_policy = ...`).
+///
+/// ```
+/// let read = oidc_trust::read_terraform_text("pasted.tf", r#"jsonencode({
+///   Version   = "2012-10-17"
+///   Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity",
+///     Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" },
+///     Condition = { StringEquals = { "token.actions.githubusercontent.com:sub" = var.subject } } }]
+/// })"#);
+/// // `var.subject` has no value: the policy holds an opaque value, and says so.
+/// let policy = &read.policies[0];
+/// assert!(policy.text.contains("<var.subject>"));
+/// assert_eq!(policy.source_findings()[0].code, "unresolved-value");
+/// ```
 pub fn read_terraform_text(name: &str, text: &str) -> TerraformRead {
     let one = One {
         name: name.to_string(),
