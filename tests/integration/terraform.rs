@@ -277,3 +277,29 @@ fn hostile_terraform_does_not_panic() {
         }
     }
 }
+
+/// A chain of locals deeper than the evaluator follows becomes an opaque value whose
+/// placeholder is plain ASCII: the policy stays one IAM would accept, and is still judged.
+#[test]
+fn a_chain_too_deep_is_opaque_not_a_broken_policy() {
+    let mut text = String::from("locals {\n");
+    for i in 0..500 {
+        text.push_str(&format!("  l{i} = local.l{}\n", i + 1));
+    }
+    text.push_str("  l500 = \"repo:acme/*\"\n}\n");
+    text.push_str(r#"resource "aws_iam_role" "r" {
+  assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity",
+    Principal = {Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+    Condition = {StringEquals = {"token.actions.githubusercontent.com:sub" = local.l0}}}]})
+}
+"#);
+    let read = read_terraform_text("main.tf", &text);
+    let report = read.policies[0].lint(&LintOptions::default());
+    assert!(
+        report.diagnostics.iter().all(|d| !d.is_error()),
+        "{:?}",
+        report.diagnostics
+    );
+    assert!(report.findings.iter().any(|f| f.code == "unresolved-value"));
+    assert!(read.policies[0].text.is_ascii());
+}

@@ -92,13 +92,21 @@ impl Val {
     }
 
     pub(crate) fn unknown(what: impl Into<String>, why: &'static str, at: Option<At>) -> Val {
-        Val::new(
-            Kind::Unknown(Unknown {
-                what: what.into(),
-                why,
-            }),
-            at,
-        )
+        // The name becomes the placeholder text `<what>` inside the policy: printable ASCII
+        // only, so that it never makes the policy one IAM refuses (`disallowed-character`).
+        let what: String = what
+            .into()
+            .replace('…', "...")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() || c == ' ' {
+                    c
+                } else {
+                    '?'
+                }
+            })
+            .collect();
+        Val::new(Kind::Unknown(Unknown { what, why }), at)
     }
 
     pub(crate) fn string(s: &str, at: Option<At>) -> Val {
