@@ -1,5 +1,5 @@
 //! The bad-input suite (`tests/bad-inputs/cases.json`, 100+ cases across policies, claims,
-//! tokens, Terraform, CloudFormation and flags): every case exits 2 with a coded error
+//! tokens, Terraform plans and source, CloudFormation and flags): every case exits 2 with a coded error
 //! that says where, in JSON and in text. `tests/bad-inputs/record.py` wrote the expected
 //! codes and positions; they were reviewed by hand.
 #![allow(
@@ -39,7 +39,7 @@ fn args_for(case: &Value, path: &str, format: &str) -> Vec<String> {
             "--token",
             path,
         ]),
-        "terraform" | "cloudformation" => s(&["lint", path]),
+        "terraform" | "cloudformation" | "hcl" => s(&["lint", path]),
         _ => {
             let extra: Vec<String> = case["args"]
                 .as_array()
@@ -77,7 +77,14 @@ fn every_bad_input_is_a_located_coded_error_in_json_and_text() {
         } else {
             "json"
         };
-        let path = dir.join(format!("case-{i}.{ext}"));
+        // Terraform: a module of its own (every .tf file of a directory is one module).
+        let path = if case["kind"] == "hcl" {
+            let module = dir.join(format!("case-{i}"));
+            std::fs::create_dir_all(&module).unwrap();
+            module.join("main.tf")
+        } else {
+            dir.join(format!("case-{i}.{ext}"))
+        };
         std::fs::write(&path, case["text"].as_str().unwrap()).unwrap();
         let path = path.to_str().unwrap();
         let expect = &case["expect"];

@@ -383,3 +383,20 @@ fn every_policy_command_reads_a_tf_module_with_resource() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("aws_iam_role.deploy"));
 }
+
+#[test]
+fn a_tf_file_that_is_not_text_is_an_error_not_silence() {
+    let root = std::env::temp_dir().join(format!("oidc-trust-latin1-{}", std::process::id()));
+    fs::create_dir_all(&root).unwrap();
+    fs::write(
+        root.join("main.tf"),
+        b"resource \"aws_iam_role\" \"r\" {\n  name = \"\xe9\"\n}\n",
+    )
+    .unwrap();
+    let out = run_in(&root, &["lint", "main.tf", "--format", "json"]);
+    let _ = fs::remove_dir_all(&root);
+    assert_eq!(out.status.code(), Some(2));
+    let v = json(&out);
+    assert_eq!(v["errors"][0]["code"], "not-utf8");
+    assert_eq!(v["errors"][0]["file"], "main.tf");
+}

@@ -129,6 +129,18 @@ add("cloudformation", "YAML with bad indentation", "Resources:\n  Role:\n    Typ
 add("cloudformation", "YAML with an alias", "Resources:\n  Role: &r\n    Type: AWS::IAM::Role\n  Other: *r\n")
 add("cloudformation", "YAML with two documents", "a: 1\n---\nb: 2\n")
 add("cloudformation", "YAML role with an unknown operator", "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal:\n              Federated: arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\n            Action: sts:AssumeRoleWithWebIdentity\n            Condition:\n              StringEqual:\n                token.actions.githubusercontent.com:aud: sts.amazonaws.com\n")
+# --- Terraform source (each case is the main.tf of a module of its own)
+P = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+role = lambda body: 'resource "aws_iam_role" "deploy" {\n' + body + '}\n'
+add("hcl", "an unclosed block", 'resource "aws_iam_role" "deploy" {\n  name = "deploy"\n')
+add("hcl", "an attribute without a value", role("  assume_role_policy = \n"))
+add("hcl", "assume_role_policy is a string that is not JSON", role('  assume_role_policy = "not a policy"\n'))
+add("hcl", "a heredoc of broken JSON", role('  assume_role_policy = <<EOF\n{"Version": "2012-10-17", "Statement": [\nEOF\n'))
+add("hcl", "jsonencode without Principal", role('  assume_role_policy = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity" }]\n  })\n'))
+add("hcl", "jsonencode with an unknown operator", role('  assume_role_policy = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{\n      Effect = "Allow"\n      Action = "sts:AssumeRoleWithWebIdentity"\n      Principal = { Federated = "' + P + '" }\n      Condition = { StringEqualz = { "token.actions.githubusercontent.com:sub" = "repo:acme/api:ref:refs/heads/main" } }\n    }]\n  })\n'))
+doc = lambda: 'jsonencode({Version = "2012-10-17", Statement = [{Sid = "A", Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity", Principal = {Federated = "' + P + '"}}]})'
+add("hcl", "a policy document with a repeated sid", 'data "aws_iam_policy_document" "trust" {\n  source_policy_documents = [' + doc() + ', ' + doc() + ']\n}\n' + role("  assume_role_policy = data.aws_iam_policy_document.trust.json\n"))
+add("hcl", "nesting deeper than 64 levels", role("  assume_role_policy = jsonencode(" + "[" * 80 + "]" * 80 + ")\n"))
 # --- flags
 for name, args in [
     ("unknown catalog", ["--catalog", "1999-01"]),

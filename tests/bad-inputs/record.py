@@ -6,17 +6,23 @@ here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.join(here, "..", "..")
 cases = json.load(open(os.path.join(here, "cases.json")))
 for c in cases:
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml" if "YAML" in c["name"] else ".json", delete=False, encoding="utf-8") as f:
-        f.write(c["text"])
-        path = f.name
     kind = c["kind"]
+    if kind == "hcl":
+        # A module of its own: every .tf file of a directory is one module.
+        module = tempfile.mkdtemp()
+        path = os.path.join(module, "main.tf")
+        open(path, "w", encoding="utf-8").write(c["text"])
+    else:
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml" if "YAML" in c["name"] else ".json", delete=False, encoding="utf-8") as f:
+            f.write(c["text"])
+            path = f.name
     if kind == "policy":
         args = ["eval", "--policy", path, "--claims", "examples/tokens/main.json", "--format", "json"]
     elif kind == "claims":
         args = ["eval", "--policy", "examples/policies/basic-repo.json", "--claims", path, "--format", "json"]
     elif kind == "token":
         args = ["eval", "--policy", "examples/policies/basic-repo.json", "--token", path, "--format", "json"]
-    elif kind in ("terraform", "cloudformation"):
+    elif kind in ("terraform", "cloudformation", "hcl"):
         args = ["lint", path, "--format", "json"]
     else:
         extra = c["args"]

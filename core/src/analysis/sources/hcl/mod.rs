@@ -362,7 +362,23 @@ fn read_paths(
     let mut parsed: Vec<Parsed> = Vec::new();
     for (i, p) in paths.iter().enumerate() {
         let Some(text) = reader.read(p) else {
-            if i >= tf_count + 2 {
+            if i < tf_count {
+                // Listed in the module, so there: not text Terraform can read.
+                state.problems.push(Problem {
+                    file: base + sources.len(),
+                    start: 0,
+                    end: 0,
+                    code: "not-utf8",
+                    message: format!("`{p}` is not UTF-8 text, so its resources are not read"),
+                    help: "Terraform reads UTF-8 only: save the file as UTF-8".into(),
+                    error: true,
+                });
+                sources.push(SourceFile {
+                    name: p.clone(),
+                    text: String::new(),
+                });
+                parsed.push(Parsed::Broken);
+            } else if i >= tf_count + 2 {
                 // A --var-file that cannot be read.
                 state.problems.push(Problem {
                     file: base + sources.len(),
