@@ -17,6 +17,7 @@ pub(crate) struct ProviderArn<'a> {
 
 /// Reads `arn:PARTITION:iam::ACCOUNT:oidc-provider/PROVIDER` as IAM does: every part in
 /// place, service `iam`, no region.
+#[inline]
 pub(crate) fn provider_arn(arn: &str) -> Option<ProviderArn<'_>> {
     let mut parts = arn.splitn(6, ':');
     let (scheme, _partition, service, region, account, resource) = (

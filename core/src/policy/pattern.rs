@@ -82,10 +82,12 @@ impl Template {
     }
 
     /// Whether every policy variable of the template has a value in `vars`.
+    #[inline]
     pub(crate) fn resolvable(&self, vars: &dyn Vars) -> bool {
         self.variables().all(|v| vars.get(v).is_some())
     }
 
+    #[inline]
     pub(crate) fn variables(&self) -> impl Iterator<Item = &Variable> {
         self.parts.iter().filter_map(|p| match p {
             Part::Var(v) => Some(v),
@@ -147,6 +149,7 @@ fn piece<'a>(part: &'a Part, resolve: &'a dyn Vars) -> Option<&'a str> {
 }
 
 /// Exact comparison of a template (no wildcards) with `value`.
+#[inline]
 pub(crate) fn equals<'a>(
     template: &'a Template,
     value: &str,
@@ -190,6 +193,7 @@ pub(crate) fn equals<'a>(
 
 /// Glob match of a template with `value`; when `captures` is given, it receives what
 /// each `*` absorbed (for the trace).
+#[inline]
 pub(crate) fn glob<'a>(
     template: &'a Template,
     value: &str,

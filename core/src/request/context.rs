@@ -412,6 +412,7 @@ impl Request {
     }
 
     /// The context key, looked up case-insensitively (`key_lower` is lower-case).
+    #[inline]
     pub(crate) fn lookup(&self, key_lower: &str) -> Option<&ContextKey> {
         if self.index.is_empty() {
             return self.keys.iter().find(|k| k.lower == key_lower);
