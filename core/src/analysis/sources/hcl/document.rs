@@ -271,19 +271,11 @@ pub(crate) fn expand<'m>(
                 .attr("for_each")
                 .map(|a| ctx.eval(a.expr, file, scope))
                 .unwrap_or_else(|| Val::new(Kind::List(Vec::new()), None));
-            let items: Vec<(Val, Val)> = match &coll.kind {
-                Kind::List(items) => items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (Val::new(Kind::Number(i.to_string()), None), v.clone()))
-                    .collect(),
-                Kind::Map(entries) => entries
-                    .iter()
-                    .map(|(k, a, v)| (Val::string(k, *a), v.clone()))
-                    .collect(),
+            let items: Vec<(Val, Val)> = match coll.entries() {
+                Some(items) => items,
                 // Not knowable: one block whose iterator is unknown, so what it writes shows
                 // as unresolved rather than silently vanishing.
-                _ => vec![(
+                None => vec![(
                     Val::unknown(
                         format!("{iterator}.key"),
                         "iterates over a collection oidc-trust cannot know",
@@ -331,7 +323,7 @@ fn iam_vars(v: Val) -> Val {
 
 /// A set of strings as the provider writes it: unique, one as a string, several in
 /// reverse order.
-fn string_set(values: Vec<Val>, at: Option<At>) -> Val {
+pub(super) fn string_set(values: Vec<Val>, at: Option<At>) -> Val {
     let mut unique: Vec<Val> = Vec::new();
     for v in values {
         if !unique.iter().any(|u| u.to_text().s == v.to_text().s) {

@@ -538,17 +538,9 @@ impl<'m> Ctx<'m> {
 
     fn for_expr(&self, f: &ForExpr, file: usize, scope: &Scope, at: Option<At>) -> Val {
         let coll = self.hcl(&f.intro.collection_expr, file, scope);
-        let items: Vec<(Val, Val)> = match &coll.kind {
-            Kind::List(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Val::new(Kind::Number(i.to_string()), None), v.clone()))
-                .collect(),
-            Kind::Map(entries) => entries
-                .iter()
-                .map(|(k, kat, v)| (Val::string(k, *kat), v.clone()))
-                .collect(),
-            _ => {
+        let items: Vec<(Val, Val)> = match coll.entries() {
+            Some(items) => items,
+            None => {
                 return Val::unknown(
                     self.source_text(file, at),
                     "iterates over a collection oidc-trust cannot know",
@@ -669,19 +661,9 @@ impl<'m> Ctx<'m> {
                     Directive::For(d) => {
                         let f = &d.for_expr;
                         let coll = self.hcl(&f.collection_expr, file, scope);
-                        let items: Vec<(Val, Val)> = match &coll.kind {
-                            Kind::List(items) => items
-                                .iter()
-                                .enumerate()
-                                .map(|(i, v)| {
-                                    (Val::new(Kind::Number(i.to_string()), None), v.clone())
-                                })
-                                .collect(),
-                            Kind::Map(entries) => entries
-                                .iter()
-                                .map(|(k, a, v)| (Val::string(k, *a), v.clone()))
-                                .collect(),
-                            _ => {
+                        let items: Vec<(Val, Val)> = match coll.entries() {
+                            Some(items) => items,
+                            None => {
                                 let u = Unknown {
                                     what: "%{for}".into(),
                                     why: "iterates over a collection oidc-trust cannot know",

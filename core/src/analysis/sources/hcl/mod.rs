@@ -362,31 +362,31 @@ fn read_paths(
     let mut parsed: Vec<Parsed> = Vec::new();
     for (i, p) in paths.iter().enumerate() {
         let Some(text) = reader.read(p) else {
-            if i < tf_count {
-                // Listed in the module, so there: not text Terraform can read.
-                state.problems.push(Problem {
-                    file: base + sources.len(),
-                    start: 0,
-                    end: 0,
-                    code: "not-utf8",
-                    message: format!("`{p}` is not UTF-8 text, so its resources are not read"),
-                    help: "Terraform reads UTF-8 only: save the file as UTF-8".into(),
-                    error: true,
-                });
-                sources.push(SourceFile {
-                    name: p.clone(),
-                    text: String::new(),
-                });
-                parsed.push(Parsed::Broken);
+            // A module file is listed, so there: it is not text Terraform can read. A
+            // `--var-file` may be missing. (The tfvars files read by default are optional.)
+            let unreadable = if i < tf_count {
+                Some((
+                    "not-utf8",
+                    format!("`{p}` is not UTF-8 text, so its resources are not read"),
+                    "Terraform reads UTF-8 only: save the file as UTF-8",
+                ))
             } else if i >= tf_count + 2 {
-                // A --var-file that cannot be read.
+                Some((
+                    "io",
+                    format!("cannot read the variables file `{p}`"),
+                    "check the path",
+                ))
+            } else {
+                None
+            };
+            if let Some((code, message, help)) = unreadable {
                 state.problems.push(Problem {
                     file: base + sources.len(),
                     start: 0,
                     end: 0,
-                    code: "io",
-                    message: format!("cannot read the variables file `{p}`"),
-                    help: "check the path".into(),
+                    code,
+                    message,
+                    help: help.into(),
                     error: true,
                 });
                 sources.push(SourceFile {

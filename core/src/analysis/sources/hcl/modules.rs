@@ -144,25 +144,38 @@ fn repo_subject(v: &Val) -> Val {
     }
 }
 
-/// A set of strings as the AWS provider writes it: unique, one as a string, several in
-/// reverse order.
+/// A set of strings as the AWS provider writes it (one rule with the policy document's).
 fn set(values: Vec<Val>, at: At) -> Val {
-    let mut unique: Vec<Val> = Vec::new();
-    for v in values {
-        if !unique.iter().any(|u| u.to_text().s == v.to_text().s) {
-            unique.push(v);
-        }
-    }
-    if unique.len() == 1 {
-        return unique.remove(0);
-    }
-    sort_by_text(&mut unique, |v| v.to_text().s);
-    unique.reverse();
-    Val::new(Kind::List(unique), Some(at))
+    super::document::string_set(values, Some(at))
 }
 
 /// One condition: (test, variable, values).
 type Cond = (Val, Val, Vec<Val>);
+
+/// The conditions terraform-aws-modules' OIDC roles write for each provider `p`: exact
+/// subjects (`StringEquals`), wildcard ones (`StringLike`), the audiences under the test
+/// the module uses for them, then the caller's own conditions. Empty lists write nothing.
+fn provider_conditions(
+    p: &Val,
+    (exact, wild): (&[Val], &[Val]),
+    (aud_test, auds): (&str, &[Val]),
+    extra: &[Cond],
+    at: At,
+) -> Vec<Cond> {
+    let key = |claim: &str| prefixed("", p, &format!(":{claim}"));
+    let mut c: Vec<Cond> = Vec::new();
+    for (test, claim, values) in [
+        ("StringEquals", "sub", exact),
+        ("StringLike", "sub", wild),
+        (aud_test, "aud", auds),
+    ] {
+        if !values.is_empty() {
+            c.push((s(test, at), key(claim), values.to_vec()));
+        }
+    }
+    c.extend(extra.iter().cloned());
+    c
+}
 
 /// A statement as the AWS provider renders one from blocks.
 fn statement(
@@ -365,18 +378,13 @@ fn iam_role_v6(
     if flag("enable_oidc", false) {
         for url in items(arg("oidc_provider_urls")) {
             let p = without_scheme(&url);
-            let key = |claim: &str| prefixed("", &p, &format!(":{claim}"));
-            let mut c: Vec<Cond> = Vec::new();
-            if !subjects.is_empty() {
-                c.push((s("StringEquals", at), key("sub"), subjects.clone()));
-            }
-            if !wildcard.is_empty() {
-                c.push((s("StringLike", at), key("sub"), wildcard.clone()));
-            }
-            if !audiences.is_empty() {
-                c.push((s("StringEquals", at), key("aud"), audiences.clone()));
-            }
-            c.extend(extra.clone());
+            let c = provider_conditions(
+                &p,
+                (&subjects, &wildcard),
+                ("StringEquals", &audiences),
+                &extra,
+                at,
+            );
             statements.push(statement(
                 None,
                 &["sts:TagSession", "sts:AssumeRoleWithWebIdentity"],
@@ -461,18 +469,7 @@ fn assumable_role_with_oidc_v5(arg: &dyn Fn(&str) -> Option<Val>, at: At) -> Reb
     let mut statements = Vec::new();
     for url in &urls {
         let p = without_scheme(url);
-        let key = |claim: &str| prefixed("", &p, &format!(":{claim}"));
-        let mut c: Vec<Cond> = Vec::new();
-        if !exact.is_empty() {
-            c.push((s("StringEquals", at), key("sub"), exact.clone()));
-        }
-        if !wild.is_empty() {
-            c.push((s("StringLike", at), key("sub"), wild.clone()));
-        }
-        if !auds.is_empty() {
-            c.push((s("StringLike", at), key("aud"), auds.clone()));
-        }
-        c.extend(extra.clone());
+        let c = provider_conditions(&p, (&exact, &wild), ("StringLike", &auds), &extra, at);
         statements.push(statement(
             None,
             &["sts:AssumeRoleWithWebIdentity", "sts:TagSession"],

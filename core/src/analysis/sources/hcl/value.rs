@@ -186,6 +186,27 @@ impl Val {
         }
     }
 
+    /// What iterating over the value gives (`for`, `%{for}`, `dynamic`): (index, element)
+    /// of a list, (key, value) of a map; `None` when it is no known collection.
+    pub(crate) fn entries(&self) -> Option<Vec<(Val, Val)>> {
+        match &self.kind {
+            Kind::List(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Val::new(Kind::Number(i.to_string()), None), v.clone()))
+                    .collect(),
+            ),
+            Kind::Map(entries) => Some(
+                entries
+                    .iter()
+                    .map(|(k, at, v)| (Val::string(k, *at), v.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     /// Whether the value, anywhere inside, holds something unknown.
     pub(crate) fn has_unknown(&self) -> bool {
         match &self.kind {
