@@ -3,7 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{policy_or_fail, to_json};
+use crate::{pairs, policy_or_fail, to_json};
 
 /// Who can assume the role: the region per issuer, as JSON.
 #[wasm_bindgen(js_name = whoCan)]
@@ -16,14 +16,7 @@ pub fn who_can_json(policy: &str, issuer: Option<String>) -> Result<String, JsVa
 #[wasm_bindgen(js_name = prove)]
 pub fn prove_json(policy: &str, issuer: &str, only: Vec<String>) -> Result<String, JsValue> {
     let (policy, _) = policy_or_fail(policy)?;
-    let pairs: Vec<(String, String)> = only
-        .chunks(2)
-        .filter_map(|kv| match kv {
-            [k, v] => Some((k.clone(), v.clone())),
-            _ => None,
-        })
-        .collect();
-    to_json(&oidc_trust::prove(&policy, issuer, &pairs))
+    to_json(&oidc_trust::prove(&policy, issuer, &pairs(only)))
 }
 
 /// What changes from `old` to `new`, per issuer.

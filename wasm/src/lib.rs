@@ -38,6 +38,18 @@ pub(crate) fn policy_or_fail(text: &str) -> Result<(Policy, Vec<Diagnostic>), Js
         .map_err(|refused| fail(&refused.error, &refused.diagnostics))
 }
 
+/// Pairs sent flat across the boundary (`key, value, key, value...`), as pairs; an odd
+/// last item is dropped.
+#[cfg(any(feature = "analysis", feature = "terraform"))]
+pub(crate) fn pairs(flat: Vec<String>) -> Vec<(String, String)> {
+    let mut out = Vec::with_capacity(flat.len() / 2);
+    let mut items = flat.into_iter();
+    while let (Some(k), Some(v)) = (items.next(), items.next()) {
+        out.push((k, v));
+    }
+    out
+}
+
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|e| {
         let d = Diagnostic::options(

@@ -10,7 +10,7 @@ use oidc_trust::{TerraformOptions, TerraformRead};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::to_json;
+use crate::{pairs, to_json};
 
 /// What a read found, kept in wasm memory so that locations can be mapped later.
 #[wasm_bindgen]
@@ -60,22 +60,10 @@ pub fn read(
     var_files: Vec<String>,
     alone: bool,
 ) -> TerraformSource {
-    let pairs: Vec<(String, String)> = files
-        .chunks(2)
-        .filter_map(|kv| match kv {
-            [k, v] => Some((k.clone(), v.clone())),
-            _ => None,
-        })
-        .collect();
+    let pairs = pairs(files);
     let options = TerraformOptions {
         var_files,
-        vars: vars
-            .chunks(2)
-            .filter_map(|kv| match kv {
-                [k, v] => Some((k.clone(), v.clone())),
-                _ => None,
-            })
-            .collect(),
+        vars: crate::pairs(vars),
     };
     let read = match pairs.as_slice() {
         [(name, text)] if alone && options.vars.is_empty() && options.var_files.is_empty() => {

@@ -433,6 +433,12 @@ fn iam_role_v6(
             at,
         ));
     }
+    role_this(statements, at)
+}
+
+/// terraform-aws-modules' role, `aws_iam_role.this[0]`, when any statement trusts a
+/// provider (the modules create no role otherwise).
+fn role_this(statements: Vec<Val>, at: At) -> Rebuilt {
     if statements.is_empty() {
         return Rebuilt::NoRole;
     }
@@ -478,13 +484,7 @@ fn assumable_role_with_oidc_v5(arg: &dyn Fn(&str) -> Option<Val>, at: At) -> Reb
             at,
         ));
     }
-    if statements.is_empty() {
-        return Rebuilt::NoRole;
-    }
-    Rebuilt::Policy {
-        doc: document(statements, at),
-        address: "aws_iam_role.this[0]",
-    }
+    role_this(statements, at)
 }
 
 // --- unfunco/oidc-github -----------------------------------------------------------------
