@@ -12,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { buildCli } from './cli-build.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -78,8 +79,11 @@ for (const m of modules) {
   copyFileSync(join(scratch, 'nodejs', `${m.name}.js`), join(pkg, `${m.name}.cjs`));
 }
 
+// The CLI for WASI: `npx oidc-trust` (bin cli.mjs).
+buildCli(pkg);
+
 const js = join(here, 'js');
-for (const file of ['api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'analysis.js', 'analysis-node.js', 'analysis-web.js', 'analysis.cjs', 'analysis.d.ts', 'terraform.js', 'terraform-node.js', 'terraform-web.js', 'terraform.cjs', 'terraform.d.ts', 'README.md']) {
+for (const file of ['cli.mjs', 'api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'analysis.js', 'analysis-node.js', 'analysis-web.js', 'analysis.cjs', 'analysis.d.ts', 'terraform.js', 'terraform-node.js', 'terraform-web.js', 'terraform.cjs', 'terraform.d.ts', 'README.md']) {
   copyFileSync(join(js, file), join(pkg, file));
 }
 // The same declarations serve `require`: TypeScript wants a .d.cts beside a .cjs.
@@ -101,6 +105,11 @@ const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 for (const m of modules) {
   const bytes = readFileSync(join(pkg, `${m.name}_bg.wasm`));
   console.log(`oidc-trust ${version}: ${m.name}_bg.wasm ${kb(bytes.length)} raw, ${kb(gzipSync(bytes, { level: 9 }).length)} gzip -9${dev ? ' (dev: not optimised)' : ''}`);
+}
+
+{
+  const cli = readFileSync(join(pkg, 'oidc_trust_cli.wasm'));
+  console.log(`oidc-trust ${version}: oidc_trust_cli.wasm (npx oidc-trust) ${kb(cli.length)} raw, ${kb(gzipSync(cli, { level: 9 }).length)} gzip -9`);
 }
 
 // api.js, analysis.js and terraform.js keep to `export function|class|const` at top

@@ -32,7 +32,7 @@ impl Cli {
             ColorChoice::Never => false,
             ColorChoice::Auto => {
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stdout().is_terminal()
+                    && (std::io::stdout().is_terminal() || crate::wasi::stdout_is_terminal())
             }
         };
         Style { color }

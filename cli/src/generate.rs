@@ -258,7 +258,11 @@ fn write_all(
         let io = |e: io::Error| {
             input::usage_error(
                 "io",
-                format!("cannot write `{}`: {e}", path.display()),
+                format!(
+                    "cannot write `{}`: {}",
+                    path.display(),
+                    crate::input::why(&e)
+                ),
                 "check that the folder is writable",
             )
         };

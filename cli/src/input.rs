@@ -14,6 +14,25 @@ pub(crate) struct Source {
     pub(crate) text: String,
 }
 
+/// Why a file could not be read, in words that are the same on every system (the OS's own
+/// error numbers differ, natively and under WASI).
+pub(crate) fn why(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "it does not exist".into(),
+        K::PermissionDenied => "permission denied".into(),
+        K::IsADirectory => "it is a directory".into(),
+        K::InvalidData => "it is not UTF-8 text".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
 pub(crate) fn usage_error(code: &'static str, message: String, help: &str) -> Diagnostic {
     Diagnostic::options(code, message, help, "")
 }
@@ -25,7 +44,7 @@ pub(crate) fn read(arg: &str, what: &str) -> Result<Source, Diagnostic> {
         std::io::stdin().read_to_string(&mut text).map_err(|e| {
             usage_error(
                 "io",
-                format!("cannot read the {what} from standard input: {e}"),
+                format!("cannot read the {what} from standard input: {}", why(&e)),
                 "pipe UTF-8 text into the command",
             )
         })?;
@@ -37,7 +56,7 @@ pub(crate) fn read(arg: &str, what: &str) -> Result<Source, Diagnostic> {
     let bytes = std::fs::read(arg).map_err(|e| {
         usage_error(
             "io",
-            format!("cannot read the {what} file `{arg}`: {e}"),
+            format!("cannot read the {what} file `{arg}`: {}", why(&e)),
             "check the path",
         )
     })?;

@@ -15,6 +15,7 @@ mod policy_test;
 mod render;
 mod replay;
 mod reports;
+mod wasi;
 mod yaml;
 
 use std::io::Write;
@@ -34,6 +35,7 @@ pub(crate) enum Exit {
 }
 
 fn main() -> ExitCode {
+    wasi::enter_working_directory();
     let cli = match args::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -82,6 +84,10 @@ fn closed_or_failed(e: &(dyn std::error::Error + 'static)) -> ExitCode {
         }
         cause = c.source();
     }
-    eprintln!("error: cannot write the output: {e}");
+    let why = match e.downcast_ref::<std::io::Error>() {
+        Some(io) => input::why(io),
+        None => e.to_string(),
+    };
+    eprintln!("error: cannot write the output: {why}");
     ExitCode::from(Exit::BadInput as u8)
 }

@@ -9,7 +9,7 @@
     reason = "tests fail loudly"
 )]
 
-use std::process::Command;
+mod common;
 
 use serde_json::Value;
 
@@ -88,7 +88,7 @@ fn every_bad_input_is_a_located_coded_error_in_json_and_text() {
         std::fs::write(&path, case["text"].as_str().unwrap()).unwrap();
         let path = path.to_str().unwrap();
         let expect = &case["expect"];
-        let json = Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+        let json = common::bin()
             .current_dir(ROOT)
             .env("NO_COLOR", "1")
             .args(args_for(case, path, "json"))
@@ -108,7 +108,7 @@ fn every_bad_input_is_a_located_coded_error_in_json_and_text() {
             && err["pointer"].is_string()
             && (!text_input
                 || (err["line"] == expect["line"] && err["column"] == expect["column"]));
-        let text = Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+        let text = common::bin()
             .current_dir(ROOT)
             .env("NO_COLOR", "1")
             .args(args_for(case, path, "text"))

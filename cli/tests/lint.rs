@@ -8,8 +8,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use serde_json::Value;
 
 use common::{run, run_stdin, stdout};
@@ -465,7 +463,7 @@ fn policy_tests_in_yaml_and_a_closed_pipe_is_not_a_crash() {
         "{}",
         stdout(&out)
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+    let mut child = common::bin()
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         // ~95 KB: more than a pipe holds, so the writer meets the closed end whatever
         // the timing.

@@ -34,7 +34,7 @@ console.log(`packed ${packed.filename}: ${packed.entryCount} files, ${(packed.si
 writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, dependencies: { 'oidc-trust': `file:${tarball}` } }, null, 2));
 execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: project, env, stdio: 'inherit' });
 
-for (const file of ['suite.mjs', 'esm.test.mjs', 'cjs.test.cjs', 'deno.test.mjs', 'browser.html']) {
+for (const file of ['suite.mjs', 'esm.test.mjs', 'cjs.test.cjs', 'deno.test.mjs', 'browser.html', 'cli.mjs']) {
   copyFileSync(join(here, file), join(project, file));
 }
 mkdirSync(join(project, 'ts'));
@@ -73,6 +73,7 @@ suite('node cjs', process.execPath, ['--test', '--test-reporter=tap', 'cjs.test.
 suite('deno', bin('deno'), ['test', '--no-remote', '--no-prompt', '--allow-read', 'deno.test.mjs'], deno);
 suite('chromium', process.execPath, [join(here, 'browser.mjs')], tap);
 suite(`readme examples (${examples.length})`, process.execPath, ['-e', readmeRunner(examples.length)], tap);
+suite('npx oidc-trust (the CLI on WASI) = the native CLI', process.execPath, ['cli.mjs', root], tap);
 suite('tsc (nodenext, esm + cjs)', bin('tsc'), ['-p', 'ts/tsconfig.json'], check);
 suite('tsc (bundler)', bin('tsc'), ['-p', 'ts/tsconfig.bundler.json'], check);
 suite('publint', bin('publint'), ['run', join(project, 'node_modules', 'oidc-trust'), '--strict'], check);

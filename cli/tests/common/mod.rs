@@ -1,13 +1,24 @@
 //! What the CLI test binaries share: running `oidc-trust` from the repository root, as a
 //! user would, without colour.
+//!
+//! `OIDC_TRUST_BIN` runs them against another build of the same CLI: the test command
+//! points it at the WASI build run by Node (`npx oidc-trust`), so the one suite checks both.
 #![allow(dead_code, reason = "each test binary uses a part")]
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+/// The CLI under test: this crate's binary, or the one `OIDC_TRUST_BIN` names.
+pub fn bin() -> Command {
+    match std::env::var_os("OIDC_TRUST_BIN") {
+        Some(path) if !path.is_empty() => Command::new(path),
+        _ => Command::new(env!("CARGO_BIN_EXE_oidc-trust")),
+    }
+}
+
 /// Runs the built `oidc-trust` with `args` from the repository root.
 pub fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+    bin()
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .env("NO_COLOR", "1")
         .args(args)
@@ -17,7 +28,7 @@ pub fn run(args: &[&str]) -> Output {
 
 /// Runs `oidc-trust` with `args` in `dir`.
 pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+    bin()
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .args(args)
@@ -27,7 +38,7 @@ pub fn run_in(dir: &std::path::Path, args: &[&str]) -> Output {
 
 /// Runs `oidc-trust` with `args` and `input` on its standard input.
 pub fn run_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oidc-trust"))
+    let mut child = bin()
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
         .env("NO_COLOR", "1")
         .args(args)
