@@ -73,7 +73,7 @@ fn with_file(d: &Diagnostic, file: &str) -> Value {
 }
 
 /// The versioned JSON form: `{"version": 1, "findings": [...], "errors": [...],
-/// "warnings": [...]}`.
+/// "warnings": [...], "policies": N}`.
 #[derive(Default)]
 pub(crate) struct Json {
     started: bool,
@@ -121,14 +121,17 @@ impl Report for Json {
         Ok(())
     }
 
-    fn finish(&mut self, _: &Counts, out: &mut dyn Write) -> io::Result<()> {
+    fn finish(&mut self, counts: &Counts, out: &mut dyn Write) -> io::Result<()> {
         self.start(out)?;
         self.findings.close(4, out)?;
         let errors = pretty_at(&Value::Array(std::mem::take(&mut self.errors)), 2);
         let warnings = pretty_at(&Value::Array(std::mem::take(&mut self.warnings)), 2);
+        // How many trust policies were linted: zero findings from zero policies is not a
+        // clean bill (a wrong path, a tree without roles).
         writeln!(
             out,
-            ",\n  \"errors\": {errors},\n  \"warnings\": {warnings}\n}}"
+            ",\n  \"errors\": {errors},\n  \"warnings\": {warnings},\n  \"policies\": {}\n}}",
+            counts.policies
         )
     }
 }
