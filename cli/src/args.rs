@@ -328,6 +328,10 @@ pub(crate) struct LintArgs {
     /// Leave out paths matching this glob, relative to the directory walked (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub(crate) exclude: Vec<String>,
+    /// Pass over named files that hold no trust policy, as a directory walk does (for
+    /// pre-commit, or `git diff --name-only`): without it, a named file must be one.
+    #[arg(long)]
+    pub(crate) skip_unrelated: bool,
     #[command(flatten)]
     pub(crate) terraform: TerraformArgs,
     /// Output format.

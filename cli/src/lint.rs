@@ -110,9 +110,24 @@ fn lint_all(
             continue;
         }
         match input::read(arg, "policy") {
+            // As a walk reads it: a file that holds no trust policy is no news.
+            Ok(source)
+                if args.skip_unrelated
+                    && (!policies::looks_like_policies(&source.text)
+                        || !policies::may_hold_policies(&source.name)) =>
+            {
+                count -= 1;
+            }
             Ok(source) => {
                 disk.remember(&source.name, &source.text);
-                let l = lint_text(&source.name, &source.text, options);
+                let mut l = lint_text(&source.name, &source.text, options);
+                if args.skip_unrelated {
+                    l.problems.retain(|(_, d)| d.code != "no-trust-policy");
+                    if l.documents.is_empty() && l.problems.is_empty() {
+                        count -= 1;
+                        continue;
+                    }
+                }
                 each(l, &disk)?;
             }
             Err(d) => each(unreadable(arg, d), &disk)?,

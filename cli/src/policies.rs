@@ -475,7 +475,7 @@ fn normalize(path: &Path) -> String {
 
 /// Files a walk reads: JSON and YAML (policies, plans, templates, CDK's
 /// `cdk.out/*.template.json`, account details).
-fn may_hold_policies(name: &str) -> bool {
+pub(crate) fn may_hold_policies(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     [".json", ".yaml", ".yml", ".template"]
         .iter()

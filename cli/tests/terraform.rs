@@ -400,3 +400,27 @@ fn a_tf_file_that_is_not_text_is_an_error_not_silence() {
     assert_eq!(v["errors"][0]["code"], "not-utf8");
     assert_eq!(v["errors"][0]["file"], "main.tf");
 }
+
+#[test]
+fn skip_unrelated_reads_named_files_as_a_walk_does() {
+    let tree = Tree::new("named");
+    let root = tree.path();
+    // Named as pre-commit names changed files: a policy, a .tf, and files with none.
+    let args = [
+        "lint",
+        "--skip-unrelated",
+        "--format",
+        "json",
+        "policies/trust.json",
+        "infra/main.tf",
+        "app/package.json",
+        "app/tsconfig.json",
+        ".gitignore",
+    ];
+    let v = json(&run_in(root, &args));
+    assert_eq!(files_of(&v), ["policies/trust.json", "infra/main.tf"]);
+    assert_eq!(v["errors"].as_array().unwrap().len(), 0, "{v}");
+    // Without the flag, a named file must be a policy.
+    let strict = run_in(root, &["lint", "app/package.json"]);
+    assert_eq!(strict.status.code(), Some(2));
+}
