@@ -83,7 +83,7 @@ for (const m of modules) {
 buildCli(pkg);
 
 const js = join(here, 'js');
-for (const file of ['cli.mjs', 'api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'analysis.js', 'analysis-node.js', 'analysis-web.js', 'analysis.cjs', 'analysis.d.ts', 'terraform.js', 'terraform-node.js', 'terraform-web.js', 'terraform.cjs', 'terraform.d.ts', 'README.md']) {
+for (const file of ['cli.mjs', 'init.js', 'init.d.ts', 'api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'analysis.js', 'analysis-node.js', 'analysis-web.js', 'analysis.cjs', 'analysis.d.ts', 'terraform.js', 'terraform-node.js', 'terraform-web.js', 'terraform.cjs', 'terraform.d.ts', 'README.md']) {
   copyFileSync(join(js, file), join(pkg, file));
 }
 // The same declarations serve `require`: TypeScript wants a .d.cts beside a .cjs.

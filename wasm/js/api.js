@@ -68,7 +68,7 @@ export function call(fn) {
 
 function loaded() {
   if (raw === undefined) {
-    throw usage('not-initialized', 'the WebAssembly module is not loaded', 'import the package entry point, not its internal files');
+    throw usage('not-initialized', 'the WebAssembly module is not loaded', "with 'oidc-trust/init', call `await init()` (or `initSync(bytes)`) first; otherwise import the package entry point, not its internal files");
   }
   return raw;
 }

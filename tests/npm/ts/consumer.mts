@@ -5,6 +5,7 @@ import { diff, prove, whoCan } from 'oidc-trust/analysis';
 import type { Proof } from 'oidc-trust/analysis';
 import { evaluateTerraform, lintTerraform, readTerraform } from 'oidc-trust/terraform';
 import type { TerraformPolicy, TerraformSource } from 'oidc-trust/terraform';
+import { init, initSync, evaluate as evaluateLoaded } from 'oidc-trust/init';
 import type { CompiledPolicy, ConditionTrace, Decision, Evaluation, EvaluateOptions, Finding, LintReport } from 'oidc-trust';
 
 const policy = { Version: '2012-10-17', Statement: [] };
@@ -46,7 +47,10 @@ const located: string | undefined = source.evaluate({ sub: 'x' }, { resource: 'a
 const perResource: (string | null)[] = lintTerraform('jsonencode({})').policies.map((p) => p.resource);
 const tfDecision: Decision = evaluateTerraform('resource ...', 'eyJ...', { resource: 'aws_iam_role.x', vars: { org: 'a' } }).decision;
 source.free();
+await init();
+initSync(new Uint8Array(8));
+const loadedDecision: Decision = evaluateLoaded(policy, { sub: 'x' }).decision;
 // @ts-expect-error: variables are text, as after --var
 readTerraform('x', { vars: { count: 3 } });
 
-void [decision, failing, version, many, decisions, firstKey, alg, critical, who, counter, widened, found, located, perResource, tfDecision];
+void [decision, failing, version, many, decisions, firstKey, alg, critical, who, counter, widened, found, located, perResource, tfDecision, loadedDecision];

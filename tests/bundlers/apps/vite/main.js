@@ -1,0 +1,4 @@
+import { evaluate } from 'oidc-trust';
+import { claims, policy, show } from './verdict.js';
+
+show(evaluate(policy, claims).decision);

@@ -1,0 +1,8 @@
+// Types of `oidc-trust/init`: the API of `oidc-trust`, loaded by the caller.
+export * from './index.js';
+
+/** Loads the WebAssembly module (from `input`, or the `.wasm` next to the package); call once before the API. */
+export declare function init(input?: URL | string | Response | BufferSource | WebAssembly.Module | Promise<Response>): Promise<void>;
+
+/** Loads the WebAssembly module from its bytes or a compiled module, synchronously. */
+export declare function initSync(bytes: BufferSource | WebAssembly.Module): void;
