@@ -100,6 +100,13 @@ say();
 const scan = load('scan.json');
 table(['Files', 'Trust policies', 'Format', 'Time', 'Peak memory'], scan.results.map((r) => [r.files.toLocaleString('en'), r.roles.toLocaleString('en'), r.format, `${r.seconds.toFixed(2)} s`, `${(r.maxRssKb / 1024).toFixed(1)} MiB`]));
 
+say('### The CLI without Rust (`npx oidc-trust`, the GitHub Action): WASI on Node against native');
+say();
+const cliBench = load('cli.json');
+say(`Wall time as a user waits for it, process start included (median of 7). The WASI build is ${kb(cliBench.size.raw)} raw, ${kb(cliBench.size.gzip)} gzip; Node compiles it on every start (Liftoff), which is most of the start-up; long runs stay in baseline code.`);
+say();
+table(['Run', 'native', 'npx (WASI)'], cliBench.figures.map((f) => [`\`${f.args}\``, `${f.nativeMs.toFixed(1)} ms`, `${f.wasiMs.toFixed(0)} ms`]));
+
 say('### Node: the npm package against @cloud-copilot/iam-simulate (same process, same tokens)');
 say();
 const ps = compare.perSecond;
