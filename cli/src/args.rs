@@ -90,6 +90,9 @@ pub(crate) enum GenerateFormat {
     /// The `gh api` calls that set the repositories' OIDC subject format (GitHub, layer 4
     /// or immutable subjects).
     GhSub,
+    /// Layer 3's controls: CODEOWNERS, the settings as gh/glab api calls, Terrateam's
+    /// access control.
+    Layer3,
     /// Who can assume the role, and what is excluded, in words.
     Summary,
     /// Every output, written as files into --out DIR.
@@ -171,9 +174,24 @@ pub(crate) struct GenerateArgs {
     #[arg(long = "actor", value_name = "LOGIN")]
     pub(crate) actors: Vec<String>,
     /// Hardening layers to apply (repeatable): 1 needs --workflow, 2 --actor or
-    /// --workflow-name, 4 customises the subject.
-    #[arg(long = "layer", value_name = "1|2|4")]
+    /// --workflow-name, 3 protects the CI configuration (needs --code-owner on GitHub),
+    /// 4 customises the subject.
+    #[arg(long = "layer", value_name = "1|2|3|4")]
     pub(crate) layers: Vec<u8>,
+    /// Layer 3: who must review changes to the workflow files, @ORG/TEAM or @USER
+    /// (repeatable; written to CODEOWNERS).
+    #[arg(long = "code-owner", value_name = "@OWNER")]
+    pub(crate) code_owners: Vec<String>,
+    /// Layer 3: a required reviewer of each environment (repeatable, at most six; GitHub
+    /// ORG/TEAM or USER).
+    #[arg(long = "reviewer", value_name = "TEAM|USER")]
+    pub(crate) reviewers: Vec<String>,
+    /// Layer 3: administrators may not bypass the environments' protection.
+    #[arg(long)]
+    pub(crate) no_admin_bypass: bool,
+    /// Layer 3 with Terrateam: the team (slug) that alone may change the CI configuration.
+    #[arg(long, value_name = "SLUG")]
+    pub(crate) terrateam_team: Option<String>,
     /// Layer 4: a customised subject (repo, context, job_workflow_ref); same as --layer 4.
     #[arg(long)]
     pub(crate) custom_subject: bool,

@@ -163,6 +163,14 @@ fn intent(args: &GenerateArgs) -> Result<(Intent, String), Failure> {
     if let Some(scope) = args.sub_scope {
         intent.org_subject = scope == SubScope::Org;
     }
+    if !args.code_owners.is_empty() {
+        intent.code_owners.clone_from(&args.code_owners);
+    }
+    if !args.reviewers.is_empty() {
+        intent.reviewers.clone_from(&args.reviewers);
+    }
+    set(&mut intent.terrateam_team, &args.terrateam_team);
+    intent.no_admin_bypass |= args.no_admin_bypass;
     intent.pull_requests |= args.pull_requests;
     intent.any_ref |= args.any_ref;
     intent.custom_subject |= args.custom_subject;
@@ -179,11 +187,15 @@ fn intent(args: &GenerateArgs) -> Result<(Intent, String), Failure> {
         let missing = match layer {
             1 => intent.workflow.is_none().then_some("layer 1 pins the workflow: give --workflow .github/workflows/FILE.yml@refs/heads/main"),
             2 => (intent.actors.is_empty() && intent.workflow_name.is_none()).then_some("layer 2 pins who runs it: give --actor LOGIN and/or --workflow-name NAME"),
+            3 => {
+                intent.layer3 = true;
+                None
+            }
             4 => {
                 intent.custom_subject = true;
                 None
             }
-            _ => Some("the layers are 1 (workflow file), 2 (actor, repository, workflow name) and 4 (customised subject)"),
+            _ => Some("the layers are 1 (workflow file), 2 (actor, repository, workflow name), 3 (protections on the CI configuration) and 4 (customised subject)"),
         };
         if let Some(help) = missing {
             return Err(options(Diagnostic::options(
@@ -210,6 +222,20 @@ fn one(g: &Generated, format: GenerateFormat) -> Result<String, Diagnostic> {
                 "gh-sub is for GitHub with --layer 4 (customised subject) or --immutable-subject",
             )
         })?,
+        GenerateFormat::Layer3 => {
+            if g.layer3.is_empty() {
+                return Err(input::usage_error(
+                    "invalid-argument",
+                    "there are no layer-3 controls to show".into(),
+                    "add --layer 3 (with --code-owner @ORG/TEAM)",
+                ));
+            }
+            g.layer3
+                .iter()
+                .map(|f| format!("# ==> {} ({})\n{}", f.path, f.what, f.content))
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
         GenerateFormat::Summary | GenerateFormat::All => summary(g),
     })
 }
@@ -252,6 +278,9 @@ fn write_all(
     ];
     if let Some(sh) = &g.gh_sub {
         files.push(("gh-sub.sh".to_string(), sh.clone()));
+    }
+    for f in &g.layer3 {
+        files.push((f.path.clone(), f.content.clone()));
     }
     for (name, text) in files {
         let path = Path::new(dir).join(&name);

@@ -1107,3 +1107,172 @@ fn the_given_issuer_is_normalised() {
     );
     assert!(!g.policy.contains("http://"), "{}", g.policy);
 }
+
+#[test]
+fn layer_three_generates_the_controls_or_says_why_not() {
+    let base = Intent {
+        account: "123456789012".into(),
+        repositories: vec![Repository {
+            owner: "acme".into(),
+            name: "api".into(),
+            ..Repository::default()
+        }],
+        branches: vec!["main".into(), "release/*".into()],
+        tags: vec!["v*".into()],
+        environments: vec!["prod".into()],
+        workflow: Some(".github/workflows/deploy.yml@refs/heads/main".into()),
+        layer3: true,
+        code_owners: vec!["@acme/platform".into()],
+        reviewers: vec!["acme/release".into(), "alice".into()],
+        no_admin_bypass: true,
+        terrateam_team: Some("sre".into()),
+        ..Intent::default()
+    };
+    let g = generate(&base).unwrap();
+    let file = |path: &str| {
+        g.layer3
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("no {path} in {:?}", g.layer3))
+            .content
+            .clone()
+    };
+    let owners = file(".github/CODEOWNERS");
+    assert!(owners.contains("/.github/workflows/ @acme/platform"));
+    assert!(owners.contains("/.github/workflows/deploy.yml @acme/platform"));
+    let sh = file("layer3.sh");
+    // The trusted branches, spanning deeper names as IAM's `*` does; the tags; the
+    // environment limited to the trusted refs, with reviewers and no admin bypass.
+    assert!(sh.contains("\"include\": [\"refs/heads/main\", \"refs/heads/release/*\", \"refs/heads/release/*/**/*\"]"));
+    assert!(sh.contains("\"require_code_owner_review\": true"));
+    assert!(sh.contains("\"include\": [\"refs/tags/v*\", \"refs/tags/v*/**/*\"]"));
+    assert!(sh.contains("gh api --method PUT repos/acme/api/environments/prod"));
+    assert!(
+        sh.contains("\"custom_branch_policies\": true")
+            && sh.contains("\"can_admins_bypass\": false")
+    );
+    assert!(sh.contains("reviewer_1=$(gh api orgs/acme/teams/release --jq .id)"));
+    assert!(sh.contains("reviewer_2=$(gh api users/alice --jq .id)"));
+    assert!(sh.contains("deployment-branch-policies -f name='release/*' -f type=branch"));
+    assert!(sh.contains("deployment-branch-policies -f name='v*' -f type=tag"));
+    let terrateam = file(".terrateam/config.yml");
+    assert!(terrateam.contains("ci_config_update: ['team:sre']"));
+    assert!(terrateam.contains(".github/workflows/deploy.yml: ['team:sre']"));
+    assert!(g.summary.contains("Layer 3 protects"));
+    assert!(!g
+        .warnings
+        .iter()
+        .any(|w| w.contains("tags are often unprotected")));
+
+    // Without branches or tags, the environment takes protected branches only.
+    let env_only = generate(&Intent {
+        branches: vec![],
+        tags: vec![],
+        workflow: None,
+        ..base.clone()
+    })
+    .unwrap();
+    let sh = &env_only
+        .layer3
+        .iter()
+        .find(|f| f.path == "layer3.sh")
+        .unwrap()
+        .content;
+    assert!(sh.contains("\"protected_branches\": true, \"custom_branch_policies\": false"));
+    assert!(!sh.contains("rulesets"));
+
+    // Refusals, each at its pointer.
+    let refused = |intent: Intent, pointer: &str| {
+        let e = generate(&intent).unwrap_err();
+        assert_eq!(e.location.pointer, pointer, "{}", e.message);
+    };
+    refused(
+        Intent {
+            code_owners: vec![],
+            ..base.clone()
+        },
+        "/codeOwners",
+    );
+    refused(
+        Intent {
+            any_ref: true,
+            ..base.clone()
+        },
+        "/anyRef",
+    );
+    refused(
+        Intent {
+            reviewers: (0..7).map(|i| format!("user{i}")).collect(),
+            ..base.clone()
+        },
+        "/reviewers",
+    );
+    refused(
+        Intent {
+            reviewers: vec!["a/b/c".into()],
+            ..base.clone()
+        },
+        "/reviewers/0",
+    );
+    refused(
+        Intent {
+            branches: vec!["ma'in".into()],
+            ..base.clone()
+        },
+        "/branches/0",
+    );
+    refused(
+        Intent {
+            code_owners: vec!["@team with space".into()],
+            ..base.clone()
+        },
+        "/codeOwners/0",
+    );
+    refused(
+        Intent {
+            terrateam_team: Some("a/b".into()),
+            ..base.clone()
+        },
+        "/terrateamTeam",
+    );
+    let circle = Intent {
+        provider: oidc_trust::CiProvider::Terraform,
+        repositories: vec![Repository {
+            owner: "acme".into(),
+            name: "prod".into(),
+            ..Repository::default()
+        }],
+        branches: vec![],
+        tags: vec![],
+        environments: vec![],
+        workflow: None,
+        reviewers: vec![],
+        terrateam_team: None,
+        ..base.clone()
+    };
+    refused(circle, "/layer3");
+
+    // GitLab: protected branches and tags; the pipeline's code owners.
+    let gitlab = generate(&Intent {
+        provider: oidc_trust::CiProvider::GitLab,
+        repositories: vec![Repository {
+            owner: "acme/infra".into(),
+            name: "api".into(),
+            ..Repository::default()
+        }],
+        environments: vec![],
+        workflow: None,
+        reviewers: vec![],
+        ..base.clone()
+    })
+    .unwrap();
+    let sh = &gitlab
+        .layer3
+        .iter()
+        .find(|f| f.path == "layer3.sh")
+        .unwrap()
+        .content;
+    assert!(sh.contains("glab api --method POST projects/acme%2Finfra%2Fapi/protected_branches -f name='main' -F push_access_level=0"));
+    assert!(sh.contains("protected_tags -f name='v*'"));
+    assert!(gitlab.layer3.iter().any(|f| f.path == ".gitlab/CODEOWNERS"));
+}

@@ -7,9 +7,11 @@
 //! wildcard is needed, the audience pinned, and the provider's immutable ids when given.
 
 mod artifacts;
+mod layer3;
 mod providers;
 mod spec;
 
+pub use layer3::ControlFile;
 pub use spec::read_intent;
 
 use crate::text::diagnostic::Diagnostic;
@@ -162,6 +164,18 @@ pub struct Intent {
     /// Set the subject format with the organisation's template (each repository then opts
     /// in) rather than per repository.
     pub org_subject: bool,
+    /// Layer 3: generate the controls on the CI configuration the policy relies on
+    /// (code owners, rulesets or protected branches, environment protection).
+    pub layer3: bool,
+    /// Layer 3: who must review changes to the workflow files (`@ORG/TEAM`, `@USER`).
+    pub code_owners: Vec<String>,
+    /// Layer 3: each environment's required reviewers (GitHub `ORG/TEAM` or `USER`, at
+    /// most six).
+    pub reviewers: Vec<String>,
+    /// Layer 3: administrators may not bypass the environments' protection.
+    pub no_admin_bypass: bool,
+    /// Layer 3 with Terrateam: the team (slug) that alone may change the CI configuration.
+    pub terrateam_team: Option<String>,
 }
 
 /// Everything generated for an intent.
@@ -192,6 +206,8 @@ pub struct Generated {
     pub audience: String,
     /// The role's ARN.
     pub role_arn: String,
+    /// Layer 3's controls (empty without `layer3`): files to commit and a script to run.
+    pub layer3: Vec<ControlFile>,
 }
 
 /// A condition key and its values.
@@ -338,7 +354,20 @@ pub fn generate(intent: &Intent) -> Result<Generated, Diagnostic> {
         role_arn: &role_arn,
         region: intent.region.as_deref().unwrap_or("us-east-1"),
     };
+    let layer3 = if intent.layer3 {
+        layer3::controls(intent)?
+    } else {
+        Vec::new()
+    };
+    if !layer3.is_empty() {
+        let what: Vec<&str> = layer3.iter().map(|f| f.what.as_str()).collect();
+        summary.push_str(&format!(
+            " Layer 3 protects what the conditions rely on: {}.",
+            what.join("; ")
+        ));
+    }
     Ok(Generated {
+        layer3,
         terraform: out.terraform(),
         cloudformation: out.cloudformation(),
         ci_config: out.ci_config(),

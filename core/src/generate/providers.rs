@@ -288,8 +288,8 @@ fn github(intent: &Intent) -> Result<Plan, Diagnostic> {
             );
         }
     }
-    if !intent.tags.is_empty() {
-        warnings.push("tags are often unprotected: protect them (rulesets) or anyone with push rights can mint a matching token".into());
+    if !intent.tags.is_empty() && !intent.layer3 {
+        warnings.push("tags are often unprotected: protect them (rulesets; --layer 3 writes one) or anyone with push rights can mint a matching token".into());
     }
     let workflow = intent.workflow.as_ref().map(|w| {
         let (path, r) = w.split_once('@').unwrap_or((w.as_str(), "refs/heads/main"));

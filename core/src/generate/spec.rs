@@ -5,7 +5,7 @@ use super::{CiProvider, Intent, Repository};
 use crate::text::diagnostic::{suggest, Diagnostic, Reporter, Severity};
 use crate::text::json::{Kind, Node};
 
-const FIELDS: [&str; 22] = [
+const FIELDS: [&str; 27] = [
     "provider",
     "account",
     "role",
@@ -28,6 +28,11 @@ const FIELDS: [&str; 22] = [
     "subjectKeys",
     "subjectValues",
     "subjectScope",
+    "layer3",
+    "codeOwners",
+    "reviewers",
+    "noAdminBypass",
+    "terrateamTeam",
 ];
 
 impl Repository {
@@ -312,6 +317,11 @@ pub fn read_intent(text: &str) -> Result<Intent, Diagnostic> {
             }
             "workflow" => intent.workflow = Some(reader.string(v, &p)?),
             "workflowName" => intent.workflow_name = Some(reader.string(v, &p)?),
+            "layer3" => intent.layer3 = reader.bool(v, &p)?,
+            "codeOwners" => intent.code_owners = reader.strings(v, &p)?,
+            "reviewers" => intent.reviewers = reader.strings(v, &p)?,
+            "noAdminBypass" => intent.no_admin_bypass = reader.bool(v, &p)?,
+            "terrateamTeam" => intent.terrateam_team = Some(reader.string(v, &p)?),
             other => {
                 let help = match suggest(other, FIELDS) {
                     Some(near) => format!("did you mean `{near}`?"),
