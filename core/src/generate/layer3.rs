@@ -262,6 +262,9 @@ fn github(intent: &Intent) -> Result<Vec<ControlFile>, Diagnostic> {
                 .map(|(kind, var)| format!("{{ \"type\": \"{kind}\", \"id\": ${var} }}"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            if intent.no_admin_bypass {
+                sh.push_str("# can_admins_bypass is accepted by this endpoint (Terraform's github_repository_environment\n# sets it) though GitHub's OpenAPI description does not list it.\n");
+            }
             // Unquoted here-document: the reviewer ids come from the variables above.
             sh.push_str(&format!("gh api --method PUT {path} --input - <<JSON\n"));
             sh.push_str(&format!(
