@@ -8,7 +8,10 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use oidc_trust::{lint_source, Diagnostic, DocumentLint, LintOptions, TerraformOptions};
+use oidc_trust::{
+    lint_source, Diagnostic, DocumentLint, Finding, Layer3Check, LintOptions, LintReport, Provider,
+    TerraformOptions, LINT_VERSION,
+};
 
 use crate::args::{LintArgs, LintFormat};
 use crate::input;
@@ -19,8 +22,9 @@ use crate::reports::{self, Report};
 use crate::Exit;
 
 /// Reads and lints everything the arguments name, handing each input to `each` as soon as
-/// it is linted (so a walk's memory does not grow with the tree). Returns the number of
-/// inputs (files and modules) read.
+/// it is linted (so a walk's memory does not grow with the tree). Repository settings files
+/// (layer 3) are kept, and checked against every policy's values once all are read.
+/// Returns the number of inputs (files and modules) read.
 fn lint_all(
     args: &LintArgs,
     options: &LintOptions,
@@ -33,6 +37,8 @@ fn lint_all(
         args.files.clone()
     };
     let mut count = 0;
+    let mut layer3 = Layer3Check::new();
+    let mut settings: Vec<(String, String)> = Vec::new();
     for arg in &paths {
         let path = Path::new(arg);
         if path.is_dir() {
@@ -50,7 +56,7 @@ fn lint_all(
             for item in items {
                 let linted = match item {
                     Item::Module(dir) => {
-                        let (l, files) = lint_module(&dir, None, &disk, options, tf);
+                        let (l, files) = lint_module(&dir, None, &disk, options, tf, &mut layer3);
                         read_by_modules.extend(files);
                         l
                     }
@@ -61,11 +67,21 @@ fn lint_all(
                         let Some(text) = disk_text(&disk, &name) else {
                             continue;
                         };
+                        if let Some(read) = layer3.add_settings(&name, &text) {
+                            match read {
+                                Ok(_) => settings.push((name, text)),
+                                Err(d) => {
+                                    count += 1;
+                                    each(unreadable(&name, d), &disk)?;
+                                }
+                            }
+                            continue;
+                        }
                         // Files that hold no trust policy are passed over in silence.
                         if !policies::looks_like_policies(&text) {
                             continue;
                         }
-                        let mut l = lint_text(&name, &text, options);
+                        let mut l = lint_text(&name, &text, options, &mut layer3);
                         // A file with no trust policy is no news in a walk.
                         l.problems.retain(|(_, d)| d.code != "no-trust-policy");
                         if l.documents.is_empty() && l.problems.is_empty() {
@@ -106,10 +122,40 @@ fn lint_all(
                 )?;
                 continue;
             }
-            each(lint_module(&dir, Some(&name), &disk, options, tf).0, &disk)?;
+            each(
+                lint_module(&dir, Some(&name), &disk, options, tf, &mut layer3).0,
+                &disk,
+            )?;
             continue;
         }
-        match input::read(arg, "policy") {
+        if path.file_name().is_some_and(|n| n == "CODEOWNERS") {
+            let d = input::usage_error(
+                "settings-repository",
+                format!("`{arg}` does not say which repository it belongs to"),
+                "save it with `gh api repos/OWNER/REPO/contents/.github/CODEOWNERS > codeowners.json` and lint that (docs/lint.md, Layer 3)",
+            );
+            each(unreadable(arg, d), &disk)?;
+            continue;
+        }
+        let source = input::read(arg, "policy").map(|source| {
+            let read = layer3.add_settings(&source.name, &source.text);
+            (source, read)
+        });
+        let source = match source {
+            Ok((source, Some(read))) => {
+                match read {
+                    Ok(_) => settings.push((source.name, source.text)),
+                    Err(d) => {
+                        disk.remember(&source.name, &source.text);
+                        each(unreadable(&source.name, d), &disk)?;
+                    }
+                }
+                continue;
+            }
+            Ok((source, None)) => Ok(source),
+            Err(d) => Err(d),
+        };
+        match source {
             // As a walk reads it: a file that holds no trust policy is no news.
             Ok(source)
                 if args.skip_unrelated
@@ -120,7 +166,7 @@ fn lint_all(
             }
             Ok(source) => {
                 disk.remember(&source.name, &source.text);
-                let mut l = lint_text(&source.name, &source.text, options);
+                let mut l = lint_text(&source.name, &source.text, options, &mut layer3);
                 if args.skip_unrelated {
                     l.problems.retain(|(_, d)| d.code != "no-trust-policy");
                     if l.documents.is_empty() && l.problems.is_empty() {
@@ -133,7 +179,46 @@ fn lint_all(
             Err(d) => each(unreadable(arg, d), &disk)?,
         }
     }
+    if layer3.has_settings() {
+        let mut findings = layer3.findings();
+        let disk = Disk::new(Path::new("."));
+        for (name, text) in &settings {
+            let (mut mine, rest): (Vec<Finding>, Vec<Finding>) = findings
+                .into_iter()
+                .partition(|f| f.location.file.as_deref() == Some(name.as_str()));
+            findings = rest;
+            mine.sort_by_key(|f| std::cmp::Reverse(f.severity));
+            disk.remember(name, text);
+            count += 1;
+            let report = LintReport {
+                version: LINT_VERSION,
+                findings: mine,
+                diagnostics: Vec::new(),
+                replays: Vec::new(),
+            };
+            let linted = Linted {
+                file: name.clone(),
+                documents: vec![DocumentLint {
+                    resource: None,
+                    file: Some(name.clone()),
+                    pointer: String::new(),
+                    report,
+                }],
+                problems: Vec::new(),
+                settings: true,
+            };
+            each(linted, &disk)?;
+        }
+    }
     Ok(count)
+}
+
+/// Whether a policy trusts a GitHub issuer (its values may rely on repository settings).
+fn trusts_github(report: &LintReport) -> bool {
+    report
+        .replays
+        .iter()
+        .any(|r| Provider::of_issuer(&r.issuer) == Provider::GitHub)
 }
 
 fn disk_text(disk: &Disk, name: &str) -> Option<String> {
@@ -146,14 +231,18 @@ fn unreadable(file: &str, d: Diagnostic) -> Linted {
         file: file.to_string(),
         documents: Vec::new(),
         problems: vec![(file.to_string(), d)],
+        settings: false,
     }
 }
 
 /// A JSON or YAML file: a policy, a plan, a template, account details.
-fn lint_text(name: &str, text: &str, options: &LintOptions) -> Linted {
+fn lint_text(name: &str, text: &str, options: &LintOptions, layer3: &mut Layer3Check) -> Linted {
     match crate::yaml::to_json_if_yaml(text) {
         Ok(converted) => {
             let mut source = lint_source(converted.json(text), options);
+            if source.documents.iter().any(|d| trusts_github(&d.report)) {
+                layer3.add_source(name, converted.json(text));
+            }
             converted.relocate(&mut source);
             Linted {
                 file: name.to_string(),
@@ -163,6 +252,7 @@ fn lint_text(name: &str, text: &str, options: &LintOptions) -> Linted {
                     .into_iter()
                     .map(|d| (name.to_string(), d))
                     .collect(),
+                settings: false,
             }
         }
         Err(d) => unreadable(name, d),
@@ -177,23 +267,36 @@ fn lint_module(
     disk: &Disk,
     options: &LintOptions,
     tf: &TerraformOptions,
+    layer3: &mut Layer3Check,
 ) -> (Linted, Vec<String>) {
     let read = oidc_trust::read_terraform(dir, disk, tf);
     let documents = read
         .policies
         .iter()
         .filter(|p| only.is_none_or(|o| p.file.as_deref() == Some(o)))
-        .map(|p| DocumentLint {
-            report: p.lint(options),
-            resource: p.resource.clone(),
-            file: p.file.clone(),
-            pointer: p.pointer.clone(),
+        .map(|p| {
+            let report = p.lint(options);
+            if trusts_github(&report) {
+                let file = p.file.as_deref().unwrap_or(dir);
+                let origin = match &p.resource {
+                    Some(r) => format!("{file} ({r})"),
+                    None => file.to_string(),
+                };
+                layer3.add_policy(&origin, &p.text);
+            }
+            DocumentLint {
+                report,
+                resource: p.resource.clone(),
+                file: p.file.clone(),
+                pointer: p.pointer.clone(),
+            }
         })
         .collect();
     let linted = Linted {
         file: only.unwrap_or(dir).to_string(),
         documents,
         problems: read.diagnostics,
+        settings: false,
     };
     (linted, read.files)
 }

@@ -11,6 +11,8 @@ pub(crate) struct Linted {
     pub(crate) documents: Vec<DocumentLint>,
     /// Problems with the files, each with its file.
     pub(crate) problems: Vec<(String, Diagnostic)>,
+    /// A repository settings file (layer 3): its findings count, it is no policy.
+    pub(crate) settings: bool,
 }
 
 impl Linted {
@@ -60,7 +62,9 @@ pub(crate) struct Counts {
 
 impl Counts {
     pub(crate) fn add(&mut self, l: &Linted) {
-        self.policies += l.documents.len();
+        if !l.settings {
+            self.policies += l.documents.len();
+        }
         self.errors += l.errors().count();
         for (_, _, f) in l.findings() {
             if let Some(slot) = self.findings.get_mut(f.severity as usize) {

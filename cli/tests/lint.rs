@@ -620,3 +620,90 @@ fn generate_writes_a_policy_that_lints_clean_and_summarises_it() {
         Some(2)
     );
 }
+
+// Issue 19: repository settings (layer 3) next to the policy, read offline.
+#[test]
+fn layer_three_settings_are_checked_against_the_policy() {
+    const POLICY: &str = "tests/fixtures/layer3/trust-policy.json";
+    let clean = run(&[
+        "lint",
+        POLICY,
+        "tests/fixtures/layer3/settings",
+        "--fail-on",
+        "low",
+    ]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    assert!(stdout(&clean).contains("in 6 files"), "{}", stdout(&clean));
+    let out = run(&[
+        "lint",
+        POLICY,
+        "tests/fixtures/layer3/fail/environment-unprotected",
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("high[environment-unprotected]: environment `production` of `acme/api`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> environments.json:5:5 (/environments/0)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "`repo:acme/api:environment:production` (in tests/fixtures/layer3/trust-policy.json)"
+        ),
+        "{text}"
+    );
+    let json: Value = serde_json::from_str(&stdout(&run(&[
+        "lint",
+        POLICY,
+        "tests/fixtures/layer3/fail/branch-without-review/ruleset-42.json",
+        "tests/fixtures/layer3/fail/branch-without-review/repository.json",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "branch-without-review")
+        .unwrap();
+    assert_eq!(
+        f["location"]["file"],
+        "tests/fixtures/layer3/fail/branch-without-review/ruleset-42.json"
+    );
+    assert_eq!(f["location"]["line"], 1);
+    // Settings files are not counted as policies.
+    assert_eq!(json["policies"], 1, "{json}");
+    // A plain CODEOWNERS file cannot say its repository: refused, exit 2.
+    let dir = std::env::temp_dir().join(format!("oidc-trust-layer3-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("CODEOWNERS"), "* @acme/all\n").unwrap();
+    std::fs::write(
+        dir.join("envs.json"),
+        r#"{"total_count": 1, "environments": [{"name": true}]}"#,
+    )
+    .unwrap();
+    let codeowners = common::run_in(&dir, &["lint", "CODEOWNERS"]);
+    assert_eq!(codeowners.status.code(), Some(2));
+    assert!(
+        stdout(&codeowners).contains("settings-repository")
+            || common::text(&codeowners.stderr).contains("settings-repository")
+    );
+    let shape = common::run_in(&dir, &["lint", "."]);
+    assert_eq!(
+        shape.status.code(),
+        Some(2),
+        "a walk reports a settings file of the wrong shape"
+    );
+    assert!(
+        stdout(&shape).contains(
+            "error[settings-shape]: `/environments/0/name` should be a string, found a boolean"
+        ),
+        "{}",
+        stdout(&shape)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

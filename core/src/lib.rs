@@ -48,6 +48,7 @@ pub use eval::trace::{
 // --- beyond one token ------------------------------------------------------------------------
 pub use analysis::lint::{lint, Finding, LintOptions, LintReport, LINT_VERSION};
 pub use analysis::replay::{replay, replay_from, Attempt, Replay};
+pub use analysis::settings::{Layer3Check, SettingsKind};
 pub use analysis::sources::{
     find_policies, is_terraform_file, lint_source, read_terraform, read_terraform_text,
     DocumentLint, Files, FoundPolicy, SourceKind, SourceLint, TerraformOptions, TerraformRead,

@@ -1276,3 +1276,211 @@ fn layer_three_generates_the_controls_or_says_why_not() {
     assert!(sh.contains("protected_tags -f name='v*'"));
     assert!(gitlab.layer3.iter().any(|f| f.path == ".gitlab/CODEOWNERS"));
 }
+
+// Issue 19, the layer-3 round trip: the settings that running the generated controls would
+// leave (simulated from layer3.sh's request bodies and the CODEOWNERS files, in the shape
+// GitHub's API returns) make the layer-3 lint clean; removing any one control makes it
+// fire. Tag rulesets are generated but not checked by lint yet, so they are not removed.
+mod layer3_round_trip {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// One settings file: (name, JSON text), and whether removing it must fire.
+    type Files = Vec<(String, String, bool)>;
+
+    fn b64(s: &str) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in s.as_bytes().chunks(3) {
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    fn decode(segment: &str) -> String {
+        segment
+            .replace("%2F", "/")
+            .replace("%20", " ")
+            .replace("%25", "%")
+    }
+
+    /// The settings GitHub would return after layer3.sh and the CODEOWNERS files.
+    fn settings(layer3: &[oidc_trust::ControlFile], only_repo: &str) -> Files {
+        let mut files: Files = Vec::new();
+        let mut envs: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
+        let mut policies: BTreeMap<(String, String), Vec<serde_json::Value>> = BTreeMap::new();
+        for f in layer3 {
+            if f.path.ends_with("CODEOWNERS") {
+                let repo = f
+                    .path
+                    .strip_prefix("layer3/")
+                    .and_then(|p| p.strip_suffix("/.github/CODEOWNERS"))
+                    .unwrap_or(only_repo);
+                let body = json!({"type": "file", "path": ".github/CODEOWNERS", "encoding": "base64", "content": b64(&f.content),
+                    "url": format!("https://api.github.com/repos/{repo}/contents/.github/CODEOWNERS?ref=main")});
+                files.push((format!("codeowners-{repo}.json"), body.to_string(), true));
+                continue;
+            }
+            let lines: Vec<&str> = f.content.lines().collect();
+            let mut i = 0;
+            while i < lines.len() {
+                let line = lines[i]
+                    .replace("$reviewer_1", "101")
+                    .replace("$reviewer_2", "102");
+                i += 1;
+                let Some(call) = line.strip_prefix("gh api --method ") else {
+                    continue;
+                };
+                let words: Vec<&str> = call.split_whitespace().collect();
+                let path = words[1];
+                let mut body = String::new();
+                if call.contains("--input -") {
+                    while lines[i] != "JSON" {
+                        body.push_str(
+                            &lines[i]
+                                .replace("$reviewer_1", "101")
+                                .replace("$reviewer_2", "102"),
+                        );
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                let parts: Vec<&str> = path.split('/').collect();
+                let repo = format!("{}/{}", parts[1], parts[2]);
+                match (words[0], parts.get(3).copied(), parts.get(5).copied()) {
+                    ("POST", Some("rulesets"), _) => {
+                        let mut r: serde_json::Value = serde_json::from_str(&body).unwrap();
+                        r["source_type"] = json!("Repository");
+                        r["source"] = json!(repo);
+                        // Tag rulesets are not checked by lint: removing them fires nothing.
+                        let removable = r["target"] == "branch";
+                        files.push((
+                            format!("ruleset-{}.json", files.len()),
+                            r.to_string(),
+                            removable,
+                        ));
+                    }
+                    ("PUT", Some("environments"), None) => {
+                        let put: serde_json::Value = serde_json::from_str(&body).unwrap();
+                        let name = decode(parts[4]);
+                        let mut rules = Vec::new();
+                        if put["reviewers"].as_array().is_some_and(|r| !r.is_empty()) {
+                            rules.push(json!({"type": "required_reviewers", "reviewers": put["reviewers"]}));
+                        }
+                        if put["deployment_branch_policy"]["custom_branch_policies"] == true {
+                            rules.push(json!({"type": "branch_policy"}));
+                        }
+                        envs.entry(repo.clone()).or_default().push(json!({"name": name, "protection_rules": rules,
+                            "deployment_branch_policy": put["deployment_branch_policy"],
+                            "url": format!("https://api.github.com/repos/{repo}/environments/{}", parts[4])}));
+                    }
+                    ("POST", Some("environments"), Some("deployment-branch-policies")) => {
+                        let field = |k: &str| {
+                            call.split(&format!("-f {k}="))
+                                .nth(1)
+                                .unwrap()
+                                .split_whitespace()
+                                .next()
+                                .unwrap()
+                                .trim_matches('\'')
+                                .to_string()
+                        };
+                        policies
+                            .entry((repo, decode(parts[4])))
+                            .or_default()
+                            .push(json!({"name": field("name"), "type": field("type")}));
+                    }
+                    other => panic!("unexpected call {other:?}: {line}"),
+                }
+            }
+        }
+        for (repo, list) in envs {
+            let body = json!({"repository": repo, "total_count": list.len(), "environments": list});
+            files.push((format!("environments-{repo}.json"), body.to_string(), true));
+        }
+        for ((repo, env), list) in policies {
+            let body = json!({"repository": repo, "environment": env, "total_count": list.len(), "branch_policies": list});
+            files.push((
+                format!("branch-policies-{repo}-{env}.json"),
+                body.to_string(),
+                false,
+            ));
+        }
+        files
+    }
+
+    fn lint(policy: &str, files: &[(String, String, bool)]) -> Vec<oidc_trust::Finding> {
+        let mut check = oidc_trust::Layer3Check::new();
+        check.add_policy("trust-policy.json", policy);
+        for (name, text, _) in files {
+            let read = check.add_settings(name, text);
+            assert!(matches!(read, Some(Ok(_))), "{name}: {read:?}\n{text}");
+        }
+        check.findings()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn generated_layer_three_settings_satisfy_lint_and_each_control_counts(
+            repos in proptest::sample::subsequence(vec![("acme", "api"), ("acme", "web")], 1..=2),
+            branches in proptest::sample::subsequence(vec!["main", "release/*", "prod"], 0..=2),
+            tags in proptest::sample::subsequence(vec!["v*"], 0..=1),
+            environments in proptest::sample::subsequence(vec!["production", "qa env"], 0..=2),
+            workflow in proptest::option::of(proptest::sample::select(vec![
+                ".github/workflows/deploy.yml@refs/heads/main",
+                "acme/workflows/.github/workflows/deploy.yml@refs/heads/main",
+            ])),
+            reviewers in proptest::sample::subsequence(vec!["acme/sre", "alice"], 0..=2),
+        ) {
+            prop_assume!(!branches.is_empty() || !environments.is_empty() || !tags.is_empty());
+            let intent = Intent {
+                account: "123456789012".into(),
+                repositories: repos.iter().map(|(o, n)| Repository { owner: (*o).into(), name: (*n).into(), ..Repository::default() }).collect(),
+                branches: branches.iter().map(|s| (*s).to_string()).collect(),
+                tags: tags.iter().map(|s| (*s).to_string()).collect(),
+                environments: environments.iter().map(|s| (*s).to_string()).collect(),
+                workflow: workflow.map(str::to_string),
+                layer3: true,
+                code_owners: vec!["@acme/platform".into()],
+                reviewers: reviewers.iter().map(|s| (*s).to_string()).collect(),
+                ..Intent::default()
+            };
+            let g = generate(&intent).unwrap();
+            let files = settings(&g.layer3, &format!("{}/{}", repos[0].0, repos[0].1));
+            let clean = lint(&g.policy, &files);
+            prop_assert!(clean.is_empty(), "{clean:#?}\n{}\n{:#?}", g.policy, g.layer3);
+            for (i, (name, _, removable)) in files.iter().enumerate() {
+                if !removable {
+                    continue;
+                }
+                let mut fewer = files.clone();
+                fewer.remove(i);
+                let found = lint(&g.policy, &fewer);
+                prop_assert!(!found.is_empty(), "removing {name} went unnoticed\n{}", g.policy);
+            }
+            // An environment's deployment branch policy, removed, is noticed too.
+            for (i, (name, text, _)) in files.iter().enumerate().filter(|(_, f)| f.0.starts_with("environments-")) {
+                let mut v: serde_json::Value = serde_json::from_str(text).unwrap();
+                for e in v["environments"].as_array_mut().unwrap() {
+                    e["deployment_branch_policy"] = serde_json::Value::Null;
+                    e["protection_rules"] = json!(e["protection_rules"].as_array().unwrap().iter().filter(|r| r["type"] != "branch_policy").cloned().collect::<Vec<_>>());
+                }
+                let mut fewer = files.clone();
+                fewer[i].1 = v.to_string();
+                let found = lint(&g.policy, &fewer);
+                prop_assert!(found.iter().any(|f| f.code.starts_with("environment-")), "{name} without a branch policy went unnoticed");
+            }
+        }
+    }
+}

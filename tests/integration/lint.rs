@@ -636,6 +636,8 @@ fn every_documented_rule_is_tested() {
         "parameter-default",
         "custom-subject-template",
     ]);
+    // Layer 3, tested on the settings fixtures below.
+    tested.extend(LAYER3_RULES);
     let documented: Vec<&str> = docs
         .lines()
         .filter(|l| l.starts_with("| `"))
@@ -759,4 +761,233 @@ fn a_pull_request_subject_admits_pull_requests_not_pushes() {
     ] {
         assert!(!found.contains(&push), "{push} in {found:?}");
     }
+}
+
+// Issue 19: layer 3 checked offline. The fixtures are GitHub API responses for `acme/api`:
+// `settings/` satisfies everything the policy relies on; each `fail/RULE/` removes one
+// control and must fire exactly RULE.
+const LAYER3_RULES: [&str; 5] = [
+    "environment-unprotected",
+    "environment-any-branch",
+    "branch-without-review",
+    "workflow-without-code-owner",
+    "settings-other-repository",
+];
+
+fn layer3(dir: &str, policy: Option<&str>) -> Vec<oidc_trust::Finding> {
+    let root = oidc_trust_tests::root().join("tests/fixtures/layer3");
+    let mut check = oidc_trust::Layer3Check::new();
+    if let Some(p) = policy {
+        check.add_source(
+            "trust-policy.json",
+            &std::fs::read_to_string(root.join(p)).unwrap(),
+        );
+    }
+    let mut files: Vec<_> = std::fs::read_dir(root.join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let read = check.add_settings(&name, &std::fs::read_to_string(&f).unwrap());
+        assert!(matches!(read, Some(Ok(_))), "{name}: {read:?}");
+    }
+    check.findings()
+}
+
+#[test]
+fn layer_three_rules_fire_on_their_fixture_only() {
+    let clean = layer3("settings", Some("trust-policy.json"));
+    assert!(clean.is_empty(), "{clean:#?}");
+    for (dir, code, severity, file, pointer) in [
+        (
+            "environment-unprotected",
+            "environment-unprotected",
+            FindingSeverity::High,
+            "environments.json",
+            "/environments/0",
+        ),
+        (
+            "environment-any-branch",
+            "environment-any-branch",
+            FindingSeverity::Medium,
+            "environments.json",
+            "/environments/0",
+        ),
+        (
+            "environment-any-branch-pattern",
+            "environment-any-branch",
+            FindingSeverity::Medium,
+            "branch-policies-production.json",
+            "/branch_policies/0/name",
+        ),
+        (
+            "branch-without-review",
+            "branch-without-review",
+            FindingSeverity::High,
+            "ruleset-42.json",
+            "",
+        ),
+        (
+            "workflow-without-code-owner",
+            "workflow-without-code-owner",
+            FindingSeverity::Medium,
+            "codeowners.json",
+            "/content",
+        ),
+        (
+            "settings-other-repository",
+            "settings-other-repository",
+            FindingSeverity::Medium,
+            "environments.json",
+            "/repository",
+        ),
+    ] {
+        let found = layer3(&format!("fail/{dir}"), Some("trust-policy.json"));
+        let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
+        assert_eq!(codes, [code], "{dir}: {found:#?}");
+        let f = &found[0];
+        assert_eq!(f.severity, severity, "{dir}");
+        assert_eq!(f.location.file.as_deref(), Some(file), "{dir}");
+        assert_eq!(f.location.pointer, pointer, "{dir}");
+        assert!(f.location.span.is_some(), "{dir}: located at line:column");
+        if code != "settings-other-repository" {
+            assert!(
+                f.message.contains("(in trust-policy.json)"),
+                "{dir}: names the policy value: {}",
+                f.message
+            );
+        }
+    }
+    // Settings with no policy to hold them against are never a clean bill.
+    let alone = layer3("settings", None);
+    assert!(
+        !alone.is_empty() && alone.iter().all(|f| f.code == "settings-other-repository"),
+        "{alone:#?}"
+    );
+}
+
+#[test]
+fn layer_three_missing_settings_count_as_unprotected() {
+    let policy = gh_policy(serde_json::json!({"StringEquals": {
+        format!("{GH}:aud"): "sts.amazonaws.com",
+        format!("{GH}:sub"): ["repo:acme/api:environment:prod", "repo:acme/api:ref:refs/heads/release/*"],
+        format!("{GH}:job_workflow_ref"): "acme/api/.github/workflows/deploy.yml@refs/heads/main"}}));
+    let mut check = oidc_trust::Layer3Check::new();
+    check.add_policy("p.json", &policy);
+    // Only the repository is known: no environments, no rulesets, no CODEOWNERS.
+    let repo = r#"{"full_name": "acme/api", "default_branch": "main"}"#;
+    assert!(matches!(
+        check.add_settings("repo.json", repo),
+        Some(Ok(oidc_trust::SettingsKind::Repository))
+    ));
+    let mut codes: Vec<&str> = check.findings().iter().map(|f| f.code).collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        [
+            "branch-without-review",
+            "branch-without-review",
+            "environment-unprotected",
+            "workflow-without-code-owner"
+        ]
+    );
+    // A ruleset on the default branch covers `main` but not `release/*`, whose `*` spans `/`.
+    let ruleset = r#"{"name": "r", "source_type": "Repository", "source": "acme/api", "enforcement": "active", "target": "branch",
+        "conditions": {"ref_name": {"include": ["~DEFAULT_BRANCH", "refs/heads/release/*"], "exclude": []}},
+        "rules": [{"type": "pull_request", "parameters": {"required_approving_review_count": 2}}]}"#;
+    assert!(matches!(
+        check.add_settings("ruleset.json", ruleset),
+        Some(Ok(_))
+    ));
+    let branches: Vec<String> = check
+        .findings()
+        .into_iter()
+        .filter(|f| f.code == "branch-without-review")
+        .map(|f| f.message)
+        .collect();
+    assert_eq!(branches.len(), 1, "{branches:?}");
+    assert!(branches[0].contains("branch `release/*`"), "{branches:?}");
+    // An evaluate-only ruleset protects nothing.
+    let mut check = oidc_trust::Layer3Check::new();
+    check.add_policy("p.json", &policy);
+    let evaluate = ruleset.replace("\"active\"", "\"evaluate\"");
+    assert!(matches!(
+        check.add_settings("ruleset.json", &evaluate),
+        Some(Ok(_))
+    ));
+    assert_eq!(
+        check
+            .findings()
+            .iter()
+            .filter(|f| f.code == "branch-without-review")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn layer_three_settings_of_the_wrong_shape_are_located_errors() {
+    let mut check = oidc_trust::Layer3Check::new();
+    for (text, code, pointer) in [
+        (
+            r#"{"total_count": 1, "environments": [{"name": 5}]}"#,
+            "settings-shape",
+            "/environments/0/name",
+        ),
+        (
+            r#"{"total_count": 0, "environments": []}"#,
+            "settings-repository",
+            "",
+        ),
+        (
+            r#"{"repository": "acme/api", "branch_policies": [{"name": "main"}]}"#,
+            "settings-repository",
+            "",
+        ),
+        (
+            r#"{"name": "r", "enforcement": "active", "source_type": "Organization", "source": "acme", "rules": []}"#,
+            "settings-repository",
+            "",
+        ),
+        (
+            r#"{"repository": "acme/api", "name": "r", "enforcement": "active", "rules": [{"type": "pull_request", "parameters": {"required_approving_review_count": "1"}}]}"#,
+            "settings-shape",
+            "/rules/0/parameters/required_approving_review_count",
+        ),
+        (
+            r#"{"repository": "acme/web", "name": "r", "enforcement": "active", "source_type": "Repository", "source": "acme/api", "rules": []}"#,
+            "settings-repository",
+            "/repository",
+        ),
+        (
+            r#"{"type": "file", "path": ".github/CODEOWNERS", "content": "!!!", "url": "https://api.github.com/repos/acme/api/contents/.github/CODEOWNERS"}"#,
+            "settings-shape",
+            "/content",
+        ),
+    ] {
+        match check.add_settings("s.json", text) {
+            Some(Err(d)) => {
+                assert_eq!(
+                    (d.code, d.location.pointer.as_str()),
+                    (code, pointer),
+                    "{text}"
+                );
+                assert!(d.location.span.is_some(), "{text}");
+                assert!(d.help.contains("docs/lint.md"), "{text}: {}", d.help);
+            }
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    assert!(!check.has_settings(), "refused files count for nothing");
+    // Policies and other JSON are not settings.
+    assert!(check
+        .add_settings(
+            "p.json",
+            &gh_policy(exact("repo:acme/api:ref:refs/heads/main"))
+        )
+        .is_none());
+    assert!(check.add_settings("x.json", "[]").is_none());
+    assert!(check.add_settings("x.json", "not json").is_none());
 }

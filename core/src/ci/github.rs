@@ -715,3 +715,274 @@ pub(crate) fn model(named: &Named) -> Model {
     model.template = subject.assumption();
     model
 }
+
+// --- repository settings (layer 3) ----------------------------------------------------------
+
+/// What a trust policy value relies on in a repository's settings: a job of environment
+/// `E`, a run on branch `B` or tag `T`, a workflow file pinned at a ref.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Reliance {
+    /// `repo:O/R:environment:E`.
+    Environment(String),
+    /// `repo:O/R:ref:refs/heads/B`, or a workflow pinned at `@refs/heads/B`.
+    Branch(String),
+    /// `repo:O/R:ref:refs/tags/T`.
+    Tag(String),
+    /// `O/R/PATH@REF` in `job_workflow_ref` or `workflow_ref`: the file at `PATH`.
+    WorkflowFile(String),
+}
+
+/// What a `sub` value relies on, each with its repository pattern (`OWNER/REPO`, wildcards
+/// kept, immutable ids dropped). Values of customised subjects are read pair by pair; a
+/// `job_workflow_ref:` inside one relies on the workflow's own repository.
+pub(crate) fn subject_reliances(sub: &str) -> Vec<(String, Reliance)> {
+    let tokens: Vec<&str> = sub.split(':').collect();
+    let mut repo = None;
+    let mut own = Vec::new();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&key) = tokens.get(i) {
+        let value = tokens.get(i + 1).copied().unwrap_or("");
+        match key {
+            "repo" => {
+                if let Some((owner, name)) = value.split_once('/') {
+                    let owner = owner.split_once('@').map_or(owner, |(o, _)| o);
+                    let name = name.split_once('@').map_or(name, |(n, _)| n);
+                    repo = Some(format!("{owner}/{name}"));
+                }
+            }
+            "environment" => own.push(Reliance::Environment(value.replace("%3A", ":"))),
+            "ref" => {
+                if let Some(b) = value.strip_prefix("refs/heads/") {
+                    own.push(Reliance::Branch(b.to_string()));
+                } else if let Some(t) = value.strip_prefix("refs/tags/") {
+                    own.push(Reliance::Tag(t.to_string()));
+                }
+            }
+            "job_workflow_ref" | "workflow_ref" => out.extend(workflow_reliances(value)),
+            "pull_request" => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        i += 2;
+    }
+    if let Some(repo) = repo {
+        out.extend(own.into_iter().map(|r| (repo.clone(), r)));
+    }
+    out
+}
+
+/// What a `job_workflow_ref` or `workflow_ref` value (`OWNER/REPO/PATH@REF`) relies on in
+/// the workflow's repository: the file, and for a branch pin, the branch.
+pub(crate) fn workflow_reliances(value: &str) -> Vec<(String, Reliance)> {
+    let Some((path, at)) = value.split_once('@') else {
+        return Vec::new();
+    };
+    let mut parts = path.splitn(3, '/');
+    let (Some(owner), Some(name), Some(file)) = (parts.next(), parts.next(), parts.next()) else {
+        return Vec::new();
+    };
+    let repo = format!("{owner}/{name}");
+    let mut out = vec![(repo.clone(), Reliance::WorkflowFile(file.to_string()))];
+    if let Some(b) = at.strip_prefix("refs/heads/") {
+        out.push((repo, Reliance::Branch(b.to_string())));
+    }
+    out
+}
+
+/// The repository (`OWNER/REPO`) an API or web URL of GitHub's is about:
+/// `https://api.github.com/repos/O/R/...`, `https://github.com/O/R/...`, or a GHE host's.
+pub(crate) fn repository_of_url(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let (_, path) = rest.split_once('/')?;
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let path = path.strip_prefix("api/v3/").unwrap_or(path);
+    let segments: Vec<&str> = path.split('/').collect();
+    let (owner, name) = match segments.as_slice() {
+        ["repos", o, r, ..] => (*o, *r),
+        [o, r, ..] if *o != "repos" => (*o, *r),
+        _ => return None,
+    };
+    (valid_name(owner) && valid_name(name)).then(|| format!("{owner}/{name}"))
+}
+
+/// The branch a branch-protection URL is about (`.../branches/B/protection`).
+pub(crate) fn branch_of_protection_url(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let (_, after) = path.split_once("/branches/")?;
+    let branch = after.strip_suffix("/protection").unwrap_or(after);
+    (!branch.is_empty()).then(|| branch.replace("%2F", "/").replace("%2f", "/"))
+}
+
+/// Whether `name` matches a pattern as GitHub matches rulesets' `ref_name`, deployment
+/// branch policies and CODEOWNERS lines: Ruby's `File.fnmatch` with `FNM_PATHNAME`. `*` and
+/// `?` stay within one `/`-separated segment; `**/` spans any number of whole segments.
+/// `None` for syntax this reader does not evaluate (`[...]`, `{a,b}`, `\`), which callers
+/// never count as a match that protects. Iterative, O(pattern × name), never recursive.
+pub(crate) fn fnmatch(pattern: &str, name: &str) -> Option<bool> {
+    if pattern.contains(['[', ']', '{', '}', '\\']) {
+        return None;
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum P {
+        Lit(char),
+        One,
+        Star,
+        /// `**/`: empty, or anything that ends with `/`.
+        Dirs,
+    }
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '*' if chars.get(i + 1) == Some(&'*') && chars.get(i + 2) == Some(&'/') => {
+                tokens.push(P::Dirs);
+                i += 3;
+            }
+            '*' => {
+                // `**` not followed by `/` is a `*` (FNM_PATHNAME).
+                while chars.get(i + 1) == Some(&'*') {
+                    i += 1;
+                }
+                tokens.push(P::Star);
+                i += 1;
+            }
+            '?' => {
+                tokens.push(P::One);
+                i += 1;
+            }
+            c => {
+                tokens.push(P::Lit(c));
+                i += 1;
+            }
+        }
+    }
+    let text: Vec<char> = name.chars().collect();
+    // reach[j]: the tokens so far can consume exactly text[..j].
+    let mut reach = vec![false; text.len() + 1];
+    reach[0] = true;
+    for t in tokens {
+        let mut next = vec![false; text.len() + 1];
+        for j in 0..=text.len() {
+            if !reach[j] {
+                continue;
+            }
+            match t {
+                P::Lit(c) => {
+                    if text.get(j) == Some(&c) {
+                        next[j + 1] = true;
+                    }
+                }
+                P::One => {
+                    if text.get(j).is_some_and(|c| *c != '/') {
+                        next[j + 1] = true;
+                    }
+                }
+                P::Star => {
+                    next[j] = true;
+                    let mut k = j;
+                    while text.get(k).is_some_and(|c| *c != '/') {
+                        k += 1;
+                        next[k] = true;
+                    }
+                }
+                P::Dirs => {
+                    next[j] = true;
+                    for k in j..text.len() {
+                        if text[k] == '/' {
+                            next[k + 1] = true;
+                        }
+                    }
+                }
+            }
+        }
+        reach = next;
+    }
+    Some(reach[text.len()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnmatch_keeps_wildcards_within_a_segment() {
+        assert_eq!(fnmatch("refs/heads/main", "refs/heads/main"), Some(true));
+        assert_eq!(
+            fnmatch("refs/heads/release/*", "refs/heads/release/1"),
+            Some(true)
+        );
+        assert_eq!(
+            fnmatch("refs/heads/release/*", "refs/heads/release/1/2"),
+            Some(false)
+        );
+        assert_eq!(
+            fnmatch("refs/heads/release/*/**/*", "refs/heads/release/1/2/3"),
+            Some(true)
+        );
+        assert_eq!(
+            fnmatch("refs/heads/release/*/**/*", "refs/heads/release/1"),
+            Some(false)
+        );
+        assert_eq!(fnmatch("**/*", "a/b/c"), Some(true));
+        assert_eq!(fnmatch("refs/heads/**", "refs/heads/a/b"), Some(false));
+        assert_eq!(fnmatch("v?", "v1"), Some(true));
+        assert_eq!(fnmatch("v?", "v/"), Some(false));
+        assert_eq!(fnmatch("v[0-9]", "v1"), None);
+        assert_eq!(fnmatch("", ""), Some(true));
+    }
+
+    #[test]
+    fn settings_urls_name_their_repository() {
+        assert_eq!(
+            repository_of_url("https://api.github.com/repos/acme/api/environments/prod").as_deref(),
+            Some("acme/api")
+        );
+        assert_eq!(
+            repository_of_url("https://github.com/acme/api/deployments").as_deref(),
+            Some("acme/api")
+        );
+        assert_eq!(
+            repository_of_url("https://ghe.example.com/api/v3/repos/acme/api/rulesets/1")
+                .as_deref(),
+            Some("acme/api")
+        );
+        assert_eq!(repository_of_url("not a url"), None);
+        assert_eq!(
+            branch_of_protection_url(
+                "https://api.github.com/repos/a/b/branches/release%2F1/protection"
+            )
+            .as_deref(),
+            Some("release/1")
+        );
+    }
+
+    #[test]
+    fn subjects_say_what_they_rely_on() {
+        let env = |r: &str, e: &str| (r.to_string(), Reliance::Environment(e.into()));
+        assert_eq!(
+            subject_reliances("repo:acme@1/api@2:environment:prod"),
+            [env("acme/api", "prod")]
+        );
+        assert_eq!(
+            subject_reliances("repo:acme/api:ref:refs/heads/main"),
+            [("acme/api".to_string(), Reliance::Branch("main".into()))]
+        );
+        assert_eq!(
+            subject_reliances(
+                "repo:acme/api:job_workflow_ref:acme/ci/.github/workflows/d.yml@refs/heads/main"
+            ),
+            [
+                (
+                    "acme/ci".to_string(),
+                    Reliance::WorkflowFile(".github/workflows/d.yml".into())
+                ),
+                ("acme/ci".to_string(), Reliance::Branch("main".into()))
+            ]
+        );
+        assert!(subject_reliances("repo:acme/api:pull_request").is_empty());
+    }
+}

@@ -194,27 +194,41 @@ fn github(intent: &Intent) -> Result<Vec<ControlFile>, Diagnostic> {
     // The settings, as `gh api` calls.
     let mut sh = String::from("#!/bin/sh\n# oidc-trust layer 3: the repository settings the AWS role's trust policy relies on.\n# Run once with admin rights on the repositories (gh auth login). Each call is idempotent\n# only where GitHub's API is: re-running creates a second ruleset.\nset -eu\n");
     let reviewer_vars = reviewers(intent, &mut sh)?;
-    let mut branch_refs: Vec<String> = Vec::new();
+    let mut trusted_refs: Vec<String> = Vec::new();
     for b in &intent.branches {
-        branch_refs.extend(fnmatch_patterns(&format!("refs/heads/{b}")));
+        trusted_refs.extend(fnmatch_patterns(&format!("refs/heads/{b}")));
     }
-    // A pinned workflow's ref is a trusted branch too (layer 1).
-    if let Some(w) = &intent.workflow {
-        if let Some((_, r)) = w.split_once('@') {
-            if let Some(b) = r.strip_prefix("refs/heads/") {
-                let r = format!("refs/heads/{b}");
-                if !branch_refs.contains(&r) {
-                    branch_refs.push(r);
-                }
-            }
-        }
-    }
+    // A pinned workflow's branch is trusted too (layer 1), in the repository that holds the
+    // workflow: each repository of the intent for `.github/...@REF`, or the one it names.
+    let pinned_branch = intent
+        .workflow
+        .as_deref()
+        .and_then(|w| w.split_once('@'))
+        .and_then(|(_, r)| r.strip_prefix("refs/heads/"))
+        .map(|b| format!("refs/heads/{b}"));
     let mut tag_refs: Vec<String> = Vec::new();
     for t in &intent.tags {
         tag_refs.extend(fnmatch_patterns(&format!("refs/tags/{t}")));
     }
-    for r in &intent.repositories {
-        let repo = format!("{}/{}", r.owner, r.name);
+    let intent_repos: Vec<String> = intent
+        .repositories
+        .iter()
+        .map(|r| format!("{}/{}", r.owner, r.name))
+        .collect();
+    for repo in &repos {
+        let own = intent_repos.contains(repo);
+        let mut branch_refs: Vec<String> = if own {
+            trusted_refs.clone()
+        } else {
+            Vec::new()
+        };
+        if let Some(b) = &pinned_branch {
+            if pins.iter().any(|(r, _)| r == repo) && !branch_refs.contains(b) {
+                branch_refs.push(b.clone());
+            }
+        }
+        let tag_refs: &[String] = if own { &tag_refs } else { &[] };
+        let environments: &[String] = if own { &intent.environments } else { &[] };
         sh.push_str(&format!("\n# --- {repo} ---\n"));
         if !branch_refs.is_empty() {
             sh.push_str("# The trusted branches: changes only through a reviewed pull request (a code owner\n# among the reviewers), no force push, no deletion, no one bypasses.\n");
@@ -233,10 +247,10 @@ fn github(intent: &Intent) -> Result<Vec<ControlFile>, Diagnostic> {
             ));
             sh.push_str(&format!(
                 "{{\n  \"name\": \"oidc-trust: trusted tags\",\n  \"target\": \"tag\",\n  \"enforcement\": \"active\",\n  \"bypass_actors\": [],\n  \"conditions\": {{ \"ref_name\": {{ \"include\": {}, \"exclude\": [] }} }},\n  \"rules\": [\n    {{ \"type\": \"update\" }},\n    {{ \"type\": \"deletion\" }},\n    {{ \"type\": \"non_fast_forward\" }}\n  ]\n}}\nJSON\n",
-                json_list(&tag_refs)
+                json_list(tag_refs)
             ));
         }
-        for e in &intent.environments {
+        for e in environments {
             let path = format!(
                 "repos/{repo}/environments/{}",
                 e.replace('%', "%25")

@@ -29,7 +29,7 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub help: String,
-    /// Which input the location refers to: `policy`, `claims`, `token` or `options`.
+    /// Which input the location refers to: `policy`, `claims`, `token`, `settings` or `options`.
     pub input: &'static str,
     /// Where in that input.
     pub location: Location,
@@ -92,7 +92,7 @@ pub struct FlatDiagnostic<'a> {
     pub message: &'a str,
     /// What to do.
     pub help: &'a str,
-    /// Which input: `policy`, `claims`, `token` or `options`.
+    /// Which input: `policy`, `claims`, `token`, `settings` or `options`.
     pub input: &'static str,
     /// JSON pointer into that input.
     pub pointer: &'a str,
