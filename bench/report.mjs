@@ -131,6 +131,7 @@ table(['Artifact', 'Raw', 'gzip -9', 'Budget'], [
   ['npm `.wasm` (main: evaluate, lint, decode)', kb(node.wasm.raw), kb(node.wasm.gzip), `150 KB gzip ${mark(node.wasm.gzip <= 150000)}`],
   ['npm `.wasm` (`oidc-trust/analysis`: who-can, prove, diff)', kb(node.analysisWasm.raw), kb(node.analysisWasm.gzip), `150 KB gzip ${mark(node.analysisWasm.gzip <= 150000)}`],
   ...(node.terraformWasm ? [['npm `.wasm` (`oidc-trust/terraform`: the Terraform reader)', kb(node.terraformWasm.raw), kb(node.terraformWasm.gzip), `150 KB gzip ${mark(node.terraformWasm.gzip <= 150000)}`]] : []),
+  ...(node.generateWasm ? [['npm `.wasm` (`oidc-trust/generate`: the generator)', kb(node.generateWasm.raw), kb(node.generateWasm.gzip), `150 KB gzip ${mark(node.generateWasm.gzip <= 150000)}`]] : []),
   [`playground first load (${playground.firstLoad.files.length} files)`, kb(playground.firstLoad.raw), kb(playground.firstLoad.gzip), `400 KB gzip ${mark(playground.firstLoad.gzip <= 400000)}`],
 ]);
 

@@ -11,6 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const lib = await import(join(here, 'pkg', 'node.js'));
 const terraform = await import(join(here, 'pkg', 'terraform-node.js'));
+const generator = await import(join(here, 'pkg', 'generate-node.js'));
 const read = (p) => readFileSync(join(root, p), 'utf8');
 
 const policies = ['basic-repo', 'hardening-layer2', 'hardening-layer4'].map((n) => [n, read(`examples/policies/${n}.json`)]);
@@ -67,6 +68,11 @@ const tfCase = 'tests/terraform/cases/13-policy-document/main.tf';
 const tfText = read(tfCase);
 row('readTerraform(aws_iam_policy_document) + free', measure(() => terraform.readTerraform(tfText).free()));
 row('lintTerraform(aws_iam_policy_document), located', measure(() => terraform.lintTerraform(tfText)));
+// The generator: a layers-1-2-4 intent, every artefact out; with layer 3's controls.
+const intent = { account: '123456789012', repositories: [{ repo: 'acme/api', id: '74', ownerId: '65' }], branches: ['main'], environments: ['production'],
+  workflow: '.github/workflows/deploy.yml@refs/heads/main', actors: ['release-bot'], customSubject: true };
+row('generate(intent), every artefact', measure(() => generator.generate(intent)));
+row('generate(intent + layer 3)', measure(() => generator.generate({ ...intent, layer3: true, codeOwners: ['@acme/platform'], reviewers: ['acme/sre'] })));
 // The boundary's share: JSON.parse of a typical trace alone.
 const traceJson = JSON.stringify(lib.evaluate(policies[1][1], jwt, { now }));
 row(`(reference) JSON.parse of one trace, ${(traceJson.length / 1000).toFixed(1)} KB`, measure(() => JSON.parse(traceJson)));
@@ -84,6 +90,10 @@ if (jsonAt > 0) {
     analysisWasm: (() => {
       const a = readFileSync(join(here, 'pkg', 'oidc_trust_analysis_bg.wasm'));
       return { raw: a.length, gzip: gzipSync(a, { level: 9 }).length };
+    })(),
+    generateWasm: (() => {
+      const g = readFileSync(join(here, 'pkg', 'oidc_trust_generate_bg.wasm'));
+      return { raw: g.length, gzip: gzipSync(g, { level: 9 }).length };
     })(),
     terraformWasm: (() => {
       const t = readFileSync(join(here, 'pkg', 'oidc_trust_terraform_bg.wasm'));

@@ -29,13 +29,15 @@ function tool(bin) {
   return existsSync(local) ? local : bin;
 }
 
-// Three modules from one crate: the main one, `analysis` (whoCan, prove, diff) and
-// `terraform` (the Terraform reader), each measured against the size budget on its own.
+// Four modules from one crate: the main one, `analysis` (whoCan, prove, diff),
+// `terraform` (the Terraform reader) and `generate` (the generator), each measured against
+// the size budget on its own.
 // Each feature build has its own target folder so that all stay cached.
 const modules = [
   { name: 'oidc_trust_wasm', features: [], targetDir: join(root, 'target') },
   { name: 'oidc_trust_analysis', features: ['--features', 'analysis'], targetDir: join(root, 'target', 'analysis') },
   { name: 'oidc_trust_terraform', features: ['--features', 'terraform'], targetDir: join(root, 'target', 'terraform') },
+  { name: 'oidc_trust_generate', features: ['--features', 'generate'], targetDir: join(root, 'target', 'generate') },
 ];
 const digest = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -83,16 +85,18 @@ for (const m of modules) {
 buildCli(pkg);
 
 const js = join(here, 'js');
-for (const file of ['cli.mjs', 'init.js', 'init.d.ts', 'api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'analysis.js', 'analysis-node.js', 'analysis-web.js', 'analysis.cjs', 'analysis.d.ts', 'terraform.js', 'terraform-node.js', 'terraform-web.js', 'terraform.cjs', 'terraform.d.ts', 'README.md']) {
+for (const file of ['cli.mjs', 'init.js', 'init.d.ts', 'api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'analysis.js', 'analysis-node.js', 'analysis-web.js', 'analysis.cjs', 'analysis.d.ts', 'terraform.js', 'terraform-node.js', 'terraform-web.js', 'terraform.cjs', 'terraform.d.ts', 'generate.js', 'generate-node.js', 'generate-web.js', 'generate.cjs', 'generate.d.ts', 'README.md']) {
   copyFileSync(join(js, file), join(pkg, file));
 }
 // The same declarations serve `require`: TypeScript wants a .d.cts beside a .cjs.
 copyFileSync(join(js, 'index.d.ts'), join(pkg, 'index.d.cts'));
 copyFileSync(join(js, 'analysis.d.ts'), join(pkg, 'analysis.d.cts'));
 copyFileSync(join(js, 'terraform.d.ts'), join(pkg, 'terraform.d.cts'));
+copyFileSync(join(js, 'generate.d.ts'), join(pkg, 'generate.d.cts'));
 writeFileSync(join(pkg, 'api.cjs'), toCommonJs(readFileSync(join(js, 'api.js'), 'utf8')));
 writeFileSync(join(pkg, 'analysis-impl.cjs'), toCommonJs(readFileSync(join(js, 'analysis.js'), 'utf8')));
 writeFileSync(join(pkg, 'terraform-impl.cjs'), toCommonJs(readFileSync(join(js, 'terraform.js'), 'utf8')));
+writeFileSync(join(pkg, 'generate-impl.cjs'), toCommonJs(readFileSync(join(js, 'generate.js'), 'utf8')));
 copyFileSync(join(root, 'LICENSE'), join(pkg, 'LICENSE'));
 
 const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/\[workspace\.package\][^[]*?\nversion = "([^"]+)"/)?.[1];
@@ -112,7 +116,7 @@ for (const m of modules) {
   console.log(`oidc-trust ${version}: oidc_trust_cli.wasm (npx oidc-trust) ${kb(cli.length)} raw, ${kb(gzipSync(cli, { level: 9 }).length)} gzip -9`);
 }
 
-// api.js, analysis.js and terraform.js keep to `export function|class|const` at top
+// api.js, analysis.js, terraform.js and generate.js keep to `export function|class|const` at top
 // level (and the last two to one `import {...} from './api.js'`), so CommonJS is the same text
 // without `export`, the import as a require, and one module.exports line.
 function toCommonJs(source) {

@@ -1010,6 +1010,14 @@ fn malformed_values_are_refused_with_their_pointer() {
             },
             "/tags/0",
         ),
+        // No guessed ref: a token's job_workflow_ref always names one.
+        (
+            Intent {
+                workflow: Some(".github/workflows/deploy.yml".into()),
+                ..base.clone()
+            },
+            "/workflow",
+        ),
         (
             Intent {
                 environments: vec!["prod\n".into()],

@@ -4,7 +4,7 @@
 const { describe, it } = require('node:test');
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
-const lib = { ...require('oidc-trust'), ...require('oidc-trust/analysis'), ...require('oidc-trust/terraform') };
+const lib = { ...require('oidc-trust'), ...require('oidc-trust/analysis'), ...require('oidc-trust/terraform'), ...require('oidc-trust/generate') };
 
 const fixtures = JSON.parse(readFileSync(path.join(__dirname, 'fixtures.json'), 'utf8'));
 describe('cjs', async () => {

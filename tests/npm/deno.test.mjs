@@ -3,8 +3,9 @@
 import * as main from 'oidc-trust';
 import * as analysis from 'oidc-trust/analysis';
 import * as terraform from 'oidc-trust/terraform';
+import * as generator from 'oidc-trust/generate';
 import { cases } from './suite.mjs';
 
-const lib = { ...main, ...analysis, ...terraform };
+const lib = { ...main, ...analysis, ...terraform, ...generator };
 const fixtures = JSON.parse(await Deno.readTextFile(new URL('./fixtures.json', import.meta.url)));
 for (const { name, fn } of cases(lib, fixtures)) Deno.test(`deno: ${name}`, fn);

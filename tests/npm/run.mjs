@@ -45,6 +45,14 @@ writeFileSync(join(project, 'fixtures.json'), JSON.stringify(fixtures()));
 const readme = readFileSync(join(project, 'node_modules', 'oidc-trust', 'README.md'), 'utf8');
 const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => /^import .* from 'oidc-trust(\/terraform)?';$/m.test(code));
 examples.forEach((code, i) => writeFileSync(join(project, `readme-${i}.mjs`), code));
+// Its TypeScript examples are type-checked, compiled and run the same way.
+const tsExamples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+tsExamples.forEach((code, i) => writeFileSync(join(project, 'ts', `readme-ts-${i}.mts`), code));
+writeFileSync(join(project, 'ts', 'tsconfig.readme.json'), JSON.stringify({
+  extends: './tsconfig.json',
+  compilerOptions: { noEmit: false, outDir: '../readme-ts' },
+  files: tsExamples.map((_, i) => `readme-ts-${i}.mts`),
+}));
 
 // --- suites -------------------------------------------------------------------------
 const totals = { passed: 0, failed: 0 };
@@ -72,7 +80,9 @@ suite('node esm', process.execPath, ['--test', '--test-reporter=tap', 'esm.test.
 suite('node cjs', process.execPath, ['--test', '--test-reporter=tap', 'cjs.test.cjs'], tap);
 suite('deno', bin('deno'), ['test', '--no-remote', '--no-prompt', '--allow-read', 'deno.test.mjs'], deno);
 suite('chromium', process.execPath, [join(here, 'browser.mjs')], tap);
-suite(`readme examples (${examples.length})`, process.execPath, ['-e', readmeRunner(examples.length)], tap);
+suite(`readme examples (${examples.length})`, process.execPath, ['-e', readmeRunner(examples.length, 'readme-')], tap);
+suite(`readme TypeScript examples (${tsExamples.length}): tsc`, bin('tsc'), ['-p', 'ts/tsconfig.readme.json'], check);
+suite(`readme TypeScript examples (${tsExamples.length}): run`, process.execPath, ['-e', readmeRunner(tsExamples.length, 'readme-ts/readme-ts-')], tap);
 suite('npx oidc-trust (the CLI on WASI) = the native CLI', process.execPath, ['cli.mjs', root], tap);
 suite('tsc (nodenext, esm + cjs)', bin('tsc'), ['-p', 'ts/tsconfig.json'], check);
 suite('tsc (bundler)', bin('tsc'), ['-p', 'ts/tsconfig.bundler.json'], check);
@@ -90,12 +100,12 @@ process.exitCode = totals.failed ? 1 : 0;
 
 // Runs each README example in its own process; an example passes when it exits 0 and
 // prints something.
-function readmeRunner(n) {
+function readmeRunner(n, prefix) {
   return `
     const { spawnSync } = require('node:child_process');
     let pass = 0, fail = 0;
     for (let i = 0; i < ${n}; i++) {
-      const r = spawnSync(process.execPath, ['readme-' + i + '.mjs'], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['${prefix}' + i + '.mjs'], { encoding: 'utf8' });
       if (r.status === 0 && (r.stdout + r.stderr).trim()) pass++; else { fail++; console.log('not ok - readme example ' + i + '\\n' + r.stdout + r.stderr); }
     }
     console.log('# pass ' + pass + '\\n# fail ' + fail);`;
@@ -129,7 +139,52 @@ function fixtures() {
     expect: Object.fromEntries(golden.map((c) => [c.name, c.expect])),
     badInputs: JSON.parse(read('tests/bad-inputs/cases.json')).filter((c) => ['policy', 'claims', 'token'].includes(c.kind)),
     terraform: terraformCases(),
+    generate: generateCases(),
   };
+}
+
+// Intents for `oidc-trust/generate`, one or more per provider, each with what the native
+// CLI prints for it (`generate --spec FILE --format F`): the npm output must equal it.
+function generateCases() {
+  const account = '123456789012';
+  const intents = {
+    github: { account, repositories: ['acme/api'], branches: ['main'] },
+    'github-layers-1-2-4': { account, repositories: [{ repo: 'acme/api', id: '74', ownerId: '65' }], branches: ['main'], environments: ['production'],
+      workflow: '.github/workflows/deploy.yml@refs/heads/main', workflowName: 'Deploy', actors: ['release-bot'], customSubject: true },
+    'github-enterprise-immutable': { account, issuer: 'token.actions.githubusercontent.com/acme-corp', repositories: [{ repo: 'acme/api', ownerId: '65', id: '74' }],
+      branches: ['main'], immutableSubject: true },
+    'github-layer-3': { account, repositories: [{ repo: 'acme/api', id: '74', ownerId: '65' }], branches: ['main', 'release/*'], tags: ['v*'],
+      environments: ['production'], workflow: '.github/workflows/deploy.yml@refs/heads/main', layer3: true, codeOwners: ['@acme/platform'],
+      reviewers: ['acme/sre', 'alice'], noAdminBypass: true, terrateamTeam: 'sre' },
+    gitlab: { provider: 'gitlab', account, repositories: [{ repo: 'acme/platform/api', id: '100', ownerId: '7' }], branches: ['main'], tags: ['v*'], actors: ['maintainer'],
+      layer3: true, codeOwners: ['@acme/maintainers'] },
+    circleci: { provider: 'circleci', account, repositories: ['11111111-2222-3333-4444-555555555555/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'], actors: ['66666666-7777-8888-9999-000000000000'] },
+    terraform: { provider: 'terraform', account, repositories: ['acme/infra/network', 'acme/dns'], runPhases: ['apply'] },
+    bitbucket: { provider: 'bitbucket', account, repositories: [{ repo: 'acme/{11111111-1111-1111-1111-111111111111}', ownerId: '22222222-2222-2222-2222-222222222222' }],
+      environments: ['{33333333-3333-3333-3333-333333333333}'] },
+    buildkite: { provider: 'buildkite', account, repositories: [{ repo: 'acme/deploy', ownerId: 'org-uuid', id: 'pipeline-uuid' }], branches: ['main', 'release/*'] },
+  };
+  const cli = join(root, 'target', 'release', 'oidc-trust');
+  const dir = mkdtempSync(join(tmpdir(), 'oidc-trust-specs-'));
+  try {
+    return Object.entries(intents).map(([name, intent]) => {
+      const spec = join(dir, `${name}.json`);
+      writeFileSync(spec, JSON.stringify(intent));
+      const print = (format) => {
+        const r = spawnSync(cli, ['generate', '--spec', spec, '--format', format], { encoding: 'utf8' });
+        if (r.error) throw r.error;
+        return r.status === 0 ? r.stdout : null;
+      };
+      return {
+        name,
+        intent,
+        cli: { policy: print('json'), terraform: print('terraform'), cloudformation: print('cloudformation'), workflow: print('workflow'),
+          ghSub: print('gh-sub'), summary: print('summary'), layer3: print('layer3') },
+      };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // The Terraform corpus: each case's files (path → text) and what the Rust reader found.

@@ -354,6 +354,43 @@ export function cases(lib, fixtures) {
     throwsCode(() => lib.decodeToken(42), 'invalid-argument');
   });
 
+  // --- oidc-trust/generate: the CLI's outputs, from the same intent ------------------
+  for (const c of fixtures.generate) {
+    add(`generate equals the CLI: ${c.name}`, () => {
+      ok(c.cli.policy !== null, `the CLI generated ${c.name}`);
+      const g = lib.generate(c.intent);
+      for (const key of ['policy', 'terraform', 'cloudformation', 'workflow', 'ghSub']) equal(g[key], c.cli[key], key);
+      ok(c.cli.summary.startsWith(`${g.summary}\n`), 'summary');
+      for (const w of g.warnings) ok(c.cli.summary.includes(`Warning: ${w}`), `warning ${w}`);
+      equal(g.layer3.length > 0 ? g.layer3.map((f) => `# ==> ${f.path} (${f.what})\n${f.content}`).join('\n') : null, c.cli.layer3, 'layer3');
+      deepEqual(lib.generate(JSON.stringify(c.intent)), g, 'JSON text gives the same');
+      // What it generates, lint passes: nothing at or above medium.
+      const serious = lib.lint(g.policy).findings.filter((f) => ['critical', 'high', 'medium'].includes(f.severity));
+      deepEqual(serious.map((f) => f.code), [], 'lint of the generated policy');
+    });
+  }
+
+  add('generate refuses what a provider cannot express, with the field\'s pointer', () => {
+    const account = '123456789012';
+    const circle = throwsCode(() => lib.generate({ provider: 'circleci', account, repositories: ['11111111-2222-3333-4444-555555555555/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee'], branches: ['main'] }), 'invalid-intent');
+    equal(circle.pointer, '/branches', 'pointer');
+    const typo = throwsCode(() => lib.generate({ account, repositories: ['acme/api'], brances: ['main'] }), 'invalid-spec');
+    equal(typo.pointer, '/brances', 'pointer');
+    ok(typo.help.includes('branches'), 'a suggestion');
+    equal(throwsCode(() => lib.generate({ account, repositories: ['acme/api'], branches: [true] }), 'invalid-spec').pointer, '/branches/0', 'a wrong type');
+    equal(throwsCode(() => lib.generate({ account, repositories: [''], branches: ['main'] })).pointer, '/repositories/0', 'an empty name');
+    equal(throwsCode(() => lib.generate({ account, repositories: ['acme/api'], branches: ['main'], workflow: '.github/workflows/d.yml' })).pointer, '/workflow', 'a workflow without @ref');
+    equal(throwsCode(() => lib.generate({ account, repositories: ['acme/api'], branches: ['main'], layer3: true })).pointer, '/codeOwners', 'layer 3 without code owners');
+    throwsCode(() => lib.generate(5), 'invalid-argument');
+    throwsCode(() => lib.generate(null), 'invalid-argument');
+    const cyclic = { account };
+    cyclic.self = cyclic;
+    throwsCode(() => lib.generate(cyclic), 'invalid-argument');
+    throwsCode(() => lib.generate('{'), 'json-syntax');
+    // The module stays usable after errors.
+    ok(lib.generate({ account, repositories: ['acme/api'], branches: ['main'] }).policy.includes('repo:acme/api:ref:refs/heads/main'), 'still works');
+  });
+
   return list;
 }
 

@@ -25,7 +25,7 @@ export interface Location {
 }
 
 /** Which input a diagnostic is about. */
-export type InputName = 'policy' | 'claims' | 'token' | 'options';
+export type InputName = 'policy' | 'claims' | 'token' | 'options' | 'spec';
 
 /** A finding about an input: an error (no evaluation) or a warning. */
 export interface Diagnostic {

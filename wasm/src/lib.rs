@@ -7,31 +7,43 @@
 //! `OidcTrustError`, `CompiledPolicy` — lives in `wasm/js/api.js`; these exports are its
 //! private raw layer.
 //!
-//! Three modules come from this crate: the main one (`main_api`: evaluate, compile, lint,
+//! Four modules come from this crate: the main one (`main_api`: evaluate, compile, lint,
 //! decode, parse); with the `analysis` feature, `oidc-trust/analysis` (`analysis_api`:
 //! whoCan, prove, diff); with the `terraform` feature, `oidc-trust/terraform`
-//! (`terraform_api`: the Terraform reader). Each stays within the package's size budget on
-//! its own.
+//! (`terraform_api`: the Terraform reader); with the `generate` feature,
+//! `oidc-trust/generate` (`generate_api`). Each is measured against the package's size
+//! budget on its own.
 //!
 //! Errors are returned as JSON text (`{"error": {...}, "diagnostics": [...]}`) thrown as a
 //! JS string, which `api.js` turns into an `OidcTrustError`. Nothing here panics: the
 //! core has no panicking paths on input, and serialisation failures become errors.
 
 use oidc_trust::Diagnostic;
-#[cfg(not(all(feature = "terraform", not(feature = "analysis"))))]
+#[cfg(any(
+    feature = "analysis",
+    not(any(feature = "terraform", feature = "generate"))
+))]
 use oidc_trust::{parse_policy, Policy};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[cfg(feature = "analysis")]
 mod analysis_api;
-#[cfg(not(any(feature = "analysis", feature = "terraform")))]
+#[cfg(all(
+    feature = "generate",
+    not(any(feature = "analysis", feature = "terraform"))
+))]
+mod generate_api;
+#[cfg(not(any(feature = "analysis", feature = "terraform", feature = "generate")))]
 mod main_api;
 #[cfg(all(feature = "terraform", not(feature = "analysis")))]
 mod terraform_api;
 
 /// Parses a policy, or fails with its first error and every diagnostic.
-#[cfg(not(all(feature = "terraform", not(feature = "analysis"))))]
+#[cfg(any(
+    feature = "analysis",
+    not(any(feature = "terraform", feature = "generate"))
+))]
 pub(crate) fn policy_or_fail(text: &str) -> Result<(Policy, Vec<Diagnostic>), JsValue> {
     parse_policy(text)
         .into_result()
@@ -68,7 +80,7 @@ pub(crate) fn fail(error: &Diagnostic, diagnostics: &[Diagnostic]) -> JsValue {
 }
 
 /// An error about item `index` of a list of claims.
-#[cfg(not(any(feature = "analysis", feature = "terraform")))]
+#[cfg(not(any(feature = "analysis", feature = "terraform", feature = "generate")))]
 pub(crate) fn fail_at(error: &Diagnostic, index: usize) -> JsValue {
     wire(error, &[], Some(index))
 }

@@ -458,7 +458,14 @@ fn check_values(intent: &Intent) -> Result<(), Diagnostic> {
         crate::ci::normalize_issuer(issuer)?;
     }
     if let Some(w) = &intent.workflow {
-        let (path, r) = w.split_once('@').unwrap_or((w.as_str(), "refs/heads/main"));
+        // No default ref: `main` guessed for a workflow meant at a tag would lock the role.
+        let Some((path, r)) = w.split_once('@') else {
+            return Err(intent_error(
+                format!("`{w}` has no ref: a token's job_workflow_ref always names one"),
+                "write PATH@REF, e.g. .github/workflows/deploy.yml@refs/heads/main",
+                "/workflow",
+            ));
+        };
         if !(path.ends_with(".yml") || path.ends_with(".yaml"))
             || path.contains(' ')
             || r.is_empty()

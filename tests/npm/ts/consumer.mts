@@ -5,6 +5,8 @@ import { diff, prove, whoCan } from 'oidc-trust/analysis';
 import type { Proof } from 'oidc-trust/analysis';
 import { evaluateTerraform, lintTerraform, readTerraform } from 'oidc-trust/terraform';
 import type { TerraformPolicy, TerraformSource } from 'oidc-trust/terraform';
+import { generate } from 'oidc-trust/generate';
+import type { Generated, Intent } from 'oidc-trust/generate';
 import { init, initSync, evaluate as evaluateLoaded } from 'oidc-trust/init';
 import type { CompiledPolicy, ConditionTrace, Decision, Evaluation, EvaluateOptions, Finding, LintReport } from 'oidc-trust';
 
@@ -47,6 +49,15 @@ const located: string | undefined = source.evaluate({ sub: 'x' }, { resource: 'a
 const perResource: (string | null)[] = lintTerraform('jsonencode({})').policies.map((p) => p.resource);
 const tfDecision: Decision = evaluateTerraform('resource ...', 'eyJ...', { resource: 'aws_iam_role.x', vars: { org: 'a' } }).decision;
 source.free();
+const intent: Intent = { provider: 'gitlab', account: '123456789012', repositories: [{ repo: 'acme/api', id: '100' }], branches: ['main'], layer3: true, codeOwners: ['@acme/maint'] };
+const generated: Generated = generate(intent);
+const controls: string[] = generated.layer3.map((f) => f.path);
+const checked: LintReport = lint(generated.policy);
+// @ts-expect-error: CircleCI has no branches
+generate({ provider: 'circleci', account: '1', repositories: ['a/b'], branches: ['main'] });
+// @ts-expect-error: the account is required
+generate({ repositories: ['acme/api'] });
+void [controls, checked];
 await init();
 initSync(new Uint8Array(8));
 const loadedDecision: Decision = evaluateLoaded(policy, { sub: 'x' }).decision;
