@@ -1,14 +1,22 @@
-// Finishes Trunk's dist/: adds the SHA-256 of each inline start-up script to the page's
-// Content-Security-Policy (so no inline script but Trunk's own can run), then prints what
-// a first visit downloads, raw and gzip.
+// Finishes a Trunk build: builds the Terraform reader's module into terraform/ (loaded by
+// the page only when HCL is pasted), adds the SHA-256 of each inline start-up script to
+// the page's Content-Security-Policy (so no inline script but Trunk's own can run), then
+// prints what a first visit downloads, raw and gzip.
 //
-//   node web/finish.mjs dist
+// Trunk runs it after every build (a post_build hook in Trunk.toml), in its staging folder
+// (TRUNK_STAGING_DIR); by hand: node web/finish.mjs DIST
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const dist = process.argv[2] ?? 'dist';
+const dist = process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? 'dist';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// A debug build (`trunk serve`) skips wasm-opt for the reader too.
+const dev = process.env.TRUNK_PROFILE === 'debug' ? ['--dev'] : [];
+execFileSync(process.execPath, [join(root, 'wasm', 'build.mjs'), '--playground', join(dist, 'terraform'), ...dev], { cwd: root, stdio: 'inherit' });
 const page = join(dist, 'index.html');
 let html = readFileSync(page, 'utf8');
 
