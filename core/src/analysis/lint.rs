@@ -140,7 +140,7 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
     }
 }
 
-fn finding(
+pub(crate) fn finding(
     code: &'static str,
     severity: FindingSeverity,
     message: String,

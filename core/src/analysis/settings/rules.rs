@@ -73,6 +73,7 @@ fn names(pattern: &str, repo: &str) -> bool {
     glob(&t, &repo.to_ascii_lowercase(), &NoVars, None)
 }
 
+/// A finding located in `doc`'s file.
 fn finding(
     code: &'static str,
     severity: FindingSeverity,
@@ -82,16 +83,15 @@ fn finding(
     doc: &Doc,
     at: &Location,
 ) -> Finding {
-    Finding {
+    crate::analysis::lint::finding(
         code,
         severity,
         message,
-        help: help.into(),
-        fix,
-        location: located(&doc.file, at.clone()),
-        statement: None,
-        scenario: None,
-    }
+        help,
+        &fix,
+        &located(&doc.file, at.clone()),
+        None,
+    )
 }
 
 /// `` `VALUE` (in ORIGIN) `` for messages.
