@@ -63,3 +63,13 @@ pub fn generate_json(intent: &str) -> Result<String, JsValue> {
             .collect(),
     })
 }
+
+/// The boundary measurement (feature `swb-bench`, never published): the intent in as an
+/// object through serde-wasm-bindgen. The spec reader needs text (its errors carry line
+/// and column), so the object is written back to JSON inside the module.
+#[cfg(feature = "swb-bench")]
+#[wasm_bindgen(js_name = generateSwb)]
+pub fn generate_swb(intent: JsValue) -> Result<String, JsValue> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(intent)?;
+    generate_json(&value.to_string())
+}

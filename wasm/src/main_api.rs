@@ -10,6 +10,10 @@ use wasm_bindgen::prelude::*;
 
 use crate::{fail, fail_at, policy_or_fail, to_json};
 
+#[cfg(feature = "swb-bench")]
+#[path = "swb_bench.rs"]
+mod swb_bench;
+
 /// A policy parsed once, with the request options, ready to evaluate many tokens.
 #[wasm_bindgen]
 #[derive(Debug)]
