@@ -110,8 +110,8 @@ impl Counts {
             },
             match self.errors {
                 0 => String::new(),
-                1 => "; 1 error kept a policy from being read (above)".into(),
-                n => format!("; {n} errors kept policies from being read (above)"),
+                1 => "; 1 error kept a file or a policy from being read (above)".into(),
+                n => format!("; {n} errors kept files or policies from being read (above)"),
             }
         )
     }

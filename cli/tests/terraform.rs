@@ -182,7 +182,7 @@ fn a_directory_is_walked_like_a_repository() {
     assert!(!t.contains("legacy/") && !t.contains("node_modules") && !t.contains("ignored/"));
     assert!(
         t.trim_end()
-            .ends_with("1 error kept a policy from being read (above)"),
+            .ends_with("1 error kept a file or a policy from being read (above)"),
         "{t}"
     );
 
