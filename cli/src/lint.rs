@@ -67,9 +67,12 @@ fn lint_all(
                         let Some(text) = disk_text(&disk, &name) else {
                             continue;
                         };
-                        if let Some(read) = layer3.add_settings(&name, &text) {
+                        // Named from the caller's directory: two walked folders may both
+                        // hold an `environments.json`, and the report is written at the end.
+                        let shown = policies::clean(&path.join(&name));
+                        if let Some(read) = layer3.add_settings(&shown, &text) {
                             match read {
-                                Ok(_) => settings.push((name, text)),
+                                Ok(_) => settings.push((shown, text)),
                                 Err(d) => {
                                     count += 1;
                                     each(unreadable(&name, d), &disk)?;
@@ -144,7 +147,11 @@ fn lint_all(
         let source = match source {
             Ok((source, Some(read))) => {
                 match read {
-                    Ok(_) => settings.push((source.name, source.text)),
+                    Ok(_) => {
+                        // Counted with the report at the end.
+                        count -= 1;
+                        settings.push((source.name, source.text));
+                    }
                     Err(d) => {
                         disk.remember(&source.name, &source.text);
                         each(unreadable(&source.name, d), &disk)?;

@@ -646,7 +646,7 @@ fn layer_three_settings_are_checked_against_the_policy() {
         "{text}"
     );
     assert!(
-        text.contains("--> environments.json:5:5 (/environments/0)"),
+        text.contains("--> tests/fixtures/layer3/fail/environment-unprotected/environments.json:5:5 (/environments/0)"),
         "{text}"
     );
     assert!(
@@ -674,7 +674,7 @@ fn layer_three_settings_are_checked_against_the_policy() {
         f["location"]["file"],
         "tests/fixtures/layer3/fail/branch-without-review/ruleset-42.json"
     );
-    assert_eq!(f["location"]["line"], 1);
+    assert_eq!(f["location"]["line"], 33, "at the pull_request rule");
     // Settings files are not counted as policies.
     assert_eq!(json["policies"], 1, "{json}");
     // A plain CODEOWNERS file cannot say its repository: refused, exit 2.

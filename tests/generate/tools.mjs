@@ -53,7 +53,8 @@ const cases = {
     '--environment', 'production', '--environment', 'qa env', '--workflow', '.github/workflows/deploy.yml@refs/heads/main', '--layer', '3',
     '--code-owner', '@acme/platform', '--code-owner', 'alice', '--reviewer', 'acme/sre', '--reviewer', 'bob', '--no-admin-bypass', '--terrateam-team', 'sre'],
   'github-layer-3-shared-workflow': ['--repo', 'acme/api', '--repo', 'acme/web', '--repo-id', '74', '--repo-id', '75', '--owner-id', '65',
-    '--environment', 'production', '--workflow', 'acme/workflows/.github/workflows/deploy.yml@refs/heads/main', '--layer', '3', '--code-owner', '@acme/platform'],
+    '--environment', 'production', '--workflow', 'acme/workflows/.github/workflows/deploy.yml@refs/heads/main', '--layer', '3', '--code-owner', '@acme/platform',
+    '--reviewer', 'acme/sre'],
   'gitlab-layer-3': ['--provider', 'gitlab', '--repo', 'acme/platform/api', '--repo-id', '100', '--owner-id', '7', '--branch', 'main', '--tag', 'v*',
     '--layer', '3', '--code-owner', '@acme/maintainers', '--terrateam-team', 'sre'],
 };

@@ -1151,7 +1151,7 @@ fn layer_three_generates_the_controls_or_says_why_not() {
     let sh = file("layer3.sh");
     // The trusted branches, spanning deeper names as IAM's `*` does; the tags; the
     // environment limited to the trusted refs, with reviewers and no admin bypass.
-    assert!(sh.contains("\"include\": [\"refs/heads/main\", \"refs/heads/release/*\", \"refs/heads/release/*/**/*\"]"));
+    assert!(sh.contains("\"include\": [\"~DEFAULT_BRANCH\", \"refs/heads/main\", \"refs/heads/release/*\", \"refs/heads/release/*/**/*\"]"));
     assert!(sh.contains("\"require_code_owner_review\": true"));
     assert!(sh.contains("\"include\": [\"refs/tags/v*\", \"refs/tags/v*/**/*\"]"));
     assert!(sh.contains("gh api --method PUT repos/acme/api/environments/prod"));
@@ -1187,7 +1187,18 @@ fn layer_three_generates_the_controls_or_says_why_not() {
         .unwrap()
         .content;
     assert!(sh.contains("\"protected_branches\": true, \"custom_branch_policies\": false"));
-    assert!(!sh.contains("rulesets"));
+    // The default branch is still protected: CODEOWNERS is read there.
+    assert!(sh.contains("\"include\": [\"~DEFAULT_BRANCH\"]"));
+    // Neither branches nor reviewers: the environment would have no gate at all.
+    let e = generate(&Intent {
+        branches: vec![],
+        tags: vec![],
+        workflow: None,
+        reviewers: vec![],
+        ..base.clone()
+    })
+    .unwrap_err();
+    assert_eq!(e.location.pointer, "/reviewers");
 
     // Refusals, each at its pointer.
     let refused = |intent: Intent, pointer: &str| {
@@ -1412,6 +1423,22 @@ mod layer3_round_trip {
                 }
             }
         }
+        // Each repository's default branch, for the rulesets' `~DEFAULT_BRANCH`.
+        let mut seen: Vec<String> = Vec::new();
+        for (name, text, _) in files.clone() {
+            if name.starts_with("ruleset-") {
+                let r: serde_json::Value = serde_json::from_str(&text).unwrap();
+                let repo = r["source"].as_str().unwrap().to_string();
+                if !seen.contains(&repo) {
+                    files.push((
+                        format!("repository-{repo}.json"),
+                        json!({"full_name": repo, "default_branch": "main"}).to_string(),
+                        false,
+                    ));
+                    seen.push(repo);
+                }
+            }
+        }
         for (repo, list) in envs {
             let body = json!({"repository": repo, "total_count": list.len(), "environments": list});
             files.push((format!("environments-{repo}.json"), body.to_string(), true));
@@ -1464,6 +1491,13 @@ mod layer3_round_trip {
                 reviewers: reviewers.iter().map(|s| (*s).to_string()).collect(),
                 ..Intent::default()
             };
+            // An environment with neither a trusted branch nor a reviewer is refused: its
+            // only gate would be GitHub's "protected branches".
+            if !environments.is_empty() && branches.is_empty() && reviewers.is_empty() {
+                let refused = generate(&intent).unwrap_err();
+                prop_assert_eq!(refused.location.pointer.as_str(), "/reviewers");
+                return Ok(());
+            }
             let g = generate(&intent).unwrap();
             let files = settings(&g.layer3, &format!("{}/{}", repos[0].0, repos[0].1));
             let clean = lint(&g.policy, &files);

@@ -766,7 +766,8 @@ fn a_pull_request_subject_admits_pull_requests_not_pushes() {
 // Issue 19: layer 3 checked offline. The fixtures are GitHub API responses for `acme/api`:
 // `settings/` satisfies everything the policy relies on; each `fail/RULE/` removes one
 // control and must fire exactly RULE.
-const LAYER3_RULES: [&str; 5] = [
+const LAYER3_RULES: [&str; 6] = [
+    "settings-missing",
     "environment-unprotected",
     "environment-any-branch",
     "branch-without-review",
@@ -800,13 +801,17 @@ fn layer3(dir: &str, policy: Option<&str>) -> Vec<oidc_trust::Finding> {
 fn layer_three_rules_fire_on_their_fixture_only() {
     let clean = layer3("settings", Some("trust-policy.json"));
     assert!(clean.is_empty(), "{clean:#?}");
-    for (dir, code, severity, file, pointer) in [
+    // (fixture, the rule it is for, its severity, file, pointer; and what else follows from
+    // the one control removed: an unreviewed `main` also opens the environment that deploys
+    // from it and makes its code owners' review unenforced).
+    for (dir, code, severity, file, pointer, also) in [
         (
             "environment-unprotected",
             "environment-unprotected",
             FindingSeverity::High,
             "environments.json",
             "/environments/0",
+            vec![],
         ),
         (
             "environment-any-branch",
@@ -814,6 +819,7 @@ fn layer_three_rules_fire_on_their_fixture_only() {
             FindingSeverity::Medium,
             "environments.json",
             "/environments/0",
+            vec![],
         ),
         (
             "environment-any-branch-pattern",
@@ -821,13 +827,15 @@ fn layer_three_rules_fire_on_their_fixture_only() {
             FindingSeverity::Medium,
             "branch-policies-production.json",
             "/branch_policies/0/name",
+            vec![],
         ),
         (
             "branch-without-review",
             "branch-without-review",
             FindingSeverity::High,
             "ruleset-42.json",
-            "",
+            "/rules/2",
+            vec!["environment-any-branch", "workflow-without-code-owner"],
         ),
         (
             "workflow-without-code-owner",
@@ -835,6 +843,7 @@ fn layer_three_rules_fire_on_their_fixture_only() {
             FindingSeverity::Medium,
             "codeowners.json",
             "/content",
+            vec![],
         ),
         (
             "settings-other-repository",
@@ -842,12 +851,16 @@ fn layer_three_rules_fire_on_their_fixture_only() {
             FindingSeverity::Medium,
             "environments.json",
             "/repository",
+            vec!["settings-missing"],
         ),
     ] {
         let found = layer3(&format!("fail/{dir}"), Some("trust-policy.json"));
-        let codes: Vec<&str> = found.iter().map(|f| f.code).collect();
-        assert_eq!(codes, [code], "{dir}: {found:#?}");
-        let f = &found[0];
+        let mut codes: Vec<&str> = found.iter().map(|f| f.code).collect();
+        codes.sort();
+        let mut want: Vec<&str> = also.iter().copied().chain([code]).collect();
+        want.sort();
+        assert_eq!(codes, want, "{dir}: {found:#?}");
+        let f = found.iter().find(|f| f.code == code).unwrap();
         assert_eq!(f.severity, severity, "{dir}");
         assert_eq!(f.location.file.as_deref(), Some(file), "{dir}");
         assert_eq!(f.location.pointer, pointer, "{dir}");
@@ -860,6 +873,13 @@ fn layer_three_rules_fire_on_their_fixture_only() {
             );
         }
     }
+    // A repository the policy trusts with no settings given is said so.
+    let missing = layer3("fail/settings-other-repository", Some("trust-policy.json"));
+    let m = missing
+        .iter()
+        .find(|f| f.code == "settings-missing")
+        .unwrap();
+    assert!(m.message.contains("`acme/api`"), "{}", m.message);
     // Settings with no policy to hold them against are never a clean bill.
     let alone = layer3("settings", None);
     assert!(
@@ -990,4 +1010,68 @@ fn layer_three_settings_of_the_wrong_shape_are_located_errors() {
         .is_none());
     assert!(check.add_settings("x.json", "[]").is_none());
     assert!(check.add_settings("x.json", "not json").is_none());
+}
+
+// Issue 19, review notes: a review someone can skip, code owners nobody must ask, and an
+// environment gated on branches anyone can push are not protection.
+#[test]
+fn layer_three_reviews_that_can_be_skipped_do_not_count() {
+    let policy = gh_policy(serde_json::json!({"StringEquals": {
+        format!("{GH}:aud"): "sts.amazonaws.com",
+        format!("{GH}:sub"): ["repo:acme/api:environment:prod", "repo:acme/api:ref:refs/heads/main"],
+        format!("{GH}:job_workflow_ref"): "acme/api/.github/workflows/deploy.yml@refs/heads/main"}}));
+    let ruleset = |extra: &str, owners: bool| {
+        format!(r#"{{"name": "main", "source_type": "Repository", "source": "acme/api", "enforcement": "active", "target": "branch",
+            "conditions": {{"ref_name": {{"include": ["refs/heads/main"], "exclude": []}}}}{extra},
+            "rules": [{{"type": "pull_request", "parameters": {{"required_approving_review_count": 1, "require_code_owner_review": {owners}}}}}]}}"#)
+    };
+    let envs = |rules: &str, policy: &str| {
+        format!(r#"{{"repository": "acme/api", "total_count": 1, "environments": [{{"name": "prod", "protection_rules": [{rules}], "deployment_branch_policy": {policy}}}]}}"#)
+    };
+    let custom = r#"{"protected_branches": false, "custom_branch_policies": true}"#;
+    let owners = r#"{"type": "file", "path": ".github/CODEOWNERS", "encoding": "base64", "content": "LyBAYWNtZS9wbGF0Zm9ybQo=",
+        "url": "https://api.github.com/repos/acme/api/contents/.github/CODEOWNERS"}"#;
+    let run = |files: &[String]| {
+        let mut check = oidc_trust::Layer3Check::new();
+        check.add_policy("p.json", &policy);
+        for (i, f) in files.iter().enumerate() {
+            assert!(matches!(check.add_settings(&format!("{i}.json"), f), Some(Ok(_))), "{f}");
+        }
+        let mut codes: Vec<&str> = check.findings().iter().map(|f| f.code).collect();
+        codes.sort();
+        codes
+    };
+    let gate = |names: &[&str]| {
+        let list: Vec<String> = names.iter().map(|n| format!(r#"{{"name": "{n}", "type": "branch"}}"#)).collect();
+        format!(r#"{{"repository": "acme/api", "environment": "prod", "branch_policies": [{}]}}"#, list.join(", "))
+    };
+    // The clean case: main reviewed (code owners too), prod deploys from main only.
+    let clean = vec![ruleset("", true), envs(r#"{"type": "branch_policy"}"#, custom), gate(&["main"]), owners.to_string()];
+    assert_eq!(run(&clean), Vec::<&str>::new());
+    // A write-role bypass: main is not reviewed, and what relies on it falls with it.
+    let mut bypassed = clean.clone();
+    bypassed[0] = ruleset(r#", "bypass_actors": [{"actor_type": "RepositoryRole", "actor_id": 4, "bypass_mode": "always"}]"#, true);
+    assert_eq!(run(&bypassed), ["branch-without-review", "environment-unprotected", "workflow-without-code-owner"]);
+    // Organisation admins may bypass: they can change the ruleset anyway.
+    let mut admins = clean.clone();
+    admins[0] = ruleset(r#", "bypass_actors": [{"actor_type": "OrganizationAdmin", "bypass_mode": "always"}]"#, true);
+    assert_eq!(run(&admins), Vec::<&str>::new());
+    // Code owners named but their review not required.
+    let mut unasked = clean.clone();
+    unasked[0] = ruleset("", false);
+    assert_eq!(run(&unasked), ["workflow-without-code-owner"]);
+    // No reviewers, and the environment also deploys from `feature/*`, which anyone pushes.
+    let mut open = clean.clone();
+    open[2] = gate(&["main", "feature/*"]);
+    assert_eq!(run(&open), ["environment-unprotected"]);
+    // With a reviewer, the same gate is a medium finding.
+    let mut reviewed = open.clone();
+    reviewed[1] = envs(r#"{"type": "required_reviewers", "reviewers": [{"type": "Team"}]}, {"type": "branch_policy"}"#, custom);
+    assert_eq!(run(&reviewed), ["environment-any-branch"]);
+    // Custom branch policies not given: without reviewers, not shown protected.
+    let unknown: Vec<String> = vec![clean[0].clone(), clean[1].clone(), clean[3].clone()];
+    assert_eq!(run(&unknown), ["environment-unprotected"]);
+    // "Protected branches" without reviewers: which branches those are cannot be read.
+    let protected = vec![clean[0].clone(), envs("", r#"{"protected_branches": true, "custom_branch_policies": false}"#), clean[3].clone()];
+    assert_eq!(run(&protected), ["environment-unprotected"]);
 }

@@ -730,6 +730,9 @@ pub(crate) enum Reliance {
     Tag(String),
     /// `O/R/PATH@REF` in `job_workflow_ref` or `workflow_ref`: the file at `PATH`.
     WorkflowFile(String),
+    /// The repository with no narrower context (`repo:O/R:*`, `repo:O/R:pull_request`):
+    /// its workflows still take the role.
+    Repository,
 }
 
 /// What a `sub` value relies on, each with its repository pattern (`OWNER/REPO`, wildcards
@@ -769,6 +772,9 @@ pub(crate) fn subject_reliances(sub: &str) -> Vec<(String, Reliance)> {
         i += 2;
     }
     if let Some(repo) = repo {
+        if own.is_empty() {
+            own.push(Reliance::Repository);
+        }
         out.extend(own.into_iter().map(|r| (repo.clone(), r)));
     }
     out
@@ -980,9 +986,13 @@ mod tests {
                     "acme/ci".to_string(),
                     Reliance::WorkflowFile(".github/workflows/d.yml".into())
                 ),
-                ("acme/ci".to_string(), Reliance::Branch("main".into()))
+                ("acme/ci".to_string(), Reliance::Branch("main".into())),
+                ("acme/api".to_string(), Reliance::Repository)
             ]
         );
-        assert!(subject_reliances("repo:acme/api:pull_request").is_empty());
+        assert_eq!(
+            subject_reliances("repo:acme/api:pull_request"),
+            [("acme/api".to_string(), Reliance::Repository)]
+        );
     }
 }

@@ -153,6 +153,16 @@ fn github(intent: &Intent) -> Result<Vec<ControlFile>, Diagnostic> {
     for (i, e) in intent.environments.iter().enumerate() {
         plain("environment", e, &format!("/environments/{i}"))?;
     }
+    // With neither, an environment's only gate would be GitHub's "protected branches",
+    // which admits every branch in a repository without classic protection rules.
+    if !intent.environments.is_empty() && intent.branches.is_empty() && intent.reviewers.is_empty()
+    {
+        return Err(intent_error(
+            "an environment with no trusted branch and no reviewer would accept deployments from any branch".into(),
+            "name the branches that may deploy (--branch main) or the reviewers who approve (--reviewer ORG/TEAM)",
+            "/reviewers",
+        ));
+    }
     let mut out = Vec::new();
 
     // CODEOWNERS, per repository that holds a trusted workflow file (all of them when no
@@ -217,11 +227,12 @@ fn github(intent: &Intent) -> Result<Vec<ControlFile>, Diagnostic> {
         .collect();
     for repo in &repos {
         let own = intent_repos.contains(repo);
-        let mut branch_refs: Vec<String> = if own {
-            trusted_refs.clone()
-        } else {
-            Vec::new()
-        };
+        // The default branch too: CODEOWNERS is read there, and the workflows that take the
+        // role are merged there; its code owners' review must be required.
+        let mut branch_refs: Vec<String> = vec!["~DEFAULT_BRANCH".into()];
+        if own {
+            branch_refs.extend(trusted_refs.iter().cloned());
+        }
         if let Some(b) = &pinned_branch {
             if pins.iter().any(|(r, _)| r == repo) && !branch_refs.contains(b) {
                 branch_refs.push(b.clone());
@@ -231,7 +242,7 @@ fn github(intent: &Intent) -> Result<Vec<ControlFile>, Diagnostic> {
         let environments: &[String] = if own { &intent.environments } else { &[] };
         sh.push_str(&format!("\n# --- {repo} ---\n"));
         if !branch_refs.is_empty() {
-            sh.push_str("# The trusted branches: changes only through a reviewed pull request (a code owner\n# among the reviewers), no force push, no deletion, no one bypasses.\n");
+            sh.push_str("# The default and the trusted branches: changes only through a reviewed pull request\n# (a code owner among the reviewers), no force push, no deletion, no one bypasses.\n");
             sh.push_str(&format!(
                 "gh api --method POST repos/{repo}/rulesets --input - <<'JSON'\n"
             ));

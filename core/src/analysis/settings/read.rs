@@ -37,6 +37,10 @@ pub(crate) enum Body {
         branch: String,
         /// Approving reviews required before a merge (0 when none).
         approvals: u64,
+        /// Whether a code owner must be among them.
+        code_owners: bool,
+        /// Who may merge without them (`bypass_pull_request_allowances`), in words.
+        bypass: Vec<String>,
     },
     Codeowners {
         path: String,
@@ -84,6 +88,12 @@ pub(crate) struct Ruleset {
     pub(crate) exclude: Vec<String>,
     /// Approving reviews its pull-request rule requires (0 without one).
     pub(crate) approvals: u64,
+    /// Whether its pull-request rule requires a code owner's review.
+    pub(crate) code_owners: bool,
+    /// Who may bypass it, in words (organisation admins, who can change it anyway, are not
+    /// listed).
+    pub(crate) bypass: Vec<String>,
+    /// Where its pull-request rule is (else the ruleset).
     pub(crate) at: Location,
 }
 
@@ -492,19 +502,43 @@ impl Reader<'_> {
             }
         }
         let mut approvals = 0;
+        let mut code_owners = false;
+        let mut at = self.at(p, node);
         for (i, rule) in self.array(node, p, "rules")?.iter().enumerate() {
             let rp = format!("{p}/rules/{i}");
             if self.string(rule, &rp, "type")? == "pull_request" {
                 let params = member(rule, "parameters");
+                let pp = format!("{rp}/parameters");
                 let count = match params {
-                    Some(params) => self.count(
-                        params,
-                        &format!("{rp}/parameters"),
-                        "required_approving_review_count",
-                    )?,
+                    Some(params) => self.count(params, &pp, "required_approving_review_count")?,
                     None => 0,
                 };
-                approvals = approvals.max(count);
+                if count >= approvals {
+                    approvals = count;
+                    code_owners = match params {
+                        Some(params) => self
+                            .opt_bool(params, &pp, "require_code_owner_review")?
+                            .unwrap_or(false),
+                        None => false,
+                    };
+                    at = self.at(&rp, rule);
+                }
+            }
+        }
+        // Organisation admins can change the ruleset anyway; any other bypass weakens it.
+        let mut bypass = Vec::new();
+        if member(node, "bypass_actors").is_some_and(|n| n.kind != Kind::Null) {
+            for (i, actor) in self.array(node, p, "bypass_actors")?.iter().enumerate() {
+                let ap = format!("{p}/bypass_actors/{i}");
+                let kind = self.string(actor, &ap, "actor_type")?;
+                if kind == "OrganizationAdmin" {
+                    continue;
+                }
+                let id = match member(actor, "actor_id").map(|n| &n.kind) {
+                    Some(Kind::Number(n)) => format!(" {n}"),
+                    _ => String::new(),
+                };
+                bypass.push(format!("{kind}{id}"));
             }
         }
         // A repository's own ruleset names it as its source; an organisation's is known to
@@ -526,7 +560,9 @@ impl Reader<'_> {
                 include,
                 exclude,
                 approvals,
-                at: self.at(p, node),
+                code_owners,
+                bypass,
+                at,
             }),
         ))
     }
@@ -543,28 +579,46 @@ impl Reader<'_> {
                 member(root, "url").map_or((0, 0), |n| (n.start, n.end)),
             )
         })?;
-        let approvals = match member(root, "required_pull_request_reviews") {
-            None
-            | Some(Node {
-                kind: Kind::Null, ..
-            }) => 0,
-            Some(r) => {
-                let n = self.count(
-                    r,
-                    "/required_pull_request_reviews",
-                    "required_approving_review_count",
-                )?;
-                // The classic API omits the count when it is the default, one.
-                if member(r, "required_approving_review_count").is_none() {
-                    1
-                } else {
-                    n
+        let reviews =
+            member(root, "required_pull_request_reviews").filter(|n| n.kind != Kind::Null);
+        let rp = "/required_pull_request_reviews";
+        // A missing count is read as none: the reader never assumes protection.
+        let (approvals, code_owners) = match reviews {
+            None => (0, false),
+            Some(r) => (
+                self.count(r, rp, "required_approving_review_count")?,
+                self.opt_bool(r, rp, "require_code_owner_reviews")?
+                    .unwrap_or(false),
+            ),
+        };
+        let mut bypass = Vec::new();
+        if let Some(allow) = reviews.and_then(|r| member(r, "bypass_pull_request_allowances")) {
+            for kind in ["users", "teams", "apps"] {
+                if let Some(Node {
+                    kind: Kind::Array(items),
+                    ..
+                }) = member(allow, kind)
+                {
+                    for item in items {
+                        let name = ["login", "slug"]
+                            .iter()
+                            .find_map(|k| member(item, k).and_then(as_str));
+                        bypass.push(format!("{kind}: {}", name.unwrap_or("?")));
+                    }
                 }
             }
-        };
+        }
         let derived = self.url_repository(root, "url");
         let repo = self.repository(root, derived, "branch protection")?;
-        Ok(self.doc(repo, Body::Protection { branch, approvals }))
+        Ok(self.doc(
+            repo,
+            Body::Protection {
+                branch,
+                approvals,
+                code_owners,
+                bypass,
+            },
+        ))
     }
 
     fn codeowners(&self, root: &Node) -> Result<Doc, Diagnostic> {
