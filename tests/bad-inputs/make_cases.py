@@ -140,7 +140,7 @@ add("hcl", "jsonencode without Principal", role('  assume_role_policy = jsonenco
 add("hcl", "jsonencode with an unknown operator", role('  assume_role_policy = jsonencode({\n    Version = "2012-10-17"\n    Statement = [{\n      Effect = "Allow"\n      Action = "sts:AssumeRoleWithWebIdentity"\n      Principal = { Federated = "' + P + '" }\n      Condition = { StringEqualz = { "token.actions.githubusercontent.com:sub" = "repo:acme/api:ref:refs/heads/main" } }\n    }]\n  })\n'))
 doc = lambda: 'jsonencode({Version = "2012-10-17", Statement = [{Sid = "A", Effect = "Allow", Action = "sts:AssumeRoleWithWebIdentity", Principal = {Federated = "' + P + '"}}]})'
 add("hcl", "a policy document with a repeated sid", 'data "aws_iam_policy_document" "trust" {\n  source_policy_documents = [' + doc() + ', ' + doc() + ']\n}\n' + role("  assume_role_policy = data.aws_iam_policy_document.trust.json\n"))
-add("hcl", "nesting deeper than 64 levels", role("  assume_role_policy = jsonencode(" + "[" * 80 + "]" * 80 + ")\n"))
+add("hcl", "brackets nested deeper than 12 levels", role("  assume_role_policy = jsonencode(" + "[" * 80 + "]" * 80 + ")\n"))
 # --- flags
 for name, args in [
     ("unknown catalog", ["--catalog", "1999-01"]),

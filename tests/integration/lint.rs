@@ -1021,12 +1021,16 @@ fn layer_three_reviews_that_can_be_skipped_do_not_count() {
         format!("{GH}:sub"): ["repo:acme/api:environment:prod", "repo:acme/api:ref:refs/heads/main"],
         format!("{GH}:job_workflow_ref"): "acme/api/.github/workflows/deploy.yml@refs/heads/main"}}));
     let ruleset = |extra: &str, owners: bool| {
-        format!(r#"{{"name": "main", "source_type": "Repository", "source": "acme/api", "enforcement": "active", "target": "branch",
+        format!(
+            r#"{{"name": "main", "source_type": "Repository", "source": "acme/api", "enforcement": "active", "target": "branch",
             "conditions": {{"ref_name": {{"include": ["refs/heads/main"], "exclude": []}}}}{extra},
-            "rules": [{{"type": "pull_request", "parameters": {{"required_approving_review_count": 1, "require_code_owner_review": {owners}}}}}]}}"#)
+            "rules": [{{"type": "pull_request", "parameters": {{"required_approving_review_count": 1, "require_code_owner_review": {owners}}}}}]}}"#
+        )
     };
     let envs = |rules: &str, policy: &str| {
-        format!(r#"{{"repository": "acme/api", "total_count": 1, "environments": [{{"name": "prod", "protection_rules": [{rules}], "deployment_branch_policy": {policy}}}]}}"#)
+        format!(
+            r#"{{"repository": "acme/api", "total_count": 1, "environments": [{{"name": "prod", "protection_rules": [{rules}], "deployment_branch_policy": {policy}}}]}}"#
+        )
     };
     let custom = r#"{"protected_branches": false, "custom_branch_policies": true}"#;
     let owners = r#"{"type": "file", "path": ".github/CODEOWNERS", "encoding": "base64", "content": "LyBAYWNtZS9wbGF0Zm9ybQo=",
@@ -1035,26 +1039,53 @@ fn layer_three_reviews_that_can_be_skipped_do_not_count() {
         let mut check = oidc_trust::Layer3Check::new();
         check.add_policy("p.json", &policy);
         for (i, f) in files.iter().enumerate() {
-            assert!(matches!(check.add_settings(&format!("{i}.json"), f), Some(Ok(_))), "{f}");
+            assert!(
+                matches!(check.add_settings(&format!("{i}.json"), f), Some(Ok(_))),
+                "{f}"
+            );
         }
         let mut codes: Vec<&str> = check.findings().iter().map(|f| f.code).collect();
         codes.sort();
         codes
     };
     let gate = |names: &[&str]| {
-        let list: Vec<String> = names.iter().map(|n| format!(r#"{{"name": "{n}", "type": "branch"}}"#)).collect();
-        format!(r#"{{"repository": "acme/api", "environment": "prod", "branch_policies": [{}]}}"#, list.join(", "))
+        let list: Vec<String> = names
+            .iter()
+            .map(|n| format!(r#"{{"name": "{n}", "type": "branch"}}"#))
+            .collect();
+        format!(
+            r#"{{"repository": "acme/api", "environment": "prod", "branch_policies": [{}]}}"#,
+            list.join(", ")
+        )
     };
     // The clean case: main reviewed (code owners too), prod deploys from main only.
-    let clean = vec![ruleset("", true), envs(r#"{"type": "branch_policy"}"#, custom), gate(&["main"]), owners.to_string()];
+    let clean = vec![
+        ruleset("", true),
+        envs(r#"{"type": "branch_policy"}"#, custom),
+        gate(&["main"]),
+        owners.to_string(),
+    ];
     assert_eq!(run(&clean), Vec::<&str>::new());
     // A write-role bypass: main is not reviewed, and what relies on it falls with it.
     let mut bypassed = clean.clone();
-    bypassed[0] = ruleset(r#", "bypass_actors": [{"actor_type": "RepositoryRole", "actor_id": 4, "bypass_mode": "always"}]"#, true);
-    assert_eq!(run(&bypassed), ["branch-without-review", "environment-unprotected", "workflow-without-code-owner"]);
+    bypassed[0] = ruleset(
+        r#", "bypass_actors": [{"actor_type": "RepositoryRole", "actor_id": 4, "bypass_mode": "always"}]"#,
+        true,
+    );
+    assert_eq!(
+        run(&bypassed),
+        [
+            "branch-without-review",
+            "environment-unprotected",
+            "workflow-without-code-owner"
+        ]
+    );
     // Organisation admins may bypass: they can change the ruleset anyway.
     let mut admins = clean.clone();
-    admins[0] = ruleset(r#", "bypass_actors": [{"actor_type": "OrganizationAdmin", "bypass_mode": "always"}]"#, true);
+    admins[0] = ruleset(
+        r#", "bypass_actors": [{"actor_type": "OrganizationAdmin", "bypass_mode": "always"}]"#,
+        true,
+    );
     assert_eq!(run(&admins), Vec::<&str>::new());
     // Code owners named but their review not required.
     let mut unasked = clean.clone();
@@ -1066,12 +1097,22 @@ fn layer_three_reviews_that_can_be_skipped_do_not_count() {
     assert_eq!(run(&open), ["environment-unprotected"]);
     // With a reviewer, the same gate is a medium finding.
     let mut reviewed = open.clone();
-    reviewed[1] = envs(r#"{"type": "required_reviewers", "reviewers": [{"type": "Team"}]}, {"type": "branch_policy"}"#, custom);
+    reviewed[1] = envs(
+        r#"{"type": "required_reviewers", "reviewers": [{"type": "Team"}]}, {"type": "branch_policy"}"#,
+        custom,
+    );
     assert_eq!(run(&reviewed), ["environment-any-branch"]);
     // Custom branch policies not given: without reviewers, not shown protected.
     let unknown: Vec<String> = vec![clean[0].clone(), clean[1].clone(), clean[3].clone()];
     assert_eq!(run(&unknown), ["environment-unprotected"]);
     // "Protected branches" without reviewers: which branches those are cannot be read.
-    let protected = vec![clean[0].clone(), envs("", r#"{"protected_branches": true, "custom_branch_policies": false}"#), clean[3].clone()];
+    let protected = vec![
+        clean[0].clone(),
+        envs(
+            "",
+            r#"{"protected_branches": true, "custom_branch_policies": false}"#,
+        ),
+        clean[3].clone(),
+    ];
     assert_eq!(run(&protected), ["environment-unprotected"]);
 }

@@ -303,3 +303,35 @@ fn a_chain_too_deep_is_opaque_not_a_broken_policy() {
     assert!(report.findings.iter().any(|f| f.code == "unresolved-value"));
     assert!(read.policies[0].text.is_ascii());
 }
+
+// Found by the `terraform` fuzz target (10 M-execution run): 1 KB of nested index brackets
+// that `hcl-edit` parses in exponential time. Refused before the parser sees it, with the
+// bracket that goes too deep; brackets in comments do not count, and real depth passes.
+#[test]
+fn deeply_nested_brackets_are_refused_not_parsed() {
+    let hostile =
+        std::fs::read_to_string(root().join("tests/fixtures/hostile/deep-index-brackets.tf"))
+            .unwrap();
+    let read = read_terraform_text("main.tf", &hostile);
+    assert!(read.policies.is_empty());
+    let (file, d) = &read.diagnostics[0];
+    assert_eq!((file.as_str(), d.code), ("main.tf", "hcl-syntax"));
+    assert!(d.message.contains("nested more than 12"), "{}", d.message);
+    assert_eq!(
+        d.location.span.map(|s| (s.start.line, s.start.column)),
+        Some((1, 506))
+    );
+    // Twelve levels, as deep as anything real, still read.
+    let deep_ok = format!(
+        "resource \"aws_iam_role\" \"r\" {{\n  # {}\n  tags = {{ x = jsonencode({}1{}) }}\n}}\n",
+        "[".repeat(40),
+        "[".repeat(12),
+        "]".repeat(12)
+    );
+    let read = read_terraform_text("main.tf", &deep_ok);
+    assert!(
+        read.diagnostics.iter().all(|(_, d)| d.code != "hcl-syntax"),
+        "{:?}",
+        read.diagnostics
+    );
+}

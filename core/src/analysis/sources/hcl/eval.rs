@@ -163,12 +163,15 @@ impl<'m> Ctx<'m> {
                 }
                 // A template: its spans are in the string's content, a virtual file that
                 // maps back to where the string is written.
-                match hcl_edit::parser::parse_template(s) {
-                    Ok(t) => {
+                let parsed = super::syntax::template_guard(s)
+                    .ok()
+                    .and_then(|()| hcl_edit::parser::parse_template(s).ok());
+                match parsed {
+                    Some(t) => {
                         let id = self.virtual_file(file, n.start + 1, s);
                         self.template(&t, id, scope, at)
                     }
-                    Err(_) => Val::unknown(s.clone(), "is a template oidc-trust cannot read", at),
+                    None => Val::unknown(s.clone(), "is a template oidc-trust cannot read", at),
                 }
             }
             json::Kind::Array(items) => Val::new(

@@ -646,6 +646,7 @@ fn templatefile(ctx: &Ctx<'_>, path: &str, vars: &Val, at: Option<At>) -> Option
     for (k, _, v) in entries {
         scope = scope.with(k, v.clone());
     }
+    super::syntax::template_guard(&content).ok()?;
     let template = hcl_edit::parser::parse_template(&content).ok()?;
     Some(ctx.template(&template, id, &scope, at))
 }

@@ -303,6 +303,7 @@ fn parse(name: &str, text: &str, alone: bool) -> Result<Parsed, (usize, String, 
             Err(e) => Err((e.at, e.message, e.help)),
         };
     }
+    syntax::bracket_guard(text)?;
     match hcl_edit::parser::parse_body(text) {
         Ok(b) => Ok(Parsed::Body(Syntax::Hcl(b))),
         Err(e) => {
@@ -619,7 +620,9 @@ fn variables(
     for (name, raw) in &options.vars {
         let trimmed = raw.trim_start();
         let v = if trimmed.starts_with('[') || trimmed.starts_with('{') {
-            match hcl_edit::parser::parse_expr(raw) {
+            match syntax::bracket_guard(raw).and_then(|()| {
+                hcl_edit::parser::parse_expr(raw).map_err(|e| (0, e.to_string(), String::new()))
+            }) {
                 // Spans of a command-line value point nowhere: dropped, so findings point
                 // at where the variable is used.
                 Ok(x) => without_spans(ctx.eval(Expr::Hcl(&x), usize::MAX, &Scope::default())),
