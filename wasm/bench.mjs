@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { measure } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -20,25 +21,6 @@ const claimsText = read('examples/tokens/main.json');
 const claims = JSON.parse(claimsText);
 const batch = Array.from({ length: 1000 }, (_, i) => ({ ...claims, run_id: String(i) }));
 const now = 1787166800;
-
-// Runs `fn` for ~`ms` per sample, 7 samples after a warm-up; reports the median per op.
-function measure(fn, ops = 1, ms = 300) {
-  const until = Date.now() + 150;
-  while (Date.now() < until) fn();
-  const samples = [];
-  for (let s = 0; s < 7; s++) {
-    let n = 0;
-    const start = process.hrtime.bigint();
-    const stop = Date.now() + ms / 7;
-    while (Date.now() < stop) {
-      fn();
-      n++;
-    }
-    samples.push(Number(process.hrtime.bigint() - start) / n / ops);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[3];
-}
 
 const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
 const rows = [];

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { measure } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -31,23 +32,6 @@ function build(name, features) {
 const main = build('swb_main', 'swb-bench');
 const gen = build('swb_generate', 'generate,swb-bench');
 
-function measure(fn, ms = 400) {
-  const until = Date.now() + 150;
-  while (Date.now() < until) fn();
-  const samples = [];
-  for (let s = 0; s < 7; s++) {
-    let n = 0;
-    const start = process.hrtime.bigint();
-    const stop = Date.now() + ms / 7;
-    while (Date.now() < stop) {
-      fn();
-      n++;
-    }
-    samples.push(Number(process.hrtime.bigint() - start) / n);
-  }
-  return samples.sort((a, b) => a - b)[3];
-}
-
 const read = (p) => readFileSync(join(root, p), 'utf8');
 const policy = read('examples/policies/hardening-layer2.json');
 const claims = JSON.parse(read('examples/tokens/main.json'));
@@ -65,8 +49,8 @@ if (JSON.stringify(JSON.parse(main.glue.lint(policy))) !== JSON.stringify(main.g
 
 const rows = [];
 const pair = (what, text, swb) => {
-  const t = measure(text);
-  const s = measure(swb);
+  const t = measure(text, 1, 400);
+  const s = measure(swb, 1, 400);
   rows.push([what, t, s]);
 };
 pair('claims object in → trace object out', () => JSON.parse(compiled.evaluate(JSON.stringify(claims))), () => compiled.evaluateSwbSwb(claims));
