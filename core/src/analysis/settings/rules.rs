@@ -276,7 +276,7 @@ impl Repo<'_> {
                 seen = true;
                 // Which branches may deploy, and which of them need no review.
                 let (open, doc, at): (Option<String>, &Doc, Location) = match e.branches {
-                    BranchRule::Any => (Some("it has no deployment branch policy: every branch may deploy".into()), *d, e.at.clone()),
+                    BranchRule::Any => (Some("no deployment branch policy, so every branch may deploy".into()), *d, e.at.clone()),
                     BranchRule::Protected if !e.reviewers => (
                         Some("it deploys from \"protected branches\", which the settings cannot list (and with no classic protection rule at all, every branch)".into()),
                         *d,
