@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use oidc_trust::{
-    lint_source, Diagnostic, DocumentLint, Finding, Layer3Check, LintOptions, LintReport, Provider,
+    lint_source_with, Diagnostic, DocumentLint, Finding, Layer3Check, LintOptions, LintReport,
     TerraformOptions, LINT_VERSION,
 };
 
@@ -220,14 +220,6 @@ fn lint_all(
     Ok(count)
 }
 
-/// Whether a policy trusts a GitHub issuer (its values may rely on repository settings).
-fn trusts_github(report: &LintReport) -> bool {
-    report
-        .replays
-        .iter()
-        .any(|r| Provider::of_issuer(&r.issuer) == Provider::GitHub)
-}
-
 fn disk_text(disk: &Disk, name: &str) -> Option<String> {
     use oidc_trust::Files as _;
     disk.read(name)
@@ -246,10 +238,9 @@ fn unreadable(file: &str, d: Diagnostic) -> Linted {
 fn lint_text(name: &str, text: &str, options: &LintOptions, layer3: &mut Layer3Check) -> Linted {
     match crate::yaml::to_json_if_yaml(text) {
         Ok(converted) => {
-            let mut source = lint_source(converted.json(text), options);
-            if source.documents.iter().any(|d| trusts_github(&d.report)) {
-                layer3.add_source(name, converted.json(text));
-            }
+            let mut source = lint_source_with(converted.json(text), options, &mut |p, report| {
+                layer3.add_found(name, p, report)
+            });
             converted.relocate(&mut source);
             Linted {
                 file: name.to_string(),
@@ -283,14 +274,7 @@ fn lint_module(
         .filter(|p| only.is_none_or(|o| p.file.as_deref() == Some(o)))
         .map(|p| {
             let report = p.lint(options);
-            if trusts_github(&report) {
-                let file = p.file.as_deref().unwrap_or(dir);
-                let origin = match &p.resource {
-                    Some(r) => format!("{file} ({r})"),
-                    None => file.to_string(),
-                };
-                layer3.add_policy(&origin, &p.text);
-            }
+            layer3.add_found(p.file.as_deref().unwrap_or(dir), p, &report);
             DocumentLint {
                 report,
                 resource: p.resource.clone(),

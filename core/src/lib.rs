@@ -50,9 +50,9 @@ pub use analysis::lint::{lint, Finding, LintOptions, LintReport, LINT_VERSION};
 pub use analysis::replay::{replay, replay_from, Attempt, Replay};
 pub use analysis::settings::{Layer3Check, SettingsKind};
 pub use analysis::sources::{
-    find_policies, is_terraform_file, lint_source, read_terraform, read_terraform_text,
-    DocumentLint, Files, FoundPolicy, SourceKind, SourceLint, TerraformOptions, TerraformRead,
-    MAX_SOURCE_BYTES, MAX_TF_BYTES,
+    find_policies, is_terraform_file, lint_source, lint_source_with, read_terraform,
+    read_terraform_text, DocumentLint, Files, FoundPolicy, SourceKind, SourceLint,
+    TerraformOptions, TerraformRead, MAX_SOURCE_BYTES, MAX_TF_BYTES,
 };
 pub use analysis::who_can::{diff, prove, who_can, AdmittedCase, PolicyDiff, Proof, RegionReport};
 pub use ci::TemplateAssumption;

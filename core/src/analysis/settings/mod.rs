@@ -11,8 +11,9 @@ mod codeowners;
 mod read;
 mod rules;
 
-use crate::analysis::lint::Finding;
+use crate::analysis::lint::{Finding, LintReport};
 use crate::analysis::replay::trusted_issuers;
+use crate::analysis::sources::FoundPolicy;
 use crate::ci::github::{subject_reliances, workflow_reliances, Reliance};
 use crate::ci::Provider;
 use crate::policy::model::{Effect, Policy};
@@ -95,13 +96,22 @@ impl Layer3Check {
     /// details), as [`crate::find_policies`] reads it.
     pub fn add_source(&mut self, file: &str, json_text: &str) {
         if let Ok((_, found)) = crate::analysis::sources::find_policies(json_text) {
-            for p in found {
-                let origin = match &p.resource {
-                    Some(r) => format!("{file} ({r})"),
-                    None => file.to_string(),
-                };
-                self.add_policy(&origin, &p.text);
+            for p in &found {
+                self.add_policy(&origin(file, p), &p.text);
             }
+        }
+    }
+
+    /// Adds a policy found in `file` that was just linted into `report` (by
+    /// [`crate::lint_source_with`] or [`FoundPolicy::lint`]): only a policy trusting a
+    /// GitHub issuer can rely on repository settings, so the others are not parsed again.
+    pub fn add_found(&mut self, file: &str, policy: &FoundPolicy, report: &LintReport) {
+        if report
+            .replays
+            .iter()
+            .any(|r| Provider::of_issuer(&r.issuer) == Provider::GitHub)
+        {
+            self.add_policy(&origin(file, policy), &policy.text);
         }
     }
 
@@ -113,6 +123,14 @@ impl Layer3Check {
     /// The findings, each located in a settings file (`location.file`).
     pub fn findings(&self) -> Vec<Finding> {
         rules::findings(&self.docs, &self.trusted)
+    }
+}
+
+/// How findings name a policy: its file, and the resource that holds it.
+fn origin(file: &str, policy: &FoundPolicy) -> String {
+    match &policy.resource {
+        Some(r) => format!("{file} ({r})"),
+        None => file.to_string(),
     }
 }
 

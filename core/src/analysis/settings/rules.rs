@@ -466,15 +466,12 @@ impl Repo<'_> {
         }
         // Owners only count where their review is required: on the default branch (where
         // CODEOWNERS is read) or the branch the workflow is pinned at.
-        let branch = match &t.reliance {
-            Reliance::WorkflowFile(_) => t
-                .value
-                .split_once("@refs/heads/")
-                .map(|(_, b)| b.to_string())
-                .or_else(|| self.default_branch().map(str::to_string)),
-            _ => None,
-        };
-        let branch = branch.or_else(|| self.default_branch().map(str::to_string));
+        // `…@refs/heads/B` names the branch; the folder (a `sub`) stands on the default one.
+        let branch = t
+            .value
+            .split_once("@refs/heads/")
+            .map(|(_, b)| b.to_string())
+            .or_else(|| self.default_branch().map(str::to_string));
         let why = match &branch {
             Some(b) => match self.review(b, Syntax::Iam, true) {
                 Review::Required => return Vec::new(),

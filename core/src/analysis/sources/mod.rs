@@ -128,6 +128,17 @@ pub fn find_policies(text: &str) -> Result<(SourceKind, Vec<FoundPolicy>), Diagn
 
 /// Lints every trust policy in `text`, whatever kind of file it is.
 pub fn lint_source(text: &str, options: &LintOptions) -> SourceLint {
+    lint_source_with(text, options, &mut |_, _| {})
+}
+
+/// [`lint_source`], handing each policy found and its report to `each` as it is linted:
+/// for callers that want more of a policy than its findings (the layer-3 check reads its
+/// values) without finding the policies in the file a second time.
+pub fn lint_source_with(
+    text: &str,
+    options: &LintOptions,
+    each: &mut dyn FnMut(&FoundPolicy, &LintReport),
+) -> SourceLint {
     let (kind, found) = match find_policies(text) {
         Ok(x) => x,
         Err(d) => {
@@ -140,11 +151,15 @@ pub fn lint_source(text: &str, options: &LintOptions) -> SourceLint {
     };
     let documents: Vec<DocumentLint> = found
         .into_iter()
-        .map(|p| DocumentLint {
-            report: p.lint(options),
-            resource: p.resource,
-            file: None,
-            pointer: p.pointer,
+        .map(|p| {
+            let report = p.lint(options);
+            each(&p, &report);
+            DocumentLint {
+                report,
+                resource: p.resource,
+                file: None,
+                pointer: p.pointer,
+            }
         })
         .collect();
     let mut diagnostics = Vec::new();
