@@ -390,6 +390,33 @@ fn account_authorization_details_every_role_url_encoded_or_not() {
 }
 
 #[test]
+fn get_role_and_list_roles_output_is_read_role_by_role() {
+    let file = "tests/fixtures/sources/get-role.json";
+    let all = findings(file);
+    let f = find(&all, "admits-pull-request", "github-deploy");
+    let l = &f["location"];
+    assert_eq!(
+        l["pointer"],
+        "/Statement/0/Condition/StringLike/token.actions.githubusercontent.com:sub"
+    );
+    assert!(at(
+        file,
+        l["line"].as_u64().unwrap(),
+        l["column"].as_u64().unwrap()
+    )
+    .starts_with("\"repo:acme/api:*\""));
+
+    let file = "tests/fixtures/sources/list-roles.json";
+    let all = findings(file);
+    // The organisation-wide role is reported under its name; the environment-bound one is not.
+    let f = find(&all, "admits-sibling-repo", "org-wide");
+    assert_eq!(f["severity"], "high");
+    assert!(!all
+        .iter()
+        .any(|f| f["location"]["resource"] == "api-deploy" && f["severity"] == "high"));
+}
+
+#[test]
 fn broken_containers_are_located_input_errors() {
     let plan = run(&[
         "lint",

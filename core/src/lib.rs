@@ -67,6 +67,7 @@ pub mod support {
     pub use crate::policy::value::parse_timestamp;
     pub use crate::request::claims::{is_claims_json, token_time_notes};
     pub use crate::request::context::{catalog_option, time_option};
+    pub use crate::request::pasted::{unwrap_pasted_token, UnwrappedToken};
     pub use crate::text::diagnostic::FlatDiagnostic;
     pub use crate::text::json::push_json_string;
 }

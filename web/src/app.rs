@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use oidc_trust::Span;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -74,7 +75,8 @@ fn boot() -> Boot {
 }
 
 /// Selects `span` (UTF-16 offsets, as JS strings count) in the policy editor and scrolls
-/// it into view, so a clicked condition or error shows where it is.
+/// it into view, so a clicked condition or error shows where it is: the page scrolls until
+/// the selected line sits in the part of the window the sticky verdict does not cover.
 pub(crate) fn reveal(editor: &NodeRef, span: Span) {
     let Some(textarea) = editor.cast::<HtmlTextAreaElement>() else {
         return;
@@ -86,8 +88,100 @@ pub(crate) fn reveal(editor: &NodeRef, span: Span) {
     let _ = textarea.set_selection_range(start, end);
     let lines = textarea.value().lines().count().max(1) as f64;
     let line_height = f64::from(textarea.scroll_height()) / lines;
-    let top = (f64::from(span.start.line) - 4.0).max(0.0) * line_height;
+    // The line itself, a few lines down, inside the textarea; its height caps the context.
+    let visible = (f64::from(textarea.client_height()) / line_height).floor();
+    let context = (visible / 3.0).floor().clamp(0.0, 4.0);
+    let top = (f64::from(span.start.line) - 1.0 - context).max(0.0) * line_height;
     textarea.set_scroll_top(top as i32);
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    // Where the line is on screen now, and the band of the window left free by the banner.
+    let rect = textarea.get_bounding_client_rect();
+    let line_top = rect.top()
+        + f64::from(textarea.client_top())
+        + 10.0
+        + (f64::from(span.start.line) - 1.0) * line_height
+        - f64::from(textarea.scroll_top());
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    let covered = banner_cover();
+    let free_top = covered + 8.0;
+    if line_top < free_top || line_top + line_height > height - 8.0 {
+        // A third of the way down the free band: the line and some context below it.
+        let target = free_top + ((height - free_top - line_height) / 3.0).max(0.0);
+        window.scroll_by_with_x_and_y(0.0, line_top - target);
+    }
+}
+
+/// How far down the window the sticky verdict reaches (0 where it does not stick).
+fn banner_cover() -> f64 {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return 0.0;
+    };
+    let Ok(Some(banner)) = document.query_selector(".page > .verdict") else {
+        return 0.0;
+    };
+    let sticky = web_sys::window()
+        .and_then(|w| w.get_computed_style(&banner).ok().flatten())
+        .and_then(|s| s.get_property_value("position").ok())
+        .is_some_and(|p| p == "sticky");
+    if sticky {
+        banner.get_bounding_client_rect().bottom().max(0.0)
+    } else {
+        0.0
+    }
+}
+
+/// Tells the page how tall the sticky verdict is (`--banner-height`), so that the browser
+/// keeps what it scrolls to, focused controls included, clear of it (`scroll-padding-top`).
+fn publish_banner_height() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(Some(banner)) = document.query_selector(".page > .verdict") else {
+        return;
+    };
+    let height = banner.get_bounding_client_rect().height();
+    if let Some(root) = document
+        .document_element()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = root
+            .style()
+            .set_property("--banner-height", &format!("{}px", height.ceil()));
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub(crate) struct AnnouncerProps {
+    /// What a screen reader should hear once it stops changing: the verdict's headline.
+    pub text: AttrValue,
+}
+
+/// A polite live region that speaks the verdict's headline once it has held for a moment.
+/// The banner changes on every keystroke (a half-typed line is a policy error); announcing
+/// each would talk over the typing, so only a settled change is spoken.
+#[component]
+pub(crate) fn Announcer(props: &AnnouncerProps) -> Html {
+    let spoken = use_state(AttrValue::default);
+    {
+        let spoken = spoken.clone();
+        use_effect_with(props.text.clone(), move |text| {
+            let text = text.clone();
+            // Dropping the timeout (on the next change) cancels it.
+            let timeout = gloo_timers::callback::Timeout::new(900, move || spoken.set(text));
+            move || drop(timeout)
+        });
+    }
+    html! {
+        <p class="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="announcer">
+            { (*spoken).clone() }
+        </p>
+    }
 }
 
 /// The playground.
@@ -120,6 +214,23 @@ pub fn App() -> Html {
             crate::terraform::on_ready(move || dispatch.emit(Msg::Reread));
         });
     }
+    // A share link pasted into the address bar of an open playground changes only the
+    // fragment: no reload, so the page opens it itself.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                gloo_events::EventListener::new(&w, "hashchange", move |_| {
+                    if let Some(Ok((inputs, _))) = share::restore(&location_hash()) {
+                        dispatch.emit(Msg::Restore(inputs));
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    // After every render: the banner's height may have changed with its text.
+    use_effect(publish_banner_height);
 
     if boot.mode == Mode::Embed {
         let open = format!(
@@ -160,13 +271,14 @@ pub fn App() -> Html {
                 <p class="tagline">
                     { "Paste an AWS IAM trust policy and a CI token: see allow or deny for every statement and condition, and why. Everything runs in this page; nothing you paste leaves it." }
                 </p>
-                { view::pickers(&dispatch) }
+                { view::pickers(&state, &dispatch) }
             </header>
             if let Some(e) = &boot.link_error {
                 <p class="banner error" role="alert">{ format!("The link could not be opened: {e}. Showing the examples instead.") }</p>
             }
             // First and sticky: the verdict stays in sight while the policy is edited.
             { view::verdict(&state.analysis) }
+            <Announcer text={AttrValue::from(view::verdict_words(&state.analysis).1)} />
             <div class="columns">
                 <section class="inputs" aria-label="Inputs">
                     { view::policy_editor(&state, &dispatch, &editor, &reveal_span) }
@@ -177,7 +289,7 @@ pub fn App() -> Html {
                     { view::trace(&state.analysis, &reveal_span) }
                     { view::findings(&state.analysis, &reveal_span) }
                     { view::who_can(&state.analysis, &dispatch) }
-                    <ShareBox make={Callback::from(share_link)} />
+                    <ShareBox make={Callback::from(share_link)} current={state.inputs.clone()} />
                 </section>
             </div>
             <footer class="foot">
@@ -191,13 +303,30 @@ pub fn App() -> Html {
 struct ShareBoxProps {
     /// Makes (share link, embed link) from the current state, with the token or not.
     make: Callback<bool, (String, String)>,
+    /// The inputs now: a link made from other inputs is stale and is taken away.
+    current: Inputs,
+}
+
+/// What became of the copy to the clipboard.
+#[derive(Clone, Copy, PartialEq)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+enum Copied {
+    Pending,
+    Done,
+    Refused,
+    Unavailable,
 }
 
 /// The share button and, once pressed, the link and the embed snippet.
 #[component]
 fn ShareBox(props: &ShareBoxProps) -> Html {
     let links = use_state(|| None::<(String, String)>);
+    let copy = use_state(|| Copied::Pending);
     let include = use_state(|| true);
+    {
+        let links = links.clone();
+        use_effect_with(props.current.clone(), move |_| links.set(None));
+    }
     let on_include = {
         let include = include.clone();
         let links = links.clone();
@@ -210,31 +339,38 @@ fn ShareBox(props: &ShareBoxProps) -> Html {
     };
     let onclick = {
         let links = links.clone();
+        let copy = copy.clone();
         let make = props.make.clone();
         let include = *include;
         Callback::from(move |_: MouseEvent| {
             let made = make.emit(include);
-            #[cfg(target_arch = "wasm32")]
-            if let Some(w) = web_sys::window() {
-                // Best effort: the link is shown for copying by hand anyway.
-                let _ = w.navigator().clipboard().write_text(&made.0);
-            }
+            copy.set(Copied::Pending);
+            copy_to_clipboard(&made.0, copy.setter());
             links.set(Some(made));
         })
     };
+    let status = match *copy {
+        Copied::Pending => "Copying the link…",
+        Copied::Done => "Link copied to the clipboard.",
+        Copied::Refused => "The browser refused to copy: select the link and copy it.",
+        Copied::Unavailable => {
+            "No clipboard on this page (it needs https or localhost): select the link and copy it."
+        }
+    };
     html! {
         <section class="share" aria-label="Share">
-            <button type="button" class="primary" {onclick} data-testid="share-button">
-                { "Share a link" }
-            </button>
-            <span class="hint">{ " The state travels in the link's #fragment, which browsers never send to a server. A JWT's signature is always left out." }</span>
             <label class="check">
                 <input type="checkbox" checked={*include} onchange={on_include} data-testid="share-include-token" />
                 { " Include the token's claims: anyone with the link can read them (repository, branch, actor...)" }
             </label>
+            <button type="button" class="primary" {onclick} data-testid="share-button">
+                { "Share a link" }
+            </button>
+            <span class="hint">{ " The state travels in the link's #fragment, which browsers never send to a server. A JWT's signature is always left out." }</span>
             if let Some((link, embed)) = &*links {
+                <p class="muted" role="status" data-testid="share-status">{ status }</p>
                 <label class="field">
-                    <span>{ "Link (copied to the clipboard)" }</span>
+                    <span>{ "Link" }</span>
                     <input type="text" readonly=true value={link.clone()} data-testid="share-link" />
                 </label>
                 <label class="field">
@@ -244,5 +380,32 @@ fn ShareBox(props: &ShareBoxProps) -> Html {
                 </label>
             }
         </section>
+    }
+}
+
+/// Copies `text`, then says how it went. `navigator.clipboard` is missing outside secure
+/// contexts (plain http on another host), so it is looked up, not assumed.
+fn copy_to_clipboard(text: &str, done: UseStateSetter<Copied>) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let clipboard = web_sys::window()
+            .map(|w| w.navigator())
+            .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
+            .filter(|c| !c.is_undefined() && !c.is_null())
+            .map(|c| c.unchecked_into::<web_sys::Clipboard>());
+        let Some(clipboard) = clipboard else {
+            done.set(Copied::Unavailable);
+            return;
+        };
+        let promise = clipboard.write_text(text);
+        wasm_bindgen_futures::spawn_local(async move {
+            let ok = wasm_bindgen_futures::JsFuture::from(promise).await.is_ok();
+            done.set(if ok { Copied::Done } else { Copied::Refused });
+        });
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = text;
+        done.set(Copied::Unavailable);
     }
 }

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use oidc_trust::support::token_time_notes;
+use oidc_trust::support::{token_time_notes, unwrap_pasted_token};
 use oidc_trust::{
     decode_token, evaluate, find_policies, lint, parse_policy, read_claims, CatalogVersion, Claims,
     Diagnostic, Evaluation, FoundPolicy, LintOptions, LintReport, Location, Note, RegionReport,
@@ -78,6 +78,29 @@ pub enum Msg {
     Restore(Inputs),
     /// The Terraform reader arrived (or failed to): analyse again.
     Reread,
+    /// Put back the text the last example replaced.
+    UndoExample,
+}
+
+/// Which input an example replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The policy box.
+    Policy,
+    /// The token box.
+    Claims,
+}
+
+/// Text of the user's that an example replaced, kept until the next change so that one
+/// click brings it back (the textarea's own undo does not survive a replaced value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replaced {
+    /// Which box.
+    pub field: Field,
+    /// The example that replaced it.
+    pub example: &'static str,
+    /// The user's text.
+    pub text: String,
 }
 
 /// One option edit.
@@ -106,6 +129,8 @@ pub struct State {
     pub now: Option<i64>,
     /// What the inputs mean.
     pub analysis: Rc<Analysis>,
+    /// The user's text the last example replaced, until the next change.
+    pub replaced: Option<Replaced>,
 }
 
 impl State {
@@ -116,25 +141,60 @@ impl State {
             inputs,
             now,
             analysis,
+            replaced: None,
         }
+    }
+
+    /// Which example each box holds unchanged, if any: what the example menus show.
+    pub fn loaded(&self) -> (Option<usize>, Option<usize>) {
+        (
+            POLICIES.iter().position(|e| e.text == self.inputs.policy),
+            TOKENS.iter().position(|e| e.text == self.inputs.claims),
+        )
     }
 
     /// The state after `msg`, evaluated at `now`.
     pub fn apply(&self, msg: Msg, now: Option<i64>) -> State {
         let mut inputs = self.inputs.clone();
+        let mut replaced = None;
+        // The user's own text (not empty, not an example) is kept when an example replaces it.
+        let keep = |field: Field, text: &str, example: &'static str| {
+            let examples = if field == Field::Policy {
+                &POLICIES[..]
+            } else {
+                &TOKENS[..]
+            };
+            (!text.trim().is_empty() && !examples.iter().any(|e| e.text == text)).then(|| {
+                Replaced {
+                    field,
+                    example,
+                    text: text.to_string(),
+                }
+            })
+        };
         match msg {
             Msg::Policy(text) => inputs.policy = text,
             Msg::Resource(r) => inputs.resource = r,
             Msg::Claims(text) => inputs.claims = text,
             Msg::ExamplePolicy(i) => {
                 if let Some(example) = POLICIES.get(i) {
+                    replaced = keep(Field::Policy, &inputs.policy, example.label);
                     inputs.policy = example.text.to_string();
                     inputs.resource.clear();
                 }
             }
             Msg::ExampleToken(i) => {
                 if let Some(example) = TOKENS.get(i) {
+                    replaced = keep(Field::Claims, &inputs.claims, example.label);
                     inputs.claims = example.text.to_string();
+                }
+            }
+            Msg::UndoExample => {
+                if let Some(r) = &self.replaced {
+                    match r.field {
+                        Field::Policy => inputs.policy = r.text.clone(),
+                        Field::Claims => inputs.claims = r.text.clone(),
+                    }
                 }
             }
             Msg::Option(change) => {
@@ -149,9 +209,12 @@ impl State {
                 }
             }
             Msg::Restore(restored) => inputs = restored,
-            Msg::Reread => {}
+            Msg::Reread => replaced = self.replaced.clone(),
         }
-        State::new(inputs, now)
+        State {
+            replaced,
+            ..State::new(inputs, now)
+        }
     }
 }
 
@@ -190,6 +253,8 @@ pub struct Analysis {
     pub source: Option<SourceView>,
     /// Pasted Terraform waits for the reader, fetched on first use.
     pub pending: bool,
+    /// Nothing in the policy box yet.
+    pub policy_empty: bool,
 }
 
 /// A policy read out of Terraform source, a template or a plan: which one, among which.
@@ -219,6 +284,9 @@ pub enum ClaimsView {
     },
     /// A JWT, decoded (never verified).
     Jwt {
+        /// What was removed around the token before decoding it (quotes, `Bearer `, line
+        /// breaks, the token endpoint's wrapper), in words; empty for a bare token.
+        unwrapped: Vec<&'static str>,
         /// The JOSE header.
         header: Claims,
         /// The payload.
@@ -253,6 +321,19 @@ impl Analysis {
 pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
     let now = if inputs.options.use_clock { now } else { None };
     let claims = read_claims_view(&inputs.claims, now);
+    if inputs.policy.trim().is_empty() {
+        return Analysis {
+            policy_diagnostics: Vec::new(),
+            claims,
+            evaluation: None,
+            request_error: None,
+            lint: None,
+            who: Vec::new(),
+            source: None,
+            pending: false,
+            policy_empty: true,
+        };
+    }
     let (found, source, mut source_diagnostics) =
         match read_source(&inputs.policy, &inputs.resource) {
             Read::Policy => (None, None, Vec::new()),
@@ -269,6 +350,7 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
                     who: Vec::new(),
                     source: None,
                     pending,
+                    policy_empty: false,
                 };
             }
         };
@@ -326,6 +408,7 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
         who,
         source,
         pending: false,
+        policy_empty: false,
     }
 }
 
@@ -383,6 +466,7 @@ fn read_source(text: &str, resource: &str) -> Read {
                 let name = match kind {
                     SourceKind::Terraform => "Terraform plan",
                     SourceKind::Cloudformation => "CloudFormation template",
+                    SourceKind::Role => "aws iam role output",
                     _ => "account authorization details",
                 };
                 (name, policies, Vec::new())
@@ -479,7 +563,7 @@ fn indent_json(text: &str) -> String {
     out
 }
 
-fn read_claims_view(text: &str, now: Option<i64>) -> ClaimsView {
+fn read_claims_as_typed(text: &str, now: Option<i64>) -> ClaimsView {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         ClaimsView::Empty
@@ -493,17 +577,36 @@ fn read_claims_view(text: &str, now: Option<i64>) -> ClaimsView {
         }
     } else {
         match decode_token(trimmed) {
-            Ok(token) => {
-                let notes = token_time_notes(&token.claims, now);
-                ClaimsView::Jwt {
-                    header: token.header,
-                    claims: token.claims,
-                    signed: token.signed,
-                    notes,
-                }
-            }
+            Ok(token) => jwt_view(token, Vec::new(), now),
             Err(d) => ClaimsView::Error(d),
         }
+    }
+}
+
+/// The claims box, read leniently: a token pasted in quotes, wrapped across lines, after
+/// `Bearer ` or inside the token endpoint's response is decoded, with a note saying what
+/// was removed. Errors still point into the text as typed.
+fn read_claims_view(text: &str, now: Option<i64>) -> ClaimsView {
+    if let Some(u) = unwrap_pasted_token(text) {
+        if let Ok(token) = decode_token(&u.token) {
+            return jwt_view(token, u.removed, now);
+        }
+    }
+    read_claims_as_typed(text, now)
+}
+
+fn jwt_view(
+    token: oidc_trust::DecodedToken,
+    unwrapped: Vec<&'static str>,
+    now: Option<i64>,
+) -> ClaimsView {
+    let notes = token_time_notes(&token.claims, now);
+    ClaimsView::Jwt {
+        unwrapped,
+        header: token.header,
+        claims: token.claims,
+        signed: token.signed,
+        notes,
     }
 }
 
@@ -530,6 +633,84 @@ mod tests {
 
     fn example_token(id: &str) -> usize {
         TOKENS.iter().position(|t| t.id == id).unwrap()
+    }
+
+    #[test]
+    fn the_menus_show_the_loaded_example_and_undo_brings_back_typed_text() {
+        let s = State::default();
+        assert_eq!(s.loaded(), (Some(0), Some(0)));
+        // Replacing an example loses nothing: no undo offered.
+        let s = s.apply(Msg::ExamplePolicy(1), None);
+        assert_eq!((s.loaded().0, &s.replaced), (Some(1), &None));
+        let mine = POLICIES[0].text.replace("acme/api", "acme/mine");
+        let s = s.apply(Msg::Policy(mine.clone()), None);
+        assert_eq!(s.loaded().0, None);
+        let s = s.apply(Msg::ExamplePolicy(2), None);
+        let r = s.replaced.clone().unwrap();
+        assert_eq!(
+            (r.field, r.example, r.text.as_str()),
+            (Field::Policy, POLICIES[2].label, mine.as_str())
+        );
+        // The offer survives the Terraform reader's arrival, not the next change.
+        assert!(s.apply(Msg::Reread, None).replaced.is_some());
+        assert!(s.apply(Msg::Claims("{}".into()), None).replaced.is_none());
+        let s = s.apply(Msg::UndoExample, None);
+        assert_eq!(
+            (s.inputs.policy.as_str(), &s.replaced),
+            (mine.as_str(), &None)
+        );
+    }
+
+    #[test]
+    fn tokens_are_read_as_pasted_with_a_note_on_what_was_removed() {
+        let jwt = TOKENS[example_token("main-jwt")].text.trim();
+        let wrapped: String = jwt
+            .as_bytes()
+            .chunks(50)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for (text, removed) in [
+            (format!("\"{jwt}\""), "the surrounding quotes"),
+            (wrapped, "the line breaks and spaces inside the token"),
+            (
+                format!("{{\"count\": 1, \"value\": \"{jwt}\"}}"),
+                "the token endpoint's {\"value\": …} wrapper",
+            ),
+        ] {
+            let s = State::default().apply(Msg::Claims(text.clone()), None);
+            match &s.analysis.claims {
+                ClaimsView::Jwt { unwrapped, .. } => assert_eq!(unwrapped, &[removed], "{text}"),
+                other => panic!("{text}: {other:?}"),
+            }
+            assert_eq!(
+                s.analysis.evaluation.as_ref().map(|e| e.decision),
+                Some(Decision::Allow)
+            );
+        }
+        // A broken token is still reported against the text as typed.
+        let s = State::default().apply(Msg::Claims("\"eyJ.x\"".into()), None);
+        assert!(matches!(s.analysis.claims, ClaimsView::Error(_)));
+    }
+
+    #[test]
+    fn an_empty_policy_box_waits_and_get_role_output_is_read() {
+        let s = State::default().apply(Msg::Policy("  \n".into()), None);
+        assert!(s.analysis.policy_empty && s.analysis.policy_diagnostics.is_empty());
+        let get_role = format!(
+            "{{\"Role\": {{\"RoleName\": \"deploy\", \"AssumeRolePolicyDocument\": {}}}}}",
+            POLICIES[0].text
+        );
+        let s = State::default().apply(Msg::Policy(get_role), None);
+        let source = s.analysis.source.as_ref().unwrap();
+        assert_eq!(
+            (source.kind, source.resources.as_slice()),
+            ("aws iam role output", &["deploy".to_string()][..])
+        );
+        assert_eq!(
+            s.analysis.evaluation.as_ref().map(|e| e.decision),
+            Some(Decision::Allow)
+        );
     }
 
     #[test]

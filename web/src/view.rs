@@ -9,7 +9,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::examples::{POLICIES, TOKENS};
-use crate::state::{Analysis, ClaimsView, Msg, OptionChange, Options, SourceView, State};
+use crate::state::{
+    Analysis, ClaimsView, Field, Msg, OptionChange, Options, Replaced, SourceView, State,
+};
 
 /// Text from the core, where `backticks` mark names and values: shown as code.
 fn rich(text: &str) -> Html {
@@ -24,8 +26,9 @@ fn rich(text: &str) -> Html {
     }
 }
 
-/// The example pickers.
-pub(crate) fn pickers(dispatch: &Callback<Msg>) -> Html {
+/// The example pickers. Each shows the example its box holds, or "your own" once edited;
+/// the arrow keys step through the examples (Chromium fires `change` on each).
+pub(crate) fn pickers(state: &State, dispatch: &Callback<Msg>) -> Html {
     let pick = |make: fn(usize) -> Msg| {
         let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
@@ -33,31 +36,61 @@ pub(crate) fn pickers(dispatch: &Callback<Msg>) -> Html {
             if let Ok(i) = select.value().parse::<usize>() {
                 dispatch.emit(make(i));
             }
-            // Back to the prompt, so picking the same example again reloads it.
-            select.set_value("");
         })
     };
+    let (policy, token) = state.loaded();
+    let menu = |examples: &[crate::examples::Example], loaded: Option<usize>, empty: bool| {
+        html! {
+            <>
+                <option value="" selected={loaded.is_none()}>
+                    { if empty { "choose…" } else { "your own (choose to replace)" } }
+                </option>
+                for (i, e) in examples.iter().enumerate() {
+                    <option value={i.to_string()} selected={loaded == Some(i)}>{ e.label }</option>
+                }
+            </>
+        }
+    };
     html! {
-        <div class="pickers">
-            <label class="field inline">
-                <span>{ "Example policy" }</span>
-                <select onchange={pick(Msg::ExamplePolicy)} data-testid="example-policy">
-                    <option value="" selected=true>{ "choose…" }</option>
-                    for (i, e) in POLICIES.iter().enumerate() {
-                        <option value={i.to_string()}>{ e.label }</option>
-                    }
-                </select>
-            </label>
-            <label class="field inline">
-                <span>{ "Example token" }</span>
-                <select onchange={pick(Msg::ExampleToken)} data-testid="example-token">
-                    <option value="" selected=true>{ "choose…" }</option>
-                    for (i, e) in TOKENS.iter().enumerate() {
-                        <option value={i.to_string()}>{ e.label }</option>
-                    }
-                </select>
-            </label>
-        </div>
+        <>
+            <div class="pickers">
+                <label class="field inline">
+                    <span>{ "Example policy" }</span>
+                    <select onchange={pick(Msg::ExamplePolicy)} data-testid="example-policy">
+                        { menu(&POLICIES, policy, state.inputs.policy.trim().is_empty()) }
+                    </select>
+                </label>
+                <label class="field inline">
+                    <span>{ "Example token" }</span>
+                    <select onchange={pick(Msg::ExampleToken)} data-testid="example-token">
+                        { menu(&TOKENS, token, state.inputs.claims.trim().is_empty()) }
+                    </select>
+                </label>
+            </div>
+            if let Some(r) = &state.replaced {
+                { undo_bar(r, dispatch) }
+            }
+        </>
+    }
+}
+
+/// "Example X replaced your policy. Undo": the one way back to overwritten text.
+fn undo_bar(r: &Replaced, dispatch: &Callback<Msg>) -> Html {
+    let what = match r.field {
+        Field::Policy => "policy",
+        Field::Claims => "token",
+    };
+    let onclick = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.emit(Msg::UndoExample))
+    };
+    html! {
+        <p class="undo" data-testid="example-replaced">
+            { format!("The example “{}” replaced your {what}. ", r.example) }
+            <button type="button" class="link" {onclick} data-testid="undo-example">
+                { format!("Undo: bring back your {what}") }
+            </button>
+        </p>
     }
 }
 
@@ -129,7 +162,7 @@ fn source_bar(source: &SourceView, dispatch: &Callback<Msg>) -> Html {
             }
             <details class="rendered">
                 <summary>{ "The policy as AWS will see it" }</summary>
-                <pre class="code" data-testid="policy-rendered">{ &source.rendered }</pre>
+                <pre class="code" tabindex="0" data-testid="policy-rendered">{ &source.rendered }</pre>
             </details>
         </div>
     }
@@ -137,9 +170,6 @@ fn source_bar(source: &SourceView, dispatch: &Callback<Msg>) -> Html {
 
 fn diagnostic(d: &Diagnostic, reveal: &Callback<Span>) -> Html {
     let span = d.location.span;
-    let at = span
-        .map(|s| format!("{}:{}", s.start.line, s.start.column))
-        .unwrap_or_default();
     let onclick = {
         let reveal = reveal.clone();
         Callback::from(move |_: MouseEvent| {
@@ -149,15 +179,27 @@ fn diagnostic(d: &Diagnostic, reveal: &Callback<Span>) -> Html {
         })
     };
     let kind = if d.is_error() { "error" } else { "warning" };
+    // The visible text is part of the name (WCAG 2.5.3); the code and column make it unique.
+    let (text, label) = match span {
+        Some(s) => {
+            let line = format!("line {}", s.start.line);
+            let label = format!(
+                "{line}, column {}: show the {kind} {} in the policy",
+                s.start.column, d.code
+            );
+            (line, label)
+        }
+        None => (kind.to_string(), format!("{kind} {}", d.code)),
+    };
     html! {
         <li class={classes!("diagnostic", kind)} data-testid={format!("policy-{kind}")}>
             <button type="button" class="locate" {onclick} disabled={span.is_none()}
-                aria-label={format!("Show {kind} at line {at} in the policy")}>
-                { if at.is_empty() { kind.to_string() } else { at } }
+                aria-label={label}>
+                { text }
             </button>
             <span class="what"><code>{ d.code }</code>{ " " }{ rich(&d.message) }</span>
             if !d.help.is_empty() {
-                <span class="help">{ &d.help }</span>
+                <span class="help">{ rich(&d.help) }</span>
             }
         </li>
     }
@@ -178,7 +220,7 @@ pub(crate) fn claims_editor(state: &State, dispatch: &Callback<Msg>) -> Html {
                 aria-invalid={invalid.to_string()} aria-describedby="claims-read"
                 value={state.inputs.claims.clone()}
                 oninput={on_text(dispatch, Msg::Claims)} />
-            <div id="claims-read">{ claims_read(view) }</div>
+            <div id="claims-read" data-testid="claims-read">{ claims_read(view) }</div>
         </div>
     }
 }
@@ -196,8 +238,8 @@ fn claims_read(view: &ClaimsView) -> Html {
                 .unwrap_or_default();
             html! {
                 <p class="diagnostic error" data-testid="claims-error">
-                    <code>{ d.code }</code>{ format!(" {}{at}. ", d.message) }
-                    <span class="help">{ &d.help }</span>
+                    <code>{ d.code }</code>{ " " }{ rich(&d.message) }{ format!("{at}. ") }
+                    <span class="help">{ rich(&d.help) }</span>
                 </p>
             }
         }
@@ -208,6 +250,7 @@ fn claims_read(view: &ClaimsView) -> Html {
             </div>
         },
         ClaimsView::Jwt {
+            unwrapped,
             header,
             claims,
             signed,
@@ -218,14 +261,28 @@ fn claims_read(view: &ClaimsView) -> Html {
                     { "Decoded JWT" }
                     { if *signed { " (signature present, not verified: evaluation does not need it)" } else { " (no signature)" } }
                 </p>
+                if !unwrapped.is_empty() {
+                    <p class="note info" data-testid="token-unwrapped">
+                        { "Read after removing " }{ rich(&words(unwrapped)) }{ "." }
+                    </p>
+                }
                 { notes_list(notes) }
                 <details>
                     <summary>{ "Header and claims" }</summary>
-                    <pre class="code small" data-testid="token-header">{ pretty(header) }</pre>
-                    <pre class="code small" data-testid="token-claims">{ pretty(claims) }</pre>
+                    <pre class="code small" tabindex="0" data-testid="token-header">{ pretty(header) }</pre>
+                    <pre class="code small" tabindex="0" data-testid="token-claims">{ pretty(claims) }</pre>
                 </details>
             </div>
         },
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn words(parts: &[&str]) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -297,10 +354,30 @@ pub(crate) fn options(o: &Options, dispatch: &Callback<Msg>) -> Html {
     }
 }
 
-/// The verdict: first thing on the page, announced to screen readers when it changes.
+/// The verdict: first thing on the page. It is not a live region itself: it changes on
+/// every keystroke; [`crate::app::Announcer`] speaks the headline once it settles.
 pub(crate) fn verdict(analysis: &Analysis) -> Html {
-    let (decision, headline, detail) = match (&analysis.evaluation, analysis.policy_errors().next())
-    {
+    let (decision, headline, detail) = verdict_words(analysis);
+    let problem = decision == "none" && !headline.starts_with("Waiting for") && !analysis.pending;
+    html! {
+        <div class={classes!("verdict", decision, problem.then_some("problem"))}
+            data-testid="verdict" data-decision={decision}>
+            <span class="word">{ headline }</span>
+            <span class="summary">{ rich(&detail) }</span>
+        </div>
+    }
+}
+
+/// (decision attribute, headline, detail) of the verdict banner.
+pub(crate) fn verdict_words(analysis: &Analysis) -> (&'static str, String, String) {
+    if analysis.policy_empty {
+        return (
+            "none",
+            "Waiting for a policy".into(),
+            "Paste a trust policy: JSON, Terraform, a CloudFormation template or `aws iam get-role` output.".into(),
+        );
+    }
+    match (&analysis.evaluation, analysis.policy_errors().next()) {
         (Some(e), _) => {
             let word = match e.decision {
                 Decision::Allow => "allow",
@@ -336,15 +413,6 @@ pub(crate) fn verdict(analysis: &Analysis) -> Html {
                 "Paste claims or a JWT.".into(),
             ),
         },
-    };
-    let problem = decision == "none" && headline != "Waiting for a token" && !analysis.pending;
-    html! {
-        <div class={classes!("verdict", decision, problem.then_some("problem"))}
-            data-testid="verdict" data-decision={decision}
-            role="status" aria-live="polite" aria-atomic="true">
-            <span class="word">{ headline }</span>
-            <span class="summary">{ rich(&detail) }</span>
-        </div>
     }
 }
 
@@ -374,13 +442,13 @@ pub(crate) fn findings(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
             </summary>
             <p class="muted">{ "Who else gets in (tokens an attacker could mint, replayed against the whole policy) and conditions that never match or always pass. Independent of the token above." }</p>
             <ul class="finding-list">
-                for f in report.findings.iter() {
+                for (i, f) in report.findings.iter().enumerate() {
                     <li class={classes!("finding", f.severity.name())} data-testid="finding"
                         data-severity={f.severity.name()} data-code={f.code}>
                         <div class="check-head">
                             <span class={classes!("badge", f.severity.name())}>{ f.severity.name() }</span>
                             <code>{ f.code }</code>
-                            { locate_button(&f.location, reveal, "finding") }
+                            { locate_button(&f.location, reveal, &format!("finding {} ({})", i + 1, f.code)) }
                         </div>
                         <p>{ rich(&f.message) }</p>
                         <p class="why">{ rich(&f.help) }</p>
@@ -418,7 +486,7 @@ pub(crate) fn who_can(analysis: &Analysis, dispatch: &Callback<Msg>) -> Html {
                                     }
                                 </ul>
                                 if let Some(w) = &c.witness {
-                                    { example_button(w, dispatch) }
+                                    { example_button(w, dispatch, &format!("case {} of {}", i + 1, r.issuer)) }
                                 }
                             </li>
                         }
@@ -436,7 +504,7 @@ pub(crate) fn who_can(analysis: &Analysis, dispatch: &Callback<Msg>) -> Html {
     }
 }
 
-fn example_button(w: &Claims, dispatch: &Callback<Msg>) -> Html {
+fn example_button(w: &Claims, dispatch: &Callback<Msg>, case: &str) -> Html {
     let text = serde_json::to_string_pretty(w).unwrap_or_default();
     let onclick = {
         let dispatch = dispatch.clone();
@@ -444,7 +512,8 @@ fn example_button(w: &Claims, dispatch: &Callback<Msg>) -> Html {
         Callback::from(move |_: MouseEvent| dispatch.emit(Msg::Claims(text.clone())))
     };
     html! {
-        <button type="button" class="locate" {onclick} data-testid="who-example">
+        <button type="button" class="locate" {onclick} data-testid="who-example"
+            aria-label={format!("use this example token ({case})")}>
             { "use this example token" }
         </button>
     }
@@ -472,49 +541,60 @@ fn statement(s: &StatementTrace, reveal: &Callback<Span>) -> Html {
         None => format!("Statement {}", s.index),
     };
     let effect = format!("{:?}", s.effect);
+    let which = format!("statement {}", s.index);
     html! {
         <article class={classes!("statement", if s.applies { "applies" } else { "skipped" })}
             data-testid="statement" data-applies={s.applies.to_string()}>
             <h2>
                 { mark(s.applies) }{ " " }{ title }
                 <span class={classes!("effect", effect.to_lowercase())}>{ effect }</span>
-                { locate_button(&s.location, reveal, "statement") }
+                { locate_button(&s.location, reveal, &which) }
             </h2>
             <p class="summary">{ rich(&s.summary) }</p>
             <ul class="checks">
-                { element("Principal", &s.principal, reveal) }
-                { element("Action", &s.action, reveal) }
+                { element("Principal", &s.principal, reveal, &which) }
+                { element("Action", &s.action, reveal, &which) }
                 for c in s.conditions.iter() {
-                    { condition(c, reveal) }
+                    { condition(c, reveal, &which) }
                 }
             </ul>
         </article>
     }
 }
 
+/// ✓ or ✗, read out as "passes" or "fails" (an `aria-label` on a span may be ignored).
 fn mark(ok: bool) -> Html {
-    if ok {
-        html! { <span class="mark pass" aria-label="passes">{ "✓" }</span> }
+    let (class, sign, word) = if ok {
+        ("pass", "✓", "passes")
     } else {
-        html! { <span class="mark fail" aria-label="fails">{ "✗" }</span> }
+        ("fail", "✗", "fails")
+    };
+    html! {
+        <span class={classes!("mark", class)}>
+            <span aria-hidden="true">{ sign }</span>
+            <span class="sr-only">{ word }</span>
+        </span>
     }
 }
 
+/// A "line N" chip that selects `what` in the policy; its name holds the visible text
+/// (WCAG 2.5.3) and what it shows, so that no two chips share a name.
 fn locate_button(location: &Location, reveal: &Callback<Span>, what: &str) -> Html {
     let Some(span) = location.span else {
         return html! {};
     };
     let reveal = reveal.clone();
     let onclick = Callback::from(move |_: MouseEvent| reveal.emit(span));
+    let line = format!("line {}", span.start.line);
     html! {
         <button type="button" class="locate" {onclick}
-            aria-label={format!("Show the {what} in the policy (line {})", span.start.line)}>
-            { format!("{}:{}", span.start.line, span.start.column) }
+            aria-label={format!("{line}: show {what} in the policy")}>
+            { line }
         </button>
     }
 }
 
-fn element(name: &str, t: &ElementTrace, reveal: &Callback<Span>) -> Html {
+fn element(name: &str, t: &ElementTrace, reveal: &Callback<Span>, statement: &str) -> Html {
     html! {
         <li class={classes!("check", if t.matched { "pass" } else { "fail" })}
             data-testid="element-row" data-result={if t.matched { "pass" } else { "fail" }}>
@@ -522,7 +602,7 @@ fn element(name: &str, t: &ElementTrace, reveal: &Callback<Span>) -> Html {
                 { mark(t.matched) }
                 <span class="name">{ name }</span>
                 <span class="why">{ rich(&t.why) }</span>
-                { locate_button(&t.location, reveal, name) }
+                { locate_button(&t.location, reveal, &format!("the {name} of {statement}")) }
             </div>
         </li>
     }
@@ -544,7 +624,7 @@ fn condition_span(c: &ConditionTrace) -> Option<Span> {
     })
 }
 
-fn condition(c: &ConditionTrace, reveal: &Callback<Span>) -> Html {
+fn condition(c: &ConditionTrace, reveal: &Callback<Span>, statement: &str) -> Html {
     let result = if c.satisfied { "pass" } else { "fail" };
     let span = condition_span(c);
     let onclick = {
@@ -567,14 +647,14 @@ fn condition(c: &ConditionTrace, reveal: &Callback<Span>) -> Html {
     html! {
         <li class={classes!("check", "condition", result)} data-testid="condition-row"
             data-result={result} data-key={c.key.clone()}>
-            <button type="button" class="check-head as-button" {onclick}
-                aria-label={format!("{} {} {}: show in the policy", if c.satisfied { "passes" } else { "fails" }, c.operator, c.key)}>
+            <button type="button" class="check-head as-button" {onclick}>
                 { mark(c.satisfied) }
                 <code class="op">{ &c.operator }</code>
                 <code class="key">{ &c.key }</code>
+                <span class="sr-only">{ format!(" ({statement}): show in the policy") }</span>
             </button>
             <p class="why">{ rich(&c.why) }</p>
-            <p class="request"><span class="label">{ "token: " }</span>{ request }</p>
+            <p class="request"><span class="label">{ "token: " }</span>{ rich(&request) }</p>
             <ul class="values">
                 for v in c.values.iter() {
                     <li class={classes!("value", if v.matched { "match" } else { "nomatch" })}>
@@ -659,12 +739,13 @@ pub(crate) fn embed(state: &State, open: &str) -> Html {
     let reveal = Callback::from(|_: Span| {});
     html! {
         <div class="page embed" data-testid="embed">
+            <h1 class="embed-title">{ "oidc-trust: trust policy evaluation" }</h1>
             { verdict(&state.analysis) }
             { trace(&state.analysis, &reveal) }
             <details class="embedded-inputs">
                 <summary>{ "Policy and token" }</summary>
-                <pre class="code small" data-testid="embed-policy">{ &state.inputs.policy }</pre>
-                <pre class="code small" data-testid="embed-claims">{ &state.inputs.claims }</pre>
+                <pre class="code small" tabindex="0" data-testid="embed-policy">{ &state.inputs.policy }</pre>
+                <pre class="code small" tabindex="0" data-testid="embed-claims">{ &state.inputs.claims }</pre>
             </details>
             <p class="foot">
                 <a href={open.to_string()} target="_blank" rel="noopener">{ "Open in the oidc-trust playground" }</a>

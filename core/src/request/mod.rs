@@ -4,3 +4,4 @@
 pub(crate) mod catalog;
 pub(crate) mod claims;
 pub(crate) mod context;
+pub(crate) mod pasted;

@@ -1,6 +1,7 @@
 //! Trust policies where they live: a policy file, a Terraform plan or state
 //! (`terraform show -json`), a CloudFormation template (JSON), or the output of
-//! `aws iam get-account-authorization-details` (every role of an account).
+//! `aws iam get-account-authorization-details` (every role of an account), or `aws iam
+//! get-role` / `list-roles` output.
 //!
 //! Each policy found is linted on its own, and every location is mapped back into the
 //! file the user gave: the JSON pointer stays the policy's own, the line and column become
@@ -49,6 +50,9 @@ pub enum SourceKind {
     Cloudformation,
     /// `aws iam get-account-authorization-details`.
     AccountAuthorizationDetails,
+    /// `aws iam get-role`, `create-role` or `update-assume-role-policy`'s role (`{"Role": …}`),
+    /// or `aws iam list-roles` (`{"Roles": […]}`).
+    Role,
 }
 
 /// The lint of one policy found in a file.
@@ -183,6 +187,7 @@ fn found_in(node: &Node, text: &str, kind: SourceKind) -> Vec<FoundPolicy> {
         SourceKind::Terraform => plan::terraform(node, text, &mut found),
         SourceKind::Cloudformation => cloudformation::cloudformation(node, text, &mut found),
         SourceKind::AccountAuthorizationDetails => account::account(node, text, &mut found),
+        SourceKind::Role => account::roles(node, text, &mut found),
     }
     let files = FileIndex {
         names: vec!["(this file)"],
@@ -197,6 +202,7 @@ fn kind_name(kind: SourceKind) -> &'static str {
         SourceKind::Terraform => "Terraform plan or state",
         SourceKind::Cloudformation => "CloudFormation template",
         SourceKind::AccountAuthorizationDetails => "account authorization details",
+        SourceKind::Role => "`aws iam` role output",
     }
 }
 
@@ -235,6 +241,8 @@ fn detect(node: &Node) -> SourceKind {
         SourceKind::Cloudformation
     } else if member(node, "RoleDetailList").is_some() {
         SourceKind::AccountAuthorizationDetails
+    } else if member(node, "Role").is_some() || member(node, "Roles").is_some() {
+        SourceKind::Role
     } else {
         SourceKind::Policy
     }

@@ -1,0 +1,290 @@
+// The defects a demanding first-time user hit in the playground, each as a Chromium test
+// that failed before its fix: jumps hidden under the verdict banner, example menus that
+// fought the keyboard, a live region that spoke on every keystroke, overflow on phones,
+// sharing that lied or threw, literal backticks, pasted tokens taken too literally, and
+// axe-core's serious findings (light, dark and the embed).
+//
+//   scripts/playground build && node tests/playground/first-use.mjs
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+import { launch } from '../support/chromium.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const read = (p) => readFileSync(join(root, p), 'utf8');
+const axeSource = read('node_modules/axe-core/axe.min.js');
+
+const server = await serve(join(root, 'dist'));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const results = [];
+const pageErrors = [];
+const check = (name, ok, detail = '') => results.push({ name, ok: Boolean(ok), detail });
+
+const basic = read('examples/policies/basic-repo.json');
+const layer1 = read('examples/policies/hardening-layer1.json');
+const mainClaims = read('examples/tokens/main.json');
+const sibling = read('examples/tokens/sibling-repo.json');
+const jwt = read('examples/tokens/main.jwt').trim();
+const SUB = 'token.actions.githubusercontent.com:sub';
+
+// Where the selected text of the policy editor sits on screen, and where the banner is.
+const jumpGeometry = (page) => page.evaluate(() => {
+  const t = document.querySelector('[data-testid="policy-input"]');
+  const cs = getComputedStyle(t);
+  const lh = parseFloat(cs.lineHeight);
+  const line = t.value.slice(0, t.selectionStart).split('\n').length;
+  const r = t.getBoundingClientRect();
+  const y = r.top + parseFloat(cs.borderTopWidth) + parseFloat(cs.paddingTop) + (line - 1) * lh - t.scrollTop;
+  const b = document.querySelector('.page > [data-testid="verdict"]').getBoundingClientRect();
+  return { y, lh, top: b.top, bottom: b.bottom, vh: innerHeight };
+});
+const hidden = (g) => g.y < g.bottom && g.y + g.lh > g.top;
+const inView = (g) => g.y >= 0 && g.y + g.lh <= g.vh;
+
+async function axe(page, label) {
+  await page.evaluate(axeSource);
+  const found = await page.evaluate(async () => {
+    // label-content-name-mismatch is experimental in axe 4; the first-time pass ran it.
+    const r = await window.axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, at: v.nodes[0]?.target?.join(' ') }));
+  });
+  const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(`axe-core: no serious or critical violation (${label})`, serious.length === 0, JSON.stringify(serious));
+  return found;
+}
+
+let browser;
+try {
+  browser = await launch({ viewport: { width: 1280, height: 800 } });
+  const { context, page } = browser;
+  const watch = (p) => {
+    p.on('pageerror', (e) => pageErrors.push(e.message));
+    p.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  };
+  watch(page);
+  const decision = (p = page) => p.locator('.page > [data-testid="verdict"]').getAttribute('data-decision');
+  const ready = (p = page) => p.waitForSelector('.page > [data-testid="verdict"]:not([data-decision="none"])', { timeout: 30000 });
+
+  await page.goto(`${origin}/`);
+  await ready();
+
+  // 1. A jump from a condition to its text lands clear of the sticky banner, in view, at
+  //    every size: desktop, phone, 200 % zoom (640×400 CSS px) and 400 % (320×200).
+  await page.fill('[data-testid="claims-input"]', sibling);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
+  for (const [w, h, label] of [[1280, 800, 'desktop'], [390, 844, 'phone'], [640, 400, '200 % zoom'], [320, 200, '400 % zoom']]) {
+    await page.setViewportSize({ width: w, height: h });
+    // From six places on the page: the jump must not depend on where the reader was.
+    const bad = [];
+    for (const at of [0, 0.2, 0.4, 0.6, 0.8, 1]) {
+      await page.evaluate((f) => window.scrollTo(0, f * (document.documentElement.scrollHeight - innerHeight)), at);
+      await page.locator(`[data-testid="condition-row"][data-key="${SUB}"] button`).first().click();
+      await page.waitForTimeout(50);
+      const g = await jumpGeometry(page);
+      if (hidden(g) || !inView(g)) bad.push(`from ${at * 100}%: ${JSON.stringify(g)}`);
+    }
+    check(`a jump to a condition is neither under the banner nor off screen (${label})`, bad.length === 0, bad.join(' | '));
+  }
+  const short = await page.evaluate(() => getComputedStyle(document.querySelector('.page > [data-testid="verdict"]')).position);
+  check('the banner does not stick on a short viewport (400 % zoom)', short !== 'sticky', short);
+
+  // 2. Tabbing backwards never leaves the focused control under the banner (WCAG 2.4.11).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.locator('[data-testid="share-button"]').focus();
+  const obscured = [];
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Shift+Tab');
+    const o = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const r = el.getBoundingClientRect();
+      const b = document.querySelector('.page > [data-testid="verdict"]').getBoundingClientRect();
+      // Entirely behind the banner (WCAG 2.4.11 at level AA).
+      const under = r.top >= b.top - 1 && r.bottom <= b.bottom + 1;
+      return under && !el.closest('[data-testid="verdict"]') ? (el.getAttribute('aria-label') || el.textContent || el.tagName).slice(0, 40) : null;
+    });
+    if (o) obscured.push(o);
+  }
+  check('no control is hidden under the banner while tabbing backwards', obscured.length === 0, obscured.join(' | '));
+
+  // 3. The example menus work with the arrow keys and show what is loaded.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const policyMenu = page.locator('[data-testid="example-policy"]');
+  await page.fill('[data-testid="policy-input"]', basic.replace('acme/api', 'acme/web'));
+  await policyMenu.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.waitForTimeout(100);
+  const loaded = await page.inputValue('[data-testid="policy-input"]');
+  const shown = await policyMenu.evaluate((s) => s.options[s.selectedIndex].text);
+  check('ArrowDown twice in the policy menu loads the second example', loaded === layer1, loaded.slice(0, 60));
+  check('the policy menu shows the example loaded', /Hardening layer 1/.test(shown), shown);
+  await page.fill('[data-testid="policy-input"]', `${layer1} `);
+  const afterEdit = await policyMenu.evaluate((s) => s.options[s.selectedIndex].text);
+  check('after an edit the menu no longer names the example', !/Hardening layer 1/.test(afterEdit), afterEdit);
+
+  // 4. Loading an example over typed text can be undone.
+  const mine = basic.replace('repo:acme/api:*', 'repo:acme/mine:*');
+  await page.fill('[data-testid="policy-input"]', mine);
+  await policyMenu.selectOption({ index: 3 });
+  await page.locator('[data-testid="undo-example"]').click({ timeout: 2000 }).catch(() => {});
+  check('"undo" brings back the policy an example replaced', (await page.inputValue('[data-testid="policy-input"]')) === mine);
+
+  // 5. The live region speaks when the decision changes, not on every keystroke.
+  await page.fill('[data-testid="policy-input"]', basic);
+  await page.fill('[data-testid="claims-input"]', mainClaims);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]');
+  await page.waitForTimeout(1500);
+  await page.evaluate(() => {
+    window.__spoken = [];
+    for (const r of document.querySelectorAll('[aria-live], [role="status"], [role="alert"]')) {
+      new MutationObserver(() => window.__spoken.push(r.textContent)).observe(r, { childList: true, characterData: true, subtree: true });
+    }
+  });
+  const editor = page.locator('[data-testid="policy-input"]');
+  await editor.focus();
+  await editor.evaluate((t) => { const at = t.value.indexOf('"Effect"'); t.setSelectionRange(at, at); });
+  await page.keyboard.type('"Sid": "TypedByHand",\n      ', { delay: 15 });
+  await page.waitForTimeout(1500);
+  const typed = await page.evaluate(() => window.__spoken.length);
+  check('typing a line causes at most one announcement', typed <= 1, `${typed} announcements`);
+  await page.fill('[data-testid="claims-input"]', sibling);
+  await page.waitForTimeout(1500);
+  const spoken = await page.evaluate(() => window.__spoken.at(-1) ?? '');
+  check('a change of decision is announced', /deny/i.test(spoken), spoken);
+
+  // 6. Nothing overflows on a phone, even a long job_workflow_ref in "Who can".
+  for (const w of [390, 320]) {
+    await page.setViewportSize({ width: w, height: 844 });
+    await page.fill('[data-testid="policy-input"]', layer1);
+    await page.fill('[data-testid="claims-input"]', mainClaims);
+    await page.waitForTimeout(200);
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(`no horizontal overflow at ${w} px with a pinned workflow`, over <= 0, `${over}px`);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // 7. Sharing: the token checkbox comes first; a link is never stale or falsely "copied".
+  await page.fill('[data-testid="policy-input"]', basic);
+  await page.fill('[data-testid="claims-input"]', mainClaims);
+  const order = await page.evaluate(() => {
+    const box = document.querySelector('[data-testid="share-include-token"]');
+    const button = document.querySelector('[data-testid="share-button"]');
+    return Boolean(box.compareDocumentPosition(button) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  check('the "include the token" choice comes before the Share button', order);
+  const boxWidth = await page.locator('[data-testid="share-include-token"]').evaluate((b) => b.getBoundingClientRect().width);
+  check('the checkbox is a checkbox, not stretched across the line', boxWidth < 40, `${boxWidth}px`);
+  await page.click('[data-testid="share-button"]');
+  await page.waitForSelector('[data-testid="share-link"]');
+  await page.fill('[data-testid="policy-input"]', layer1);
+  await page.waitForTimeout(100);
+  check('an edit removes the link made before it', (await page.locator('[data-testid="share-link"]').count()) === 0);
+
+  const failing = await context.newPage();
+  watch(failing);
+  await failing.addInitScript(() => {
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) } });
+  });
+  await failing.goto(`${origin}/`);
+  await ready(failing);
+  await failing.click('[data-testid="share-button"]');
+  await failing.waitForTimeout(300);
+  const status = await failing.locator('[data-testid="share-status"]').innerText({ timeout: 2000 }).catch(() => '');
+  check('"copied" is not claimed when copying failed', !/copied/i.test(status) && /copy/i.test(status), status);
+  await failing.close();
+
+  const noClipboard = await context.newPage();
+  const before = pageErrors.length;
+  watch(noClipboard);
+  await noClipboard.addInitScript(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
+  await noClipboard.goto(`${origin}/`);
+  await ready(noClipboard);
+  await noClipboard.click('[data-testid="share-button"]');
+  const link = await noClipboard.locator('[data-testid="share-link"]').inputValue({ timeout: 5000 }).catch(() => '');
+  check('without clipboard access Share still shows the link, without an error', link.includes('#s=') && pageErrors.length === before, `${link.slice(0, 50)} ${pageErrors.slice(before).join(' | ')}`);
+
+  // A second link pasted into the address bar of an open playground is opened.
+  await page.click('[data-testid="share-button"]');
+  const second = await page.inputValue('[data-testid="share-link"]');
+  await noClipboard.evaluate((href) => { location.href = href; }, second);
+  await noClipboard.waitForTimeout(500);
+  check('a share link opened in an open playground loads (hashchange)', (await noClipboard.inputValue('[data-testid="policy-input"]')) === layer1);
+  await noClipboard.close();
+
+  // 8. No literal backticks: the core marks code with them, the page shows it as code.
+  await page.fill('[data-testid="policy-input"]', basic.replace('"Effect"', '"Effect": "Allow", "Sid": 3, "X"'));
+  await page.fill('[data-testid="claims-input"]', '{"sub": "repo:acme/api:ref:refs/heads/main", "aud": 3}');
+  await page.waitForTimeout(200);
+  const ticks = await page.evaluate(() => document.querySelector('.page').innerText.split('\n').filter((l) => l.includes('`')));
+  check('no backtick shows literally', ticks.length === 0, ticks.slice(0, 3).join(' | '));
+
+  // 9. Location chips say "line N"; every button has its own accessible name.
+  await page.fill('[data-testid="policy-input"]', basic);
+  await page.fill('[data-testid="claims-input"]', sibling);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
+  const chips = await page.locator('button.locate').allInnerTexts();
+  check('location chips read "line N"', chips.length > 0 && chips.filter((c) => /^\d+:\d+$/.test(c.trim())).length === 0, chips.slice(0, 4).join(', '));
+  const names = await page.evaluate(() => [...document.querySelectorAll('button')].map((b) => (b.getAttribute('aria-label') || b.innerText).trim()));
+  const dupes = names.filter((n, i) => names.indexOf(n) !== i);
+  check('every button has a unique accessible name', dupes.length === 0, [...new Set(dupes)].join(' | '));
+
+  // 10. Pasted tokens as people paste them: quoted, wrapped, "Bearer ", the endpoint's JSON.
+  await page.fill('[data-testid="claims-input"]', sibling);
+  const wrapped = jwt.match(/.{1,60}/g).join('\n');
+  for (const [label, text] of [
+    ['in quotes', `"${jwt}"`],
+    ['wrapped across lines', wrapped],
+    ['with Bearer', `Bearer ${jwt}`],
+    ["in the token endpoint's response", JSON.stringify({ count: 1, value: jwt }, null, 2)],
+  ]) {
+    await page.fill('[data-testid="claims-input"]', text);
+    await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]', { timeout: 3000 }).catch(() => {});
+    const note = await page.locator('[data-testid="token-unwrapped"]').innerText({ timeout: 1000 }).catch(() => '');
+    check(`a token ${label} is read, with a note on what was removed`, (await decision()) === 'allow' && /removed|removing/i.test(note), note);
+  }
+
+  // 11. A policy pasted as `aws iam get-role` output, and an empty policy box.
+  await page.fill('[data-testid="claims-input"]', mainClaims);
+  await page.fill('[data-testid="policy-input"]', read('tests/fixtures/sources/get-role.json'));
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]', { timeout: 3000 }).catch(() => {});
+  const source = await page.locator('[data-testid="policy-source"]').innerText().catch(() => '');
+  check('`aws iam get-role` output is evaluated, saying where the policy was read', (await decision()) === 'allow' && source.includes('github-deploy'), source.slice(0, 80));
+  await page.fill('[data-testid="policy-input"]', '');
+  await page.waitForTimeout(100);
+  const waiting = await page.locator('.page > [data-testid="verdict"]').innerText();
+  check('an empty policy box waits instead of reporting an error', /waiting/i.test(waiting) && (await page.locator('[data-testid="policy-error"]').count()) === 0, waiting);
+
+  // 12. axe-core: light, dark, and the embed.
+  await page.fill('[data-testid="policy-input"]', basic);
+  await page.fill('[data-testid="claims-input"]', sibling);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
+  await page.click('[data-testid="share-button"]');
+  await page.locator('details').evaluateAll((ds) => ds.forEach((d) => { d.open = true; }));
+  await axe(page, 'light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await axe(page, 'dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  const snippet = await page.inputValue('[data-testid="embed-snippet"]');
+  const embedUrl = snippet.match(/src="([^"]+)"/)?.[1] ?? '';
+  const embed = await context.newPage();
+  watch(embed);
+  await embed.setViewportSize({ width: 700, height: 450 });
+  await embed.goto(embedUrl);
+  await embed.waitForSelector('[data-testid="embed"] [data-testid="verdict"]');
+  const moderate = await axe(embed, 'embed');
+  check('the embed has a heading', !moderate.some((v) => v.id === 'page-has-heading-one'), JSON.stringify(moderate));
+  await embed.close();
+} catch (e) {
+  check('the browser session ran to the end', false, String(e && e.stack));
+} finally {
+  await browser?.close();
+  server.close();
+}
+check('no page or console errors', pageErrors.length === 0, pageErrors.join(' | '));
+
+for (const r of results) console.log(`${r.ok ? 'ok' : 'not ok'} - playground first use: ${r.name}${r.ok ? '' : `\n  ${r.detail}`}`);
+const failed = results.filter((r) => !r.ok).length;
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;
