@@ -64,7 +64,7 @@ pub use generate::{generate, read_intent, CiProvider, ControlFile, Generated, In
 /// write output alike. Not the engine: a program that evaluates policies needs none of them.
 pub mod support {
     pub use crate::ci::normalize_issuer;
-    pub use crate::policy::value::parse_timestamp;
+    pub use crate::policy::value::{format_epoch, parse_timestamp};
     pub use crate::request::claims::{is_claims_json, token_time_notes};
     pub use crate::request::context::{catalog_option, time_option};
     pub use crate::request::pasted::{unwrap_pasted_token, UnwrappedToken};

@@ -256,7 +256,35 @@ try {
   const waiting = await page.locator('.page > [data-testid="verdict"]').innerText();
   check('an empty policy box waits instead of reporting an error', /waiting/i.test(waiting) && (await page.locator('[data-testid="policy-error"]').count()) === 0, waiting);
 
-  // 12. axe-core: light, dark, and the embed.
+  // 12. Time: a first visit is evaluated at the example token's issue time, so nothing is
+  //     "expired"; "now" shows the expiry once, with the way back; a link fixes the time.
+  const fresh = await context.newPage();
+  watch(fresh);
+  await fresh.goto(`${origin}/`);
+  await ready(fresh);
+  const pageText = () => fresh.evaluate(() => document.querySelector('.page').innerText);
+  check('a first visit does not call the example token expired', !/expired/i.test(await pageText()));
+  check('the time used is shown: the token\'s issue time', /Evaluated at 2026-.*issue time/.test(await fresh.locator('[data-testid="evaluation-time"]').innerText()));
+  await fresh.locator('details.options summary').click();
+  await fresh.selectOption('[data-testid="evaluation-time-choice"]', 'now');
+  await fresh.waitForSelector('[data-code="token-expired"]');
+  const mentions = (await pageText()).split('\n').filter((l) => /expired/i.test(l)).length;
+  check('"now": the expiry warning appears once', mentions === 1, `${mentions} lines`);
+  await fresh.click('[data-testid="share-button"]');
+  const fixedLink = await fresh.inputValue('[data-testid="share-link"]');
+  await fresh.click('[data-testid="evaluate-at-issue"]');
+  await fresh.waitForTimeout(100);
+  check('one click evaluates at the issue time again', !/expired/i.test(await pageText()) && (await fresh.inputValue('[data-testid="evaluation-time-choice"]')) === 'iat');
+  const opened = await context.newPage();
+  watch(opened);
+  await opened.goto(fixedLink);
+  await ready(opened);
+  const openedTime = await opened.locator('[data-testid="evaluation-time"]').innerText();
+  check('a link made at "now" opens at that fixed instant', /fixed by the link/.test(openedTime) && (await opened.locator('[data-code="token-expired"]').count()) === 1, openedTime);
+  await opened.close();
+  await fresh.close();
+
+  // 13. axe-core: light, dark, and the embed.
   await page.fill('[data-testid="policy-input"]', basic);
   await page.fill('[data-testid="claims-input"]', sibling);
   await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
@@ -273,6 +301,7 @@ try {
   await embed.setViewportSize({ width: 700, height: 450 });
   await embed.goto(embedUrl);
   await embed.waitForSelector('[data-testid="embed"] [data-testid="verdict"]');
+  check('the embed says which time it is evaluated at', /Evaluated at/.test(await embed.locator('[data-testid="evaluation-time"]').innerText()));
   const moderate = await axe(embed, 'embed');
   check('the embed has a heading', !moderate.some((v) => v.id === 'page-has-heading-one'), JSON.stringify(moderate));
   await embed.close();

@@ -245,7 +245,8 @@ pub fn App() -> Html {
     let share_link = {
         let state = state.clone();
         move |include_token: bool| {
-            let mut inputs = state.inputs.clone();
+            // "Now" becomes the instant the link is made: its reader sees this decision.
+            let mut inputs = share::fixed(state.inputs.clone(), clock());
             if !include_token {
                 inputs.claims.clear();
             }
@@ -286,6 +287,7 @@ pub fn App() -> Html {
                     { view::options(&state.inputs.options, &dispatch) }
                 </section>
                 <section class="results" aria-label="Result">
+                    { view::evaluation_time(&state.analysis, state.inputs.options.time, Some(&dispatch)) }
                     { view::trace(&state.analysis, &reveal_span) }
                     { view::findings(&state.analysis, &reveal_span) }
                     { view::who_can(&state.analysis, &dispatch) }

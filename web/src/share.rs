@@ -9,7 +9,7 @@
 use oidc_trust::CatalogVersion;
 use serde::{Deserialize, Serialize};
 
-use crate::state::{Inputs, Options};
+use crate::state::{EvalTime, Inputs, Options};
 
 /// Which view a fragment asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +39,12 @@ struct Wire {
     all_claims_are_keys: bool,
     #[serde(rename = "k", default, skip_serializing_if = "Option::is_none")]
     catalog: Option<String>,
+    /// Links made before the evaluation time was part of the state: `false` for "no time".
     #[serde(rename = "t", default, skip_serializing_if = "Option::is_none")]
     use_clock: Option<bool>,
+    /// The evaluation time: `iat`, `off` or epoch seconds (never "now": see [`fixed`]).
+    #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
+    time: Option<String>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -61,7 +65,13 @@ pub fn fragment(inputs: &Inputs, mode: Mode) -> String {
         account: o.account.clone(),
         all_claims_are_keys: o.all_claims_are_keys,
         catalog: (o.catalog != CatalogVersion::default()).then(|| o.catalog.name().to_string()),
-        use_clock: (!o.use_clock).then_some(false),
+        use_clock: None,
+        time: match o.time {
+            EvalTime::Now => None,
+            EvalTime::Issued => Some("iat".into()),
+            EvalTime::Off => Some("off".into()),
+            EvalTime::At(t) => Some(t.to_string()),
+        },
     };
     let json = serde_json::to_string(&wire).unwrap_or_default();
     let payload = lz_str::compress_to_encoded_uri_component(&json);
@@ -116,9 +126,26 @@ fn decode(payload: &str) -> Result<Inputs, String> {
                 .as_deref()
                 .and_then(CatalogVersion::parse)
                 .unwrap_or(defaults.catalog),
-            use_clock: wire.use_clock.unwrap_or(defaults.use_clock),
+            time: match (wire.time.as_deref(), wire.use_clock) {
+                (Some("iat"), _) => EvalTime::Issued,
+                (Some("off"), _) | (None, Some(false)) => EvalTime::Off,
+                (Some(t), _) => t
+                    .parse()
+                    .map(EvalTime::At)
+                    .map_err(|_| format!("this link holds an unreadable time: {t}"))?,
+                (None, _) => defaults.time,
+            },
         },
     })
+}
+
+/// The inputs with "now" replaced by the instant it is (or by no time, without a clock):
+/// a link shows its reader the decision its author saw, whenever it is opened.
+pub fn fixed(mut inputs: Inputs, clock: Option<i64>) -> Inputs {
+    if inputs.options.time == EvalTime::Now {
+        inputs.options.time = clock.map_or(EvalTime::Off, EvalTime::At);
+    }
+    inputs
 }
 
 /// A JWT without its signature (`header.payload.`); anything else unchanged.
@@ -148,7 +175,7 @@ mod tests {
                 issuer: "token.actions.githubusercontent.com".into(),
                 all_claims_are_keys: true,
                 catalog: CatalogVersion::V2023,
-                use_clock: false,
+                time: EvalTime::Off,
                 ..Options::default()
             },
         }
@@ -184,6 +211,39 @@ mod tests {
             before.analysis.evaluation.as_ref().unwrap().decision,
             after.analysis.evaluation.as_ref().unwrap().decision
         );
+    }
+
+    #[test]
+    fn a_link_fixes_the_time_it_was_made_at() {
+        let mut original = inputs(TOKENS[0].text);
+        for time in [EvalTime::Issued, EvalTime::Off, EvalTime::At(1_755_630_757)] {
+            original.options.time = time;
+            let (restored, _) = restore(&fragment(&original, Mode::Edit)).unwrap().unwrap();
+            assert_eq!(restored.options.time, time);
+        }
+        original.options.time = EvalTime::Now;
+        let made = fixed(original.clone(), Some(1_800_000_000));
+        assert_eq!(made.options.time, EvalTime::At(1_800_000_000));
+        assert_eq!(fixed(original, None).options.time, EvalTime::Off);
+        // Links made before the time was state: `t: false` was "no clock", absent was "now".
+        let old = |json: &str| {
+            let payload = lz_str::compress_to_encoded_uri_component(json);
+            restore(&format!("#s=1.{payload}"))
+                .unwrap()
+                .unwrap()
+                .0
+                .options
+                .time
+        };
+        assert_eq!(old(r#"{"p":"{}","c":"","t":false}"#), EvalTime::Off);
+        assert_eq!(old(r#"{"p":"{}","c":""}"#), EvalTime::Now);
+        assert!(matches!(
+            restore(&format!(
+                "#s=1.{}",
+                lz_str::compress_to_encoded_uri_component(r#"{"p":"","c":"","e":"soon"}"#)
+            )),
+            Some(Err(_))
+        ));
     }
 
     #[test]

@@ -42,8 +42,23 @@ pub struct Options {
     pub all_claims_are_keys: bool,
     /// Key catalog version.
     pub catalog: CatalogVersion,
-    /// Evaluate at the browser's current time (time keys, expiry notes).
-    pub use_clock: bool,
+    /// When the request is evaluated (time keys, expiry notes).
+    pub time: EvalTime,
+}
+
+/// The time a request is evaluated at: part of the state, so that a link or an embed shows
+/// its reader the decision its author saw, and examples (old tokens) never expire by
+/// surprise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EvalTime {
+    /// This browser's clock, read at every change.
+    Now,
+    /// The token's `iat`: a moment it was valid. What the examples are evaluated at.
+    Issued,
+    /// A fixed instant in epoch seconds: what a link carries in place of "now".
+    At(i64),
+    /// No time: time keys are absent and expiry is not checked.
+    Off,
 }
 
 impl Default for Options {
@@ -54,7 +69,7 @@ impl Default for Options {
             account: String::new(),
             all_claims_are_keys: false,
             catalog: CatalogVersion::default(),
-            use_clock: true,
+            time: EvalTime::Now,
         }
     }
 }
@@ -116,8 +131,8 @@ pub enum OptionChange {
     AllClaimsAreKeys(bool),
     /// Catalog version.
     Catalog(CatalogVersion),
-    /// Current-time toggle.
-    UseClock(bool),
+    /// Evaluation time.
+    Time(EvalTime),
 }
 
 /// The playground state: the inputs, and the analysis computed from them.
@@ -187,6 +202,10 @@ impl State {
                 if let Some(example) = TOKENS.get(i) {
                     replaced = keep(Field::Claims, &inputs.claims, example.label);
                     inputs.claims = example.text.to_string();
+                    // The examples are old tokens: evaluated "now" they would all be expired.
+                    if inputs.options.time == EvalTime::Now {
+                        inputs.options.time = EvalTime::Issued;
+                    }
                 }
             }
             Msg::UndoExample => {
@@ -205,7 +224,7 @@ impl State {
                     OptionChange::Account(v) => o.account = v,
                     OptionChange::AllClaimsAreKeys(v) => o.all_claims_are_keys = v,
                     OptionChange::Catalog(v) => o.catalog = v,
-                    OptionChange::UseClock(v) => o.use_clock = v,
+                    OptionChange::Time(v) => o.time = v,
                 }
             }
             Msg::Restore(restored) => inputs = restored,
@@ -226,7 +245,10 @@ impl Default for State {
                 policy: POLICIES.first().map(|e| e.text).unwrap_or("").to_string(),
                 resource: String::new(),
                 claims: TOKENS.first().map(|e| e.text).unwrap_or("").to_string(),
-                options: Options::default(),
+                options: Options {
+                    time: EvalTime::Issued,
+                    ..Options::default()
+                },
             },
             None,
         )
@@ -255,6 +277,8 @@ pub struct Analysis {
     pub pending: bool,
     /// Nothing in the policy box yet.
     pub policy_empty: bool,
+    /// The instant the request is evaluated at (epoch seconds); none without a time.
+    pub time: Option<i64>,
 }
 
 /// A policy read out of Terraform source, a template or a plan: which one, among which.
@@ -301,6 +325,16 @@ pub enum ClaimsView {
 }
 
 impl ClaimsView {
+    /// With the expiry and not-before remarks for an evaluation at `now`.
+    fn timed(mut self, now: Option<i64>) -> ClaimsView {
+        if let ClaimsView::Json { claims, notes } | ClaimsView::Jwt { claims, notes, .. } =
+            &mut self
+        {
+            *notes = token_time_notes(claims, now);
+        }
+        self
+    }
+
     /// The claims, when readable.
     pub fn claims(&self) -> Option<&Claims> {
         match self {
@@ -319,8 +353,17 @@ impl Analysis {
 
 /// Reads the inputs and evaluates them when it can.
 pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
-    let now = if inputs.options.use_clock { now } else { None };
-    let claims = read_claims_view(&inputs.claims, now);
+    let claims = read_claims_view(&inputs.claims);
+    let now = match inputs.options.time {
+        EvalTime::Now => now,
+        EvalTime::Issued => claims
+            .claims()
+            .and_then(|c| c.get("iat"))
+            .and_then(oidc_trust::ClaimValue::as_seconds),
+        EvalTime::At(t) => Some(t),
+        EvalTime::Off => None,
+    };
+    let claims = claims.timed(now);
     if inputs.policy.trim().is_empty() {
         return Analysis {
             policy_diagnostics: Vec::new(),
@@ -332,6 +375,7 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
             source: None,
             pending: false,
             policy_empty: true,
+            time: now,
         };
     }
     let (found, source, mut source_diagnostics) =
@@ -351,6 +395,7 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
                     source: None,
                     pending,
                     policy_empty: false,
+                    time: now,
                 };
             }
         };
@@ -409,6 +454,7 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
         source,
         pending: false,
         policy_empty: false,
+        time: now,
     }
 }
 
@@ -563,21 +609,21 @@ fn indent_json(text: &str) -> String {
     out
 }
 
-fn read_claims_as_typed(text: &str, now: Option<i64>) -> ClaimsView {
+fn read_claims_as_typed(text: &str) -> ClaimsView {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         ClaimsView::Empty
     } else if oidc_trust::support::is_claims_json(trimmed) {
         match read_claims(text) {
-            Ok(claims) => {
-                let notes = token_time_notes(&claims, now);
-                ClaimsView::Json { claims, notes }
-            }
+            Ok(claims) => ClaimsView::Json {
+                claims,
+                notes: Vec::new(),
+            },
             Err(d) => ClaimsView::Error(d),
         }
     } else {
         match decode_token(trimmed) {
-            Ok(token) => jwt_view(token, Vec::new(), now),
+            Ok(token) => jwt_view(token, Vec::new()),
             Err(d) => ClaimsView::Error(d),
         }
     }
@@ -585,28 +631,24 @@ fn read_claims_as_typed(text: &str, now: Option<i64>) -> ClaimsView {
 
 /// The claims box, read leniently: a token pasted in quotes, wrapped across lines, after
 /// `Bearer ` or inside the token endpoint's response is decoded, with a note saying what
-/// was removed. Errors still point into the text as typed.
-fn read_claims_view(text: &str, now: Option<i64>) -> ClaimsView {
+/// was removed. Errors still point into the text as typed. Without time notes:
+/// [`ClaimsView::timed`] adds them once the evaluation time is known.
+fn read_claims_view(text: &str) -> ClaimsView {
     if let Some(u) = unwrap_pasted_token(text) {
         if let Ok(token) = decode_token(&u.token) {
-            return jwt_view(token, u.removed, now);
+            return jwt_view(token, u.removed);
         }
     }
-    read_claims_as_typed(text, now)
+    read_claims_as_typed(text)
 }
 
-fn jwt_view(
-    token: oidc_trust::DecodedToken,
-    unwrapped: Vec<&'static str>,
-    now: Option<i64>,
-) -> ClaimsView {
-    let notes = token_time_notes(&token.claims, now);
+fn jwt_view(token: oidc_trust::DecodedToken, unwrapped: Vec<&'static str>) -> ClaimsView {
     ClaimsView::Jwt {
         unwrapped,
         header: token.header,
         claims: token.claims,
         signed: token.signed,
-        notes,
+        notes: Vec::new(),
     }
 }
 
@@ -822,21 +864,43 @@ mod tests {
     }
 
     #[test]
-    fn the_clock_is_used_only_when_on() {
+    fn the_time_is_the_tokens_issue_time_for_examples_and_the_users_choice_otherwise() {
         let later = 4_000_000_000;
-        let s = State::default().apply(Msg::Claims(TOKENS[0].text.into()), Some(later));
         let expired = |s: &State| {
-            s.analysis
-                .evaluation
-                .as_ref()
-                .unwrap()
-                .notes
-                .iter()
-                .any(|n| n.code == "token-expired")
+            let trace = s.analysis.evaluation.as_ref().unwrap().notes.iter();
+            let pane = match &s.analysis.claims {
+                ClaimsView::Json { notes, .. } | ClaimsView::Jwt { notes, .. } => notes.iter(),
+                _ => [].iter(),
+            };
+            (
+                trace.clone().any(|n| n.code == "token-expired"),
+                pane.clone().any(|n| n.code == "token-expired"),
+            )
         };
-        assert!(expired(&s));
-        let s = s.apply(Msg::Option(OptionChange::UseClock(false)), Some(later));
-        assert!(!expired(&s));
+        // A first visit evaluates the example token when it was issued: not expired.
+        let s = State::new(State::default().inputs, Some(later));
+        let iat = TOKENS[0].text.split("\"iat\": ").nth(1).unwrap();
+        let iat: i64 = iat[..iat.find(|c: char| !c.is_ascii_digit()).unwrap()]
+            .parse()
+            .unwrap();
+        assert_eq!(s.analysis.time, Some(iat));
+        assert_eq!(expired(&s), (false, false));
+        // "Now" by the clock: expired, in the trace and the token pane.
+        let s = s.apply(Msg::Option(OptionChange::Time(EvalTime::Now)), Some(later));
+        assert_eq!((s.analysis.time, expired(&s)), (Some(later), (true, true)));
+        // A pasted token keeps the chosen time; an example token goes back to its issue time.
+        let s = s.apply(
+            Msg::Claims(TOKENS[0].text.replace("main", "main ")),
+            Some(later),
+        );
+        assert_eq!(s.inputs.options.time, EvalTime::Now);
+        let s = s.apply(Msg::ExampleToken(0), Some(later));
+        assert_eq!(s.inputs.options.time, EvalTime::Issued);
+        // No time at all; a fixed instant.
+        let s = s.apply(Msg::Option(OptionChange::Time(EvalTime::Off)), Some(later));
+        assert_eq!((s.analysis.time, expired(&s)), (None, (false, false)));
+        let s = s.apply(Msg::Option(OptionChange::Time(EvalTime::At(later))), None);
+        assert_eq!((s.analysis.time, expired(&s)), (Some(later), (true, true)));
     }
 
     fn example_policy(id: &str) -> usize {

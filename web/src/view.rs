@@ -1,6 +1,7 @@
 //! Rendering: pure functions from state to `Html`. The `data-testid` attributes are a
 //! stable interface for tests and tools (see the README); change them only with care.
 
+use oidc_trust::support::format_epoch;
 use oidc_trust::{
     Absence, CatalogVersion, Claims, ConditionTrace, Decision, Diagnostic, ElementTrace,
     Evaluation, FindingSeverity, Location, Note, NoteLevel, Span, StatementTrace,
@@ -10,7 +11,7 @@ use yew::prelude::*;
 
 use crate::examples::{POLICIES, TOKENS};
 use crate::state::{
-    Analysis, ClaimsView, Field, Msg, OptionChange, Options, Replaced, SourceView, State,
+    Analysis, ClaimsView, EvalTime, Field, Msg, OptionChange, Options, Replaced, SourceView, State,
 };
 
 /// Text from the core, where `backticks` mark names and values: shown as code.
@@ -220,12 +221,12 @@ pub(crate) fn claims_editor(state: &State, dispatch: &Callback<Msg>) -> Html {
                 aria-invalid={invalid.to_string()} aria-describedby="claims-read"
                 value={state.inputs.claims.clone()}
                 oninput={on_text(dispatch, Msg::Claims)} />
-            <div id="claims-read" data-testid="claims-read">{ claims_read(view) }</div>
+            <div id="claims-read" data-testid="claims-read">{ claims_read(view, dispatch) }</div>
         </div>
     }
 }
 
-fn claims_read(view: &ClaimsView) -> Html {
+fn claims_read(view: &ClaimsView, dispatch: &Callback<Msg>) -> Html {
     match view {
         ClaimsView::Empty => html! {
             <p class="muted">{ "Paste the token's claims, or the token itself (header.payload.signature): it is decoded here, never sent anywhere, never verified." }</p>
@@ -246,7 +247,7 @@ fn claims_read(view: &ClaimsView) -> Html {
         ClaimsView::Json { notes, .. } => html! {
             <div class="token" data-testid="token-kind" data-kind="json">
                 <p class="muted">{ "Read as claims JSON." }</p>
-                { notes_list(notes) }
+                { token_notes(notes, dispatch) }
             </div>
         },
         ClaimsView::Jwt {
@@ -266,7 +267,7 @@ fn claims_read(view: &ClaimsView) -> Html {
                         { "Read after removing " }{ rich(&words(unwrapped)) }{ "." }
                     </p>
                 }
-                { notes_list(notes) }
+                { token_notes(notes, dispatch) }
                 <details>
                     <summary>{ "Header and claims" }</summary>
                     <pre class="code small" tabindex="0" data-testid="token-header">{ pretty(header) }</pre>
@@ -341,9 +342,16 @@ pub(crate) fn options(o: &Options, dispatch: &Callback<Msg>) -> Html {
                         <option value="2023-06" selected={o.catalog == CatalogVersion::V2023}>{ "2023-06 (aud, sub, amr only)" }</option>
                     </select>
                 </label>
-                <label class="check">
-                    <input type="checkbox" checked={o.use_clock} onchange={toggle(OptionChange::UseClock)} />
-                    { " Evaluate at the current time (time keys, expiry)" }
+                <label class="field">
+                    <span>{ "Evaluation time (time keys, expiry)" }</span>
+                    <select onchange={time_choice(o.time, dispatch)} data-testid="evaluation-time-choice">
+                        <option value="iat" selected={o.time == EvalTime::Issued}>{ "the token's issue time (iat)" }</option>
+                        <option value="now" selected={o.time == EvalTime::Now}>{ "now (this browser's clock)" }</option>
+                        if let EvalTime::At(t) = o.time {
+                            <option value="at" selected=true>{ format!("{} (fixed by the link)", format_epoch(t)) }</option>
+                        }
+                        <option value="off" selected={o.time == EvalTime::Off}>{ "none: time keys absent, expiry not checked" }</option>
+                    </select>
                 </label>
                 <label class="check">
                     <input type="checkbox" checked={o.all_claims_are_keys} onchange={toggle(OptionChange::AllClaimsAreKeys)} />
@@ -351,6 +359,56 @@ pub(crate) fn options(o: &Options, dispatch: &Callback<Msg>) -> Html {
                 </label>
             </div>
         </details>
+    }
+}
+
+fn time_choice(current: EvalTime, dispatch: &Callback<Msg>) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        let time = match select.value().as_str() {
+            "iat" => EvalTime::Issued,
+            "now" => EvalTime::Now,
+            "off" => EvalTime::Off,
+            _ => current,
+        };
+        dispatch.emit(Msg::Option(OptionChange::Time(time)));
+    })
+}
+
+/// Which instant the request is evaluated at, and why: the reader of a link sees the time
+/// its author fixed, a visitor sees that the examples are evaluated when they were issued.
+pub(crate) fn evaluation_time(
+    analysis: &Analysis,
+    time: EvalTime,
+    dispatch: Option<&Callback<Msg>>,
+) -> Html {
+    let why = match time {
+        EvalTime::Now => "now, by this browser's clock",
+        EvalTime::Issued => "the token's issue time (`iat`)",
+        EvalTime::At(_) => "the time fixed by the link",
+        EvalTime::Off => "",
+    };
+    let text = match (analysis.time, time) {
+        (_, EvalTime::Off) => {
+            "Evaluated without a time: time condition keys are absent and expiry is not checked."
+                .to_string()
+        }
+        (Some(t), _) => format!("Evaluated at {} — {why}.", format_epoch(t)),
+        (None, EvalTime::Issued) => "Evaluated without a time: the token has no `iat`.".to_string(),
+        (None, _) => "Evaluated without a time.".to_string(),
+    };
+    let switch = dispatch.filter(|_| time != EvalTime::Now).map(|dispatch| {
+        let dispatch = dispatch.clone();
+        let onclick = Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Msg::Option(OptionChange::Time(EvalTime::Now)))
+        });
+        html! {
+            <button type="button" class="link" {onclick} data-testid="evaluate-now">{ "use the current time" }</button>
+        }
+    });
+    html! {
+        <p class="muted time" data-testid="evaluation-time">{ rich(&text) }{ " " }{ switch }</p>
     }
 }
 
@@ -529,10 +587,25 @@ pub(crate) fn trace(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
             for s in e.statements.iter() {
                 { statement(s, reveal) }
             }
-            { notes_list(&e.notes) }
+            { notes_list(&trace_notes(e, &analysis.claims)) }
             { request_keys(e) }
         </div>
     }
+}
+
+/// The evaluation's notes without the token's time remarks, which the token pane shows.
+fn trace_notes(e: &Evaluation, claims: &ClaimsView) -> Vec<Note> {
+    let shown: Vec<&str> = match claims {
+        ClaimsView::Json { notes, .. } | ClaimsView::Jwt { notes, .. } => {
+            notes.iter().map(|n| n.code).collect()
+        }
+        _ => Vec::new(),
+    };
+    e.notes
+        .iter()
+        .filter(|n| !shown.contains(&n.code))
+        .cloned()
+        .collect()
 }
 
 fn statement(s: &StatementTrace, reveal: &Callback<Span>) -> Html {
@@ -702,6 +775,35 @@ fn notes_list(notes: &[Note]) -> Html {
     }
 }
 
+/// The token's time remarks, shown once (here, not again in the trace). An expired token
+/// offers the one click that evaluates it as of when it was issued.
+fn token_notes(notes: &[Note], dispatch: &Callback<Msg>) -> Html {
+    if notes.is_empty() {
+        return html! {};
+    }
+    let at_issue = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Msg::Option(OptionChange::Time(EvalTime::Issued)))
+        })
+    };
+    html! {
+        <ul class="notes" data-testid="token-notes">
+            for n in notes.iter() {
+                <li class={classes!("note", level(n.level))} data-code={n.code}>
+                    <span class="level">{ level(n.level) }</span>{ " " }{ rich(&n.message) }
+                    if n.code == "token-expired" {
+                        { " " }
+                        <button type="button" class="link" onclick={at_issue.clone()} data-testid="evaluate-at-issue">
+                            { "Evaluate at the token's issue time" }
+                        </button>
+                    }
+                </li>
+            }
+        </ul>
+    }
+}
+
 fn level(l: NoteLevel) -> &'static str {
     match l {
         NoteLevel::Info => "info",
@@ -741,6 +843,7 @@ pub(crate) fn embed(state: &State, open: &str) -> Html {
         <div class="page embed" data-testid="embed">
             <h1 class="embed-title">{ "oidc-trust: trust policy evaluation" }</h1>
             { verdict(&state.analysis) }
+            { evaluation_time(&state.analysis, state.inputs.options.time, None) }
             { trace(&state.analysis, &reveal) }
             <details class="embedded-inputs">
                 <summary>{ "Policy and token" }</summary>

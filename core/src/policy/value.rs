@@ -121,7 +121,7 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// Formats epoch seconds as an ISO 8601 UTC timestamp.
-pub(crate) fn format_epoch(seconds: i64) -> String {
+pub fn format_epoch(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);
     let secs = seconds.rem_euclid(86_400);
     let z = days + 719_468;
