@@ -230,6 +230,20 @@ try {
   const dupes = names.filter((n, i) => names.indexOf(n) !== i);
   check('every button has a unique accessible name', dupes.length === 0, [...new Set(dupes)].join(' | '));
 
+  // 9b. Verdict first, failures first, statements counted from 1.
+  const banner = await page.locator('.page > [data-testid="verdict"]').innerText();
+  check('a default deny names the deciding condition, the token value and the policy value', /sub/.test(banner) && banner.includes('repo:acme/api-evil') && banner.includes('repo:acme/api:*'), banner);
+  const firstRow = page.locator('[data-testid="statement"]').first().locator('[data-testid="condition-row"]').first();
+  check('failing conditions come first', (await firstRow.getAttribute('data-result')) === 'fail');
+  const folded = page.locator('[data-testid="passing-conditions"]').first();
+  check('passing conditions are folded', (await folded.count()) === 1 && !(await folded.evaluate((d) => d.open)) && (await folded.locator('[data-result="pass"]').count()) === 1);
+  const heading = await page.locator('[data-testid="statement"] h2').first().innerText();
+  check('statements are numbered from 1', /Statement 1\b/.test(heading) && !/Statement 0/.test(heading), heading);
+  await page.fill('[data-testid="claims-input"]', mainClaims);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]');
+  const allowBanner = await page.locator('.page > [data-testid="verdict"]').innerText();
+  check('an allow names its statement as people count', /statement 1 \(GitHubActionsRepo\) allows/.test(allowBanner), allowBanner);
+
   // 10. Pasted tokens as people paste them: quoted, wrapped, "Bearer ", the endpoint's JSON.
   await page.fill('[data-testid="claims-input"]', sibling);
   const wrapped = jwt.match(/.{1,60}/g).join('\n');

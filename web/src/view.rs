@@ -441,12 +441,7 @@ pub(crate) fn verdict_words(analysis: &Analysis) -> (&'static str, String, Strin
                 Decision::Allow => "allow",
                 Decision::Deny => "deny",
             };
-            // The summary repeats the decision first ("deny: ..."); the headline has it.
-            let summary = e
-                .summary
-                .strip_prefix(&format!("{word}: "))
-                .unwrap_or(&e.summary);
-            (word, word.to_uppercase(), summary.to_string())
+            (word, word.to_uppercase(), deciding(e))
         }
         (None, Some(err)) => (
             "none",
@@ -471,6 +466,78 @@ pub(crate) fn verdict_words(analysis: &Analysis) -> (&'static str, String, Strin
                 "Paste claims or a JWT.".into(),
             ),
         },
+    }
+}
+
+/// Statement `i` as people count it, with its Sid: "statement 2 (`Deploy`)".
+fn statement_name(e: &Evaluation, i: usize) -> String {
+    match e.statements.get(i).and_then(|s| s.sid.as_deref()) {
+        Some(sid) => format!("statement {} (`{sid}`)", i + 1),
+        None => format!("statement {}", i + 1),
+    }
+}
+
+fn names(e: &Evaluation, statements: &[usize]) -> String {
+    let all: Vec<String> = statements.iter().map(|&i| statement_name(e, i)).collect();
+    let all: Vec<&str> = all.iter().map(String::as_str).collect();
+    words(&all)
+}
+
+/// What decided, in one line for the banner: the statements that allow or deny, or for a
+/// default deny the first failing condition of the closest Allow statement (the one whose
+/// principal and action match with the fewest failing conditions), with what the token has
+/// and what the condition asks.
+fn deciding(e: &Evaluation) -> String {
+    use oidc_trust::DecisionReason;
+    match &e.reason {
+        DecisionReason::Allowed { statements } => format!("{} allows this token", names(e, statements)),
+        DecisionReason::ExplicitDeny { statements } => {
+            format!("{} denies this token explicitly (a Deny beats every Allow)", names(e, statements))
+        }
+        DecisionReason::TagSessionNotAllowed { statements } => format!(
+            "{} applies, but the token carries session tags and no statement allows `sts:TagSession`",
+            names(e, statements)
+        ),
+        DecisionReason::NoAllow => {
+            let closest = e
+                .statements
+                .iter()
+                .filter(|s| s.effect == oidc_trust::Effect::Allow && s.principal.matched && s.action.matched)
+                .min_by_key(|s| s.conditions.iter().filter(|c| !c.satisfied).count());
+            let Some(s) = closest else {
+                let trusted = e.statements.iter().any(|s| s.principal.matched);
+                return if trusted {
+                    "no Allow statement lists this action (denied by default)".into()
+                } else {
+                    "no statement trusts this token's identity provider (denied by default)".into()
+                };
+            };
+            let Some(c) = s.conditions.iter().find(|c| !c.satisfied) else {
+                return "no Allow statement applies to this token (denied by default)".into();
+            };
+            let claim = c.key.rsplit(':').next().unwrap_or(&c.key);
+            let has = match (&c.request_values, &c.absence) {
+                (Some(values), _) => {
+                    let quoted: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                    let quoted: Vec<&str> = quoted.iter().map(String::as_str).collect();
+                    format!("the token has {}", words(&quoted))
+                }
+                (None, Some(a)) => absence(a).trim_start_matches("absent: ").to_string(),
+                (None, None) => "the token has no value for it".into(),
+            };
+            let wanted: Vec<String> = c.values.iter().map(|v| format!("`{}`", v.value)).collect();
+            let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+            let which = if e.statements.len() > 1 {
+                format!(" ({})", statement_name(e, s.index))
+            } else {
+                String::new()
+            };
+            format!(
+                "`{claim}`{which}: {has}; the condition is {} {}",
+                c.operator,
+                words(&wanted)
+            )
+        }
     }
 }
 
@@ -609,12 +676,16 @@ fn trace_notes(e: &Evaluation, claims: &ClaimsView) -> Vec<Note> {
 }
 
 fn statement(s: &StatementTrace, reveal: &Callback<Span>) -> Html {
+    // Numbered as people count; the JSON pointer (`/Statement/0`) stays in the chips' names.
     let title = match &s.sid {
-        Some(sid) => format!("Statement {} · {sid}", s.index),
-        None => format!("Statement {}", s.index),
+        Some(sid) => format!("Statement {} · {sid}", s.index + 1),
+        None => format!("Statement {}", s.index + 1),
     };
     let effect = format!("{:?}", s.effect);
-    let which = format!("statement {}", s.index);
+    let which = format!("statement {}", s.index + 1);
+    // Failing conditions first; passing ones folded where something failed.
+    let failing: Vec<&ConditionTrace> = s.conditions.iter().filter(|c| !c.satisfied).collect();
+    let passing: Vec<&ConditionTrace> = s.conditions.iter().filter(|c| c.satisfied).collect();
     html! {
         <article class={classes!("statement", if s.applies { "applies" } else { "skipped" })}
             data-testid="statement" data-applies={s.applies.to_string()}>
@@ -627,10 +698,25 @@ fn statement(s: &StatementTrace, reveal: &Callback<Span>) -> Html {
             <ul class="checks">
                 { element("Principal", &s.principal, reveal, &which) }
                 { element("Action", &s.action, reveal, &which) }
-                for c in s.conditions.iter() {
+                for c in failing.iter() {
                     { condition(c, reveal, &which) }
                 }
+                if failing.is_empty() {
+                    for c in passing.iter() {
+                        { condition(c, reveal, &which) }
+                    }
+                }
             </ul>
+            if !failing.is_empty() && !passing.is_empty() {
+                <details class="passing" data-testid="passing-conditions">
+                    <summary>{ format!("{} passing condition{}", passing.len(), if passing.len() == 1 { "" } else { "s" }) }</summary>
+                    <ul class="checks">
+                        for c in passing.iter() {
+                            { condition(c, reveal, &which) }
+                        }
+                    </ul>
+                </details>
+            }
         </article>
     }
 }
