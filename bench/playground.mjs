@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { serve } from '../scripts/serve.mjs';
 import { launch } from '../tests/support/chromium.mjs';
 
@@ -18,15 +18,17 @@ const dist = join(root, 'dist');
 // terraform/, which the page fetches only when HCL is pasted).
 let raw = 0;
 let gzip = 0;
+let br = 0;
 const files = [];
 const walk = (dir, prefix = '') => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
 for (const name of walk(dist)) {
   const path = join(dist, name);
-  if (name.endsWith('.map') || name.startsWith('terraform/')) continue;
+  if (name.endsWith('.map') || /\.(br|gz)$/.test(name) || name.startsWith('terraform/')) continue;
   const bytes = readFileSync(path);
   const packed = gzipSync(bytes, { level: 9 }).length;
   raw += bytes.length;
   gzip += packed;
+  br += brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   files.push({ name, raw: bytes.length, gzip: packed });
 }
 
@@ -49,6 +51,7 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 const browser = await launch({ viewport: { width: 1280, height: 900 } });
 const firstVerdict = [];
 let keystrokes = [];
+let throttled = [];
 try {
   const { page } = browser;
   // The verdict's first appearance, stamped inside the page (no round trip to Node).
@@ -69,7 +72,7 @@ try {
   await page.waitForSelector('[data-testid="verdict"][data-decision]');
   // Each keystroke edits the Sid (the policy stays valid, so the whole pipeline runs);
   // the time runs to the next task after the input event, with layout forced.
-  keystrokes = await page.evaluate(async (count) => {
+  const type = (count) => page.evaluate(async (count) => {
     const box = document.querySelector('[data-testid="policy-input"]');
     const nextTask = () => new Promise((resolve) => {
       const channel = new MessageChannel();
@@ -88,7 +91,13 @@ try {
       await new Promise((resolve) => requestAnimationFrame(() => resolve()));
     }
     return times;
-  }, 41);
+  }, count);
+  keystrokes = await type(41);
+  // The same with the CPU slowed 4× (Chromium's throttling), as on a mid-range phone.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  throttled = await type(41);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
   const decided = await page.locator('[data-testid="verdict"]').getAttribute('data-decision');
   if (!decided) throw new Error('no verdict after the keystrokes');
 } finally {
@@ -98,12 +107,14 @@ try {
 
 const result = {
   policyBytes: policy.length,
-  firstLoad: { raw, gzip, files },
+  firstLoad: { raw, gzip, br, files },
   firstVerdictMs: { median: median(firstVerdict), samples: firstVerdict },
   keystrokeMs: { median: median(keystrokes), p95: p95(keystrokes), samples: keystrokes.length },
+  keystrokeThrottledMs: { median: median(throttled), p95: p95(throttled), samples: throttled.length },
 };
-console.log(`playground first load: ${(raw / 1000).toFixed(1)} KB raw, ${(gzip / 1000).toFixed(1)} KB gzip -9 (${files.length} files)`);
+console.log(`playground first load: ${(raw / 1000).toFixed(1)} KB raw, ${(gzip / 1000).toFixed(1)} KB gzip -9, ${(br / 1000).toFixed(1)} KB brotli (${files.length} files)`);
 console.log(`first verdict after navigation: median ${result.firstVerdictMs.median.toFixed(0)} ms over ${firstVerdict.length} loads`);
 console.log(`re-evaluation after a keystroke (${policy.length} B policy): median ${result.keystrokeMs.median.toFixed(2)} ms, p95 ${result.keystrokeMs.p95.toFixed(2)} ms over ${keystrokes.length} keystrokes`);
+console.log(`the same with the CPU slowed 4×: median ${result.keystrokeThrottledMs.median.toFixed(2)} ms, p95 ${result.keystrokeThrottledMs.p95.toFixed(2)} ms`);
 const jsonAt = process.argv.indexOf('--json');
 if (jsonAt > 0) writeFileSync(process.argv[jsonAt + 1], JSON.stringify(result, null, 2));

@@ -1,5 +1,7 @@
 // A static file server for loopback only: the playground's dist/ and the npm package's
-// browser test. No directory listings, no paths outside the root.
+// browser test. No directory listings, no paths outside the root. A file's precompressed
+// copy (`FILE.br`, `FILE.gz`, written by the playground build) is sent instead when the
+// browser accepts that encoding.
 //
 //   node scripts/serve.mjs DIR [PORT]     (PORT 0: any free port; prints the address)
 import { createServer } from 'node:http';
@@ -18,6 +20,14 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
+const isFile = (path) => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
+
 /** Serves `dir` on 127.0.0.1:`port`; resolves to the listening server. */
 export async function serve(dir, port = 0) {
   const root = resolve(dir);
@@ -27,8 +37,12 @@ export async function serve(dir, port = 0) {
     const file = normalize(join(root, path));
     try {
       if (!(file === root || file.startsWith(root + sep)) || !statSync(file).isFile()) throw new Error('not found');
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
-      res.end(readFileSync(file));
+      const accepted = String(req.headers['accept-encoding'] ?? '');
+      const encoding = [['br', '.br'], ['gzip', '.gz']].find(([name, ext]) => new RegExp(`\\b${name}\\b`).test(accepted) && isFile(file + ext));
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', vary: 'accept-encoding' };
+      if (encoding) headers['content-encoding'] = encoding[0];
+      res.writeHead(200, headers);
+      res.end(readFileSync(encoding ? file + encoding[1] : file));
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }

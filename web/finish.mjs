@@ -1,7 +1,9 @@
 // Finishes a Trunk build: builds the Terraform reader's module into terraform/ (loaded by
 // the page only when HCL is pasted), adds the SHA-256 of each inline start-up script to
 // the page's Content-Security-Policy (so no inline script but Trunk's own can run), then
-// prints what a first visit downloads, raw and gzip.
+// prints what a first visit downloads, raw and gzip. A release build also gets `.br` and
+// `.gz` copies of every text and wasm file, which scripts/serve.mjs (and any static
+// server that looks for them) sends to browsers that accept them.
 //
 // Trunk runs it after every build (a post_build hook in Trunk.toml), in its staging folder
 // (TRUNK_STAGING_DIR); by hand: node web/finish.mjs DIST
@@ -10,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const dist = process.argv[2] ?? process.env.TRUNK_STAGING_DIR ?? 'dist';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,7 +33,8 @@ writeFileSync(page, html);
 // the rest on the first visit (the start-up files and wasm-bindgen's snippets).
 const files = (dir, prefix = '') => readdirSync(dir, { withFileTypes: true })
   .sort((a, b) => a.name.localeCompare(b.name))
-  .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+  .flatMap((e) => (e.isDirectory() ? files(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]))
+  .filter((f) => !/\.(br|gz)$/.test(f));
 const kb = (n) => (n / 1000).toFixed(1).padStart(7);
 const totals = { first: [0, 0], lazy: [0, 0] };
 const rows = [];
@@ -46,3 +49,15 @@ for (const file of files(dist)) {
 console.log(`playground dist/ (${hashes.length} inline script hash${hashes.length === 1 ? '' : 'es'} in the CSP):\n${rows.join('\n')}`);
 console.log(`  ${'first load'.padEnd(52)} ${kb(totals.first[0])} KB  ${kb(totals.first[1])} KB gzip`);
 if (totals.lazy[0] > 0) console.log(`  ${'terraform/ (loaded when HCL is pasted)'.padEnd(52)} ${kb(totals.lazy[0])} KB  ${kb(totals.lazy[1])} KB gzip`);
+
+if (dev.length === 0) {
+  let br = 0;
+  for (const file of files(dist).filter((f) => /\.(html|js|css|wasm|json)$/.test(f))) {
+    const bytes = readFileSync(join(dist, file));
+    const packed = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } });
+    writeFileSync(join(dist, `${file}.br`), packed);
+    writeFileSync(join(dist, `${file}.gz`), gzipSync(bytes, { level: 9 }));
+    if (!file.startsWith('terraform/')) br += packed.length;
+  }
+  console.log(`  ${'first load, brotli (precompressed .br, .gz)'.padEnd(52)} ${kb(totals.first[0])} KB  ${kb(br)} KB br`);
+}

@@ -66,8 +66,19 @@ try {
   const decision = (p = page) => p.locator('.page > [data-testid="verdict"]').getAttribute('data-decision');
   const ready = (p = page) => p.waitForSelector('.page > [data-testid="verdict"]:not([data-decision="none"])', { timeout: 30000 });
 
+  // 0. Until the WebAssembly has arrived a loading text shows (the module held back 1 s),
+  //    and the files come precompressed.
+  const encodings = {};
+  page.on('response', (r) => { if (/\.(wasm|js)$/.test(r.url())) encodings[r.url().split('/').pop()] = r.headers()['content-encoding'] ?? 'none'; });
+  await page.route('**/*.wasm', async (route) => { await new Promise((r) => setTimeout(r, 1000)); await route.continue(); });
   await page.goto(`${origin}/`);
+  const loadingText = await page.locator('[data-testid="loading"]').innerText({ timeout: 900 }).catch(() => '');
+  check('a loading text shows until the WebAssembly is ready', /Loading the playground/.test(loadingText), loadingText);
   await ready();
+  await page.unroute('**/*.wasm');
+  check('the loading text is gone once the playground runs', (await page.locator('[data-testid="loading"]').count()) === 0);
+  const plain = Object.entries(encodings).filter(([, e]) => !['br', 'gzip'].includes(e));
+  check('the wasm and scripts are served precompressed (br or gzip)', Object.keys(encodings).length > 0 && plain.length === 0, JSON.stringify(encodings));
 
   // 1. A jump from a condition to its text lands clear of the sticky banner, in view, at
   //    every size: desktop, phone, 200 % zoom (640×400 CSS px) and 400 % (320×200).

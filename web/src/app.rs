@@ -184,6 +184,10 @@ pub(crate) fn Announcer(props: &AnnouncerProps) -> Html {
     }
 }
 
+/// How long typing must pause before the findings and who-can are recomputed: long enough
+/// to skip them between keystrokes, short enough to feel immediate once typing stops.
+const SETTLE_MS: u32 = 250;
+
 /// The playground.
 #[component]
 pub fn App() -> Html {
@@ -227,6 +231,18 @@ pub fn App() -> Html {
                 })
             });
             move || drop(listener)
+        });
+    }
+    // The findings and who-can catch up once typing in the policy pauses (each keystroke
+    // restarts the wait; dropping the timeout cancels it).
+    {
+        let dispatch = dispatch.clone();
+        let key = (state.inputs.policy.clone(), state.analysis.stale);
+        use_effect_with(key, move |(_, stale)| {
+            let timeout = stale.then(|| {
+                gloo_timers::callback::Timeout::new(SETTLE_MS, move || dispatch.emit(Msg::Settle))
+            });
+            move || drop(timeout)
         });
     }
     // After every render: the banner's height may have changed with its text.

@@ -95,6 +95,8 @@ pub enum Msg {
     Reread,
     /// Put back the text the last example replaced.
     UndoExample,
+    /// Typing paused: bring the findings and who-can up to date with the policy.
+    Settle,
 }
 
 /// Which input an example replaced.
@@ -187,6 +189,10 @@ impl State {
                 }
             })
         };
+        // Typing in the policy re-evaluates at once but leaves the findings and who-can (the
+        // slow part, and independent of the token) to `Settle`, sent once typing pauses.
+        let typed = matches!(msg, Msg::Policy(_));
+        let settle = matches!(msg, Msg::Settle | Msg::Reread);
         match msg {
             Msg::Policy(text) => inputs.policy = text,
             Msg::Resource(r) => inputs.resource = r,
@@ -229,10 +235,29 @@ impl State {
             }
             Msg::Restore(restored) => inputs = restored,
             Msg::Reread => replaced = self.replaced.clone(),
+            Msg::Settle => replaced = self.replaced.clone(),
         }
+        let old = &self.analysis;
+        let same_policy = inputs.policy == self.inputs.policy
+            && inputs.resource == self.inputs.resource
+            && inputs.options.catalog == self.inputs.options.catalog;
+        let analysis = if settle || !(typed || same_policy) {
+            analyse(&inputs, now)
+        } else {
+            // The findings and who-can of the policy shown so far: still right when only
+            // the token or an option changed, stale (and shown so) while the policy is typed.
+            Analysis {
+                lint: old.lint.clone(),
+                who: old.who.clone(),
+                stale: old.stale || !same_policy,
+                ..analyse_with(&inputs, now, false)
+            }
+        };
         State {
+            inputs,
+            now,
+            analysis: Rc::new(analysis),
             replaced,
-            ..State::new(inputs, now)
         }
     }
 }
@@ -279,6 +304,9 @@ pub struct Analysis {
     pub policy_empty: bool,
     /// The instant the request is evaluated at (epoch seconds); none without a time.
     pub time: Option<i64>,
+    /// The findings and who-can are those of the policy before the last keystrokes: they
+    /// are brought up to date once typing pauses ([`Msg::Settle`]).
+    pub stale: bool,
 }
 
 /// A policy read out of Terraform source, a template or a plan: which one, among which.
@@ -353,6 +381,11 @@ impl Analysis {
 
 /// Reads the inputs and evaluates them when it can.
 pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
+    analyse_with(inputs, now, true)
+}
+
+/// [`analyse`], with or without the findings and who-can (`slow`).
+fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
     let claims = read_claims_view(&inputs.claims);
     let now = match inputs.options.time {
         EvalTime::Now => now,
@@ -376,6 +409,7 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
             pending: false,
             policy_empty: true,
             time: now,
+            stale: false,
         };
     }
     let (found, source, mut source_diagnostics) =
@@ -396,6 +430,7 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
                     pending,
                     policy_empty: false,
                     time: now,
+                    stale: false,
                 };
             }
         };
@@ -426,13 +461,18 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
         account: None,
         catalog: inputs.options.catalog,
     };
-    let lint = parsed.policy.as_ref().map(|_| match &found {
-        Some(f) => f.lint(&options),
-        None => lint(text, &options),
-    });
+    let lint = parsed
+        .policy
+        .as_ref()
+        .filter(|_| slow)
+        .map(|_| match &found {
+            Some(f) => f.lint(&options),
+            None => lint(text, &options),
+        });
     let who = parsed
         .policy
         .as_ref()
+        .filter(|_| slow)
         .map(|p| oidc_trust::who_can(p, None))
         .unwrap_or_default();
     let mut policy_diagnostics: Vec<Diagnostic> = parsed
@@ -455,6 +495,7 @@ pub fn analyse(inputs: &Inputs, now: Option<i64>) -> Analysis {
         pending: false,
         policy_empty: false,
         time: now,
+        stale: false,
     }
 }
 
@@ -841,8 +882,19 @@ mod tests {
             .findings
             .iter()
             .any(|f| f.code == "admits-pull-request"));
+        // Typed: the verdict is new at once, the findings are the last policy's (stale)
+        // until typing pauses.
         let broken = s.apply(Msg::Policy("{".into()), None);
-        assert!(broken.analysis.lint.is_none());
+        assert!(broken.analysis.evaluation.is_none() && broken.analysis.stale);
+        assert_eq!(broken.analysis.lint, s.analysis.lint);
+        let settled = broken.apply(Msg::Settle, None);
+        assert!(settled.analysis.lint.is_none() && !settled.analysis.stale);
+        // A token change neither recomputes nor staleness-marks them.
+        let token = settled
+            .apply(Msg::Policy(POLICIES[0].text.into()), None)
+            .apply(Msg::Settle, None);
+        let again = token.apply(Msg::ExampleToken(3), None);
+        assert!(!again.analysis.stale && again.analysis.lint == token.analysis.lint);
     }
 
     #[test]
@@ -968,7 +1020,9 @@ mod tests {
     #[test]
     fn pasted_terraform_fragments_and_broken_hcl() {
         let fragment = "jsonencode({\n  Version = \"2012-10-17\"\n  Statement = [{\n    Effect = \"Allow\"\n    Action = \"sts:AssumeRoleWithWebIdentity\"\n    Principal = { Federated = \"arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com\" }\n    Condition = { StringLike = { \"token.actions.githubusercontent.com:sub\" = \"repo:${var.org}/*\" } }\n  }]\n})";
-        let s = State::default().apply(Msg::Policy(fragment.into()), None);
+        let s = State::default()
+            .apply(Msg::Policy(fragment.into()), None)
+            .apply(Msg::Settle, None);
         let codes: Vec<&str> = s
             .analysis
             .lint

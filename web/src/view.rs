@@ -558,9 +558,14 @@ pub(crate) fn findings(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
     };
     let n = report.findings.len();
     html! {
-        <details class="findings" open={report.worst() >= Some(FindingSeverity::Medium)} data-testid="findings">
+        <details class={classes!("findings", analysis.stale.then_some("stale"))}
+            open={report.worst() >= Some(FindingSeverity::Medium)} data-testid="findings"
+            aria-busy={analysis.stale.to_string()}>
             <summary>
                 { format!("Findings: {n}") }
+                if analysis.stale {
+                    <span class="updating">{ " (updating…)" }</span>
+                }
                 if let Some(w) = report.worst() {
                     <span class={classes!("badge", w.name())}>{ format!("worst: {}", w.name()) }</span>
                 }
@@ -592,8 +597,14 @@ pub(crate) fn who_can(analysis: &Analysis, dispatch: &Callback<Msg>) -> Html {
         return html! {};
     }
     html! {
-        <details class="who" open=true data-testid="who-can">
-            <summary>{ "Who can assume this role" }</summary>
+        <details class={classes!("who", analysis.stale.then_some("stale"))} open=true
+            data-testid="who-can" aria-busy={analysis.stale.to_string()}>
+            <summary>
+                { "Who can assume this role" }
+                if analysis.stale {
+                    <span class="updating">{ " (updating…)" }</span>
+                }
+            </summary>
             <p class="muted">{ "Computed exactly from the policy's string conditions (Deny statements subtracted), independent of the token above. Each example token is confirmed by the evaluator." }</p>
             for r in analysis.who.iter() {
                 <div class="region" data-issuer={r.issuer.clone()}>
