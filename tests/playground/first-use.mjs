@@ -329,7 +329,31 @@ try {
   check('the embed says which time it is evaluated at', /Evaluated at/.test(await embed.locator('[data-testid="evaluation-time"]').innerText()));
   const moderate = await axe(embed, 'embed');
   check('the embed has a heading', !moderate.some((v) => v.id === 'page-has-heading-one'), JSON.stringify(moderate));
+  check('the embed has no buttons that do nothing', (await embed.locator('[data-testid="embed"] button').count()) === 0);
+  const linkFirst = await embed.evaluate(() => Boolean(document.querySelector('[data-testid="embed-open"]').compareDocumentPosition(document.querySelector('[data-testid="embed"] [data-testid="verdict"]')) & Node.DOCUMENT_POSITION_FOLLOWING));
+  check('"open in the playground" comes first in the embed', linkFirst);
+  const failFirst = await embed.locator('[data-testid="condition-row"]').first().getAttribute('data-result');
+  check('the embed shows the failing condition first', failFirst === 'fail');
   await embed.close();
+
+  // The snippet sizes its iframe to the embed's content.
+  const host = await context.newPage();
+  watch(host);
+  await host.setContent(`<!doctype html><h1>Docs</h1>${snippet}<p>after</p>`);
+  await host.waitForFunction(() => document.querySelector('iframe').style.height !== '', null, { timeout: 10000 }).catch(() => {});
+  const sized = await host.evaluate(() => document.querySelector('iframe').style.height);
+  const frame = host.frames().find((f) => f.url().includes('#embed='));
+  const inner = frame ? await frame.evaluate(() => document.documentElement.scrollHeight) : -1;
+  check('the embed snippet sizes its iframe to the content', sized === `${inner}px` && inner !== 420, `${sized} vs ${inner}px`);
+  await host.close();
+
+  // A damaged embed link: a short error in the iframe, not the whole editor.
+  const broken = await context.newPage();
+  watch(broken);
+  await broken.goto(`${origin}/#embed=1.damaged`);
+  await broken.waitForSelector('[data-testid="embed-error"]', { timeout: 10000 }).catch(() => {});
+  check('a damaged embed link gives a short error, not the editor', (await broken.locator('[data-testid="embed-error"]').count()) === 1 && (await broken.locator('textarea').count()) === 0);
+  await broken.close();
 } catch (e) {
   check('the browser session ran to the end', false, String(e && e.stack));
 } finally {

@@ -52,26 +52,65 @@ struct Boot {
     inputs: Option<Inputs>,
     mode: Mode,
     link_error: Option<String>,
+    /// The link asked for the embed (whether or not it could be opened).
+    embedded: bool,
 }
 
 fn boot() -> Boot {
-    match share::restore(&location_hash()) {
+    let hash = location_hash();
+    let embedded = hash.starts_with("#embed=");
+    match share::restore(&hash) {
         Some(Ok((inputs, mode))) => Boot {
             inputs: Some(inputs),
             mode,
             link_error: None,
+            embedded,
         },
         Some(Err(e)) => Boot {
             inputs: None,
             mode: Mode::Edit,
             link_error: Some(e),
+            embedded,
         },
         None => Boot {
             inputs: None,
             mode: Mode::Edit,
             link_error: None,
+            embedded,
         },
     }
+}
+
+/// In an iframe, tells the page around it how tall the embed is, so that the snippet's
+/// listener sizes the iframe to its content (no inner scrollbar, no blank space).
+fn post_height() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    let Some(height) = window
+        .document()
+        .and_then(|d| d.document_element())
+        .map(|e| e.scroll_height())
+    else {
+        return;
+    };
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"oidcTrustHeight".into(), &height.into());
+    // Only a height crosses; any page may embed the playground, so any origin may read it.
+    let _ = parent.post_message(&message, "*");
+}
+
+/// The snippet that embeds `src`: the iframe, and the few lines that let it size itself.
+fn embed_snippet(src: &str) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    format!(
+        "<iframe src=\"{src}\" title=\"oidc-trust: trust policy evaluation\" width=\"100%\" height=\"420\" style=\"border:0\" data-oidc-trust></iframe>\n<script>addEventListener(\"message\", (e) => {{ if (e.origin !== \"{origin}\" || typeof e.data?.oidcTrustHeight !== \"number\") return; for (const f of document.querySelectorAll(\"iframe[data-oidc-trust]\")) if (f.contentWindow === e.source) f.style.height = e.data.oidcTrustHeight + \"px\"; }});</script>"
+    )
 }
 
 /// Selects `span` (UTF-16 offsets, as JS strings count) in the policy editor and scrolls
@@ -248,6 +287,39 @@ pub fn App() -> Html {
     // After every render: the banner's height may have changed with its text.
     use_effect(publish_banner_height);
 
+    // The embed resizes its iframe after every render, when a detail opens and on resize.
+    {
+        let embedded = boot.mode == Mode::Embed;
+        use_effect(move || {
+            if embedded {
+                post_height();
+            }
+        });
+        use_effect_with(embedded, |embedded| {
+            let listeners = (*embedded)
+                .then(|| web_sys::window().zip(web_sys::window().and_then(|w| w.document())))
+                .flatten()
+                .map(|(window, document)| {
+                    let capture = gloo_events::EventListenerOptions::run_in_capture_phase();
+                    (
+                        gloo_events::EventListener::new_with_options(
+                            &document,
+                            "toggle",
+                            capture,
+                            |_| post_height(),
+                        ),
+                        gloo_events::EventListener::new(&window, "resize", |_| post_height()),
+                    )
+                });
+            move || drop(listeners)
+        });
+    }
+
+    if boot.embedded {
+        if let Some(e) = &boot.link_error {
+            return view::embed_error(e, &page_address());
+        }
+    }
     if boot.mode == Mode::Embed {
         let open = format!(
             "{}#{}",
@@ -304,7 +376,7 @@ pub fn App() -> Html {
                 </section>
                 <section class="results" aria-label="Result">
                     { view::evaluation_time(&state.analysis, state.inputs.options.time, Some(&dispatch)) }
-                    { view::trace(&state.analysis, &reveal_span) }
+                    { view::trace(&state.analysis, Some(&reveal_span)) }
                     { view::findings(&state.analysis, &reveal_span) }
                     { view::who_can(&state.analysis, &dispatch) }
                     <ShareBox make={Callback::from(share_link)} current={state.inputs.clone()} />
@@ -393,8 +465,8 @@ fn ShareBox(props: &ShareBoxProps) -> Html {
                 </label>
                 <label class="field">
                     <span>{ "Embed this in docs" }</span>
-                    <textarea class="snippet" readonly=true rows="3" data-testid="embed-snippet"
-                        value={format!("<iframe src=\"{embed}\" title=\"oidc-trust: trust policy evaluation\" width=\"100%\" height=\"420\" style=\"border:0\"></iframe>")} />
+                    <textarea class="snippet" readonly=true rows="4" data-testid="embed-snippet"
+                        value={embed_snippet(embed)} />
                 </label>
             }
         </section>

@@ -578,7 +578,7 @@ pub(crate) fn findings(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
                         <div class="check-head">
                             <span class={classes!("badge", f.severity.name())}>{ f.severity.name() }</span>
                             <code>{ f.code }</code>
-                            { locate_button(&f.location, reveal, &format!("finding {} ({})", i + 1, f.code)) }
+                            { locate_button(&f.location, Some(reveal), &format!("finding {} ({})", i + 1, f.code)) }
                         </div>
                         <p>{ rich(&f.message) }</p>
                         <p class="why">{ rich(&f.help) }</p>
@@ -656,7 +656,9 @@ fn example_button(w: &Claims, dispatch: &Callback<Msg>, case: &str) -> Html {
 }
 
 /// Every statement, with its principal, action and conditions.
-pub(crate) fn trace(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
+/// `reveal` selects a span in the policy editor; none in the read-only embed, whose rows
+/// are then plain text rather than buttons that would do nothing.
+pub(crate) fn trace(analysis: &Analysis, reveal: Option<&Callback<Span>>) -> Html {
     let Some(e) = &analysis.evaluation else {
         return html! {};
     };
@@ -686,7 +688,7 @@ fn trace_notes(e: &Evaluation, claims: &ClaimsView) -> Vec<Note> {
         .collect()
 }
 
-fn statement(s: &StatementTrace, reveal: &Callback<Span>) -> Html {
+fn statement(s: &StatementTrace, reveal: Option<&Callback<Span>>) -> Html {
     // Numbered as people count; the JSON pointer (`/Statement/0`) stays in the chips' names.
     let title = match &s.sid {
         Some(sid) => format!("Statement {} · {sid}", s.index + 1),
@@ -749,8 +751,8 @@ fn mark(ok: bool) -> Html {
 
 /// A "line N" chip that selects `what` in the policy; its name holds the visible text
 /// (WCAG 2.5.3) and what it shows, so that no two chips share a name.
-fn locate_button(location: &Location, reveal: &Callback<Span>, what: &str) -> Html {
-    let Some(span) = location.span else {
+fn locate_button(location: &Location, reveal: Option<&Callback<Span>>, what: &str) -> Html {
+    let (Some(span), Some(reveal)) = (location.span, reveal) else {
         return html! {};
     };
     let reveal = reveal.clone();
@@ -764,7 +766,7 @@ fn locate_button(location: &Location, reveal: &Callback<Span>, what: &str) -> Ht
     }
 }
 
-fn element(name: &str, t: &ElementTrace, reveal: &Callback<Span>, statement: &str) -> Html {
+fn element(name: &str, t: &ElementTrace, reveal: Option<&Callback<Span>>, statement: &str) -> Html {
     html! {
         <li class={classes!("check", if t.matched { "pass" } else { "fail" })}
             data-testid="element-row" data-result={if t.matched { "pass" } else { "fail" }}>
@@ -794,16 +796,23 @@ fn condition_span(c: &ConditionTrace) -> Option<Span> {
     })
 }
 
-fn condition(c: &ConditionTrace, reveal: &Callback<Span>, statement: &str) -> Html {
+fn condition(c: &ConditionTrace, reveal: Option<&Callback<Span>>, statement: &str) -> Html {
     let result = if c.satisfied { "pass" } else { "fail" };
     let span = condition_span(c);
-    let onclick = {
+    let onclick = reveal.map(|reveal| {
         let reveal = reveal.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(s) = span {
                 reveal.emit(s);
             }
         })
+    });
+    let head = html! {
+        <>
+            { mark(c.satisfied) }
+            <code class="op">{ &c.operator }</code>
+            <code class="key">{ &c.key }</code>
+        </>
     };
     let request = match (&c.request_values, &c.absence) {
         (Some(values), _) => values
@@ -817,12 +826,14 @@ fn condition(c: &ConditionTrace, reveal: &Callback<Span>, statement: &str) -> Ht
     html! {
         <li class={classes!("check", "condition", result)} data-testid="condition-row"
             data-result={result} data-key={c.key.clone()}>
-            <button type="button" class="check-head as-button" {onclick}>
-                { mark(c.satisfied) }
-                <code class="op">{ &c.operator }</code>
-                <code class="key">{ &c.key }</code>
-                <span class="sr-only">{ format!(" ({statement}): show in the policy") }</span>
-            </button>
+            if let Some(onclick) = onclick {
+                <button type="button" class="check-head as-button" {onclick}>
+                    { head }
+                    <span class="sr-only">{ format!(" ({statement}): show in the policy") }</span>
+                </button>
+            } else {
+                <div class="check-head">{ head }</div>
+            }
             <p class="why">{ rich(&c.why) }</p>
             <p class="request"><span class="label">{ "token: " }</span>{ rich(&request) }</p>
             <ul class="values">
@@ -933,23 +944,34 @@ fn request_keys(e: &Evaluation) -> Html {
     }
 }
 
-/// The compact read-only view for iframes.
+/// The compact read-only view for iframes in docs: the way into the playground first,
+/// then the verdict, the time it holds for, and the trace with its failures first.
 pub(crate) fn embed(state: &State, open: &str) -> Html {
-    let reveal = Callback::from(|_: Span| {});
     html! {
         <div class="page embed" data-testid="embed">
-            <h1 class="embed-title">{ "oidc-trust: trust policy evaluation" }</h1>
+            <div class="embed-head">
+                <h1 class="embed-title">{ "oidc-trust: trust policy evaluation" }</h1>
+                <a href={open.to_string()} target="_blank" rel="noopener" data-testid="embed-open">{ "Open in the playground ↗" }</a>
+            </div>
             { verdict(&state.analysis) }
             { evaluation_time(&state.analysis, state.inputs.options.time, None) }
-            { trace(&state.analysis, &reveal) }
+            { trace(&state.analysis, None) }
             <details class="embedded-inputs">
                 <summary>{ "Policy and token" }</summary>
                 <pre class="code small" tabindex="0" data-testid="embed-policy">{ &state.inputs.policy }</pre>
                 <pre class="code small" tabindex="0" data-testid="embed-claims">{ &state.inputs.claims }</pre>
             </details>
-            <p class="foot">
-                <a href={open.to_string()} target="_blank" rel="noopener">{ "Open in the oidc-trust playground" }</a>
-            </p>
+        </div>
+    }
+}
+
+/// An embed link that cannot be opened: a short message in the iframe, not the editor.
+pub(crate) fn embed_error(error: &str, playground: &str) -> Html {
+    html! {
+        <div class="page embed" data-testid="embed-error">
+            <h1 class="embed-title">{ "oidc-trust: trust policy evaluation" }</h1>
+            <p class="banner error" role="alert">{ format!("This embedded evaluation could not be opened: {error}.") }</p>
+            <p><a href={playground.to_string()} target="_blank" rel="noopener">{ "Open the oidc-trust playground ↗" }</a></p>
         </div>
     }
 }
