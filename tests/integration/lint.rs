@@ -286,6 +286,35 @@ fn mistakes_are_read_off_the_policy() {
         .find(|f| f.code == "unexposed-claim-key")
         .unwrap();
     assert_eq!(f_never.severity, FindingSeverity::Medium);
+    assert!(!f_never.fix.contains("did you mean"), "{}", f_never.fix);
+    // Key names are case-insensitive: `:Aud` is `:aud`, which the evaluator matches, so the
+    // lint must not call it "never matches".
+    let mut cased = exact("repo:acme/api:ref:refs/heads/main");
+    cased["StringEquals"] = serde_json::json!({format!("{GH}:Aud"): "sts.amazonaws.com", format!("{GH}:REPOSITORY_ID"): "74"});
+    let findings = lint(&gh_policy(cased), &LintOptions::default()).findings;
+    assert!(
+        !findings.iter().any(|f| f.code == "unexposed-claim-key"),
+        "{findings:#?}"
+    );
+    // A mistyped key gets the key it most likely meant.
+    for (typo, meant) in [
+        ("sbu", "sub"),
+        ("repository_ld", "repository_id"),
+        ("Repository_LD", "repository_id"),
+    ] {
+        let mut typed = exact("repo:acme/api:ref:refs/heads/main");
+        typed["StringEquals"][format!("{GH}:{typo}")] = "x".into();
+        let f = lint(&gh_policy(typed), &LintOptions::default())
+            .findings
+            .into_iter()
+            .find(|f| f.code == "unexposed-claim-key")
+            .unwrap_or_else(|| panic!("{typo}: no finding"));
+        assert!(
+            f.fix.starts_with(&format!("did you mean `{GH}:{meant}`?")),
+            "{typo}: {}",
+            f.fix
+        );
+    }
     let mut always = exact("repo:acme/api:ref:refs/heads/main");
     always["StringNotEquals"] = serde_json::json!({event.clone(): "pull_request"});
     let f_always = lint(&gh_policy(always), &LintOptions::default())

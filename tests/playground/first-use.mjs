@@ -231,6 +231,16 @@ try {
   const ticks = await page.evaluate(() => document.querySelector('.page').innerText.split('\n').filter((l) => l.includes('`')));
   check('no backtick shows literally', ticks.length === 0, ticks.slice(0, 3).join(' | '));
 
+  // 8b. A mistyped condition key gets a "did you mean"; advice names this page's fields.
+  await page.fill('[data-testid="policy-input"]', basic.replace('githubusercontent.com:sub', 'githubusercontent.com:sbu'));
+  await page.waitForSelector('[data-testid="findings"][aria-busy="false"]');
+  const typo = await page.locator('[data-testid="finding"][data-code="unexposed-claim-key"]').innerText().catch(() => '');
+  check('a mistyped key is answered with "did you mean `…:sub`?"', typo.includes('did you mean token.actions.githubusercontent.com:sub?'), typo);
+  await page.fill('[data-testid="policy-input"]', basic);
+  await page.fill('[data-testid="claims-input"]', '{"sub": "repo:acme/api:ref:refs/heads/main", "aud": "sts.amazonaws.com"}');
+  const advice = await page.locator('.page > [data-testid="verdict"]').innerText();
+  check('advice names the page\'s fields, not CLI flags', advice.includes('Issuer under Request options') && !advice.includes('--'), advice);
+
   // 9. Location chips say "line N"; every button has its own accessible name.
   await page.fill('[data-testid="policy-input"]', basic);
   await page.fill('[data-testid="claims-input"]', sibling);

@@ -14,8 +14,38 @@ use crate::state::{
     Analysis, ClaimsView, EvalTime, Field, Msg, OptionChange, Options, Replaced, SourceView, State,
 };
 
+/// The core words its advice for every face alike, naming the CLI's flags where a choice
+/// is needed; on this page the same choices are fields under "Request options".
+const FOR_THE_PAGE: [(&str, &str); 6] = [
+    (
+        "pass the issuer (e.g. --issuer ",
+        "fill in Issuer under Request options (e.g. ",
+    ),
+    (
+        "pass the current time to check it",
+        "choose an evaluation time under Request options to check it",
+    ),
+    ("--issuer", "Issuer under Request options"),
+    ("--action", "Action under Request options"),
+    ("--account", "Provider account under Request options"),
+    ("--catalog", "Key catalog under Request options"),
+];
+
+/// `text` with the CLI's flags replaced by this page's fields.
+fn for_the_page(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("--") && !text.contains("pass the current time") {
+        return text.into();
+    }
+    let mut out = text.to_string();
+    for (cli, page) in FOR_THE_PAGE {
+        out = out.replace(cli, page);
+    }
+    out.into()
+}
+
 /// Text from the core, where `backticks` mark names and values: shown as code.
 fn rich(text: &str) -> Html {
+    let text = for_the_page(text);
     html! {
         for (i, part) in text.split('`').enumerate() {
             if i % 2 == 1 {
@@ -973,5 +1003,32 @@ pub(crate) fn embed_error(error: &str, playground: &str) -> Html {
             <p class="banner error" role="alert">{ format!("This embedded evaluation could not be opened: {error}.") }</p>
             <p><a href={playground.to_string()} target="_blank" rel="noopener">{ "Open the oidc-trust playground ↗" }</a></p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Inputs, State};
+
+    #[test]
+    fn advice_names_the_pages_fields_not_the_clis_flags() {
+        // No issuer anywhere: the core says "--issuer"; the page says where its field is.
+        let inputs = Inputs {
+            claims: r#"{"sub": "repo:acme/api:ref:refs/heads/main", "aud": "sts.amazonaws.com"}"#
+                .into(),
+            ..State::default().inputs
+        };
+        let s = State::new(inputs, None);
+        let d = s.analysis.request_error.as_ref().unwrap();
+        let shown = for_the_page(&format!("{} ({})", d.message, d.help)).into_owned();
+        assert!(
+            d.help.contains("--issuer") && !shown.contains("--"),
+            "{shown}"
+        );
+        assert!(shown.contains("Issuer under Request options"), "{shown}");
+        let note = "the token expires at 2026-08-19T19:17:37Z (pass the current time to check it)";
+        assert!(for_the_page(note).contains("choose an evaluation time under Request options"));
+        assert_eq!(for_the_page("no flags here"), "no flags here");
     }
 }

@@ -16,8 +16,8 @@ use crate::policy::arn::named_issuer;
 use crate::policy::model::{Condition, Effect, Policy, PrincipalKind, Statement};
 use crate::policy::operator::{BaseOperator, Family, SetQualifier};
 use crate::policy::parse::parse_policy;
-use crate::request::catalog::{exposure, CatalogVersion, Exposure};
-use crate::text::diagnostic::Diagnostic;
+use crate::request::catalog::{exposed_claims, exposure, CatalogVersion, Exposure};
+use crate::text::diagnostic::{suggest, Diagnostic};
 use crate::text::severity::FindingSeverity;
 use crate::text::source::Location;
 
@@ -438,6 +438,10 @@ fn condition_findings(
     } else {
         claim
     };
+    // Condition key names are case-insensitive (domain.md §2): `:Aud` is `:aud`, as the
+    // evaluator reads it.
+    let claim_lower = claim.to_ascii_lowercase();
+    let claim = claim_lower.as_str();
     let passes_when_absent = c.operator.if_exists
         || c.operator.qualifier == Some(SetQualifier::ForAllValues)
         || op.is_negated();
@@ -456,7 +460,24 @@ fn condition_findings(
                 "AWS never puts this claim in the request context: the Deny closes nothing",
             )
         };
-        out.push(finding("unexposed-claim-key", severity, message, help, "condition on a key AWS exposes (sub, aud, and the provider keys such as repository_id), or move the claim into a customised sub", &c.key_location, Some(s.index)));
+        let fix = "condition on a key AWS exposes (sub, aud, and the provider keys such as repository_id), or move the claim into a customised sub";
+        // A near miss of a key AWS does expose is most likely a typo (`sbu`, `Sub`).
+        let fix = match suggest(claim, exposed_claims(options.catalog, issuer)) {
+            Some(near) => format!(
+                "did you mean `{}:{near}`? Otherwise {fix}",
+                &c.key[..c.key.len() - claim.len() - 1]
+            ),
+            None => fix.to_string(),
+        };
+        out.push(finding(
+            "unexposed-claim-key",
+            severity,
+            message,
+            help,
+            &fix,
+            &c.key_location,
+            Some(s.index),
+        ));
     }
     if c.operator.qualifier == Some(SetQualifier::ForAllValues)
         && !ci::multivalued(claim)

@@ -88,6 +88,18 @@ pub(crate) fn provider_exposure(
     }
 }
 
+/// The claims of `issuer`'s tokens that are condition keys in `version`: what a mistyped
+/// key is compared with for "did you mean".
+pub(crate) fn exposed_claims(version: CatalogVersion, issuer: &str) -> Vec<&'static str> {
+    let provider = Provider::of_issuer(issuer);
+    let mut all = vec![
+        "aud", "sub", "amr", "azp", "email", "oaud", "app_id", "id", "user_id",
+    ];
+    all.extend(provider.keys().iter().copied());
+    all.retain(|claim| provider_exposure(version, provider, claim) != Exposure::No);
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
