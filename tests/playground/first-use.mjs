@@ -265,6 +265,54 @@ try {
   const allowBanner = await page.locator('.page > [data-testid="verdict"]').innerText();
   check('an allow names its statement as people count', /statement 1 \(GitHubActionsRepo\) allows/.test(allowBanner), allowBanner);
 
+  // 9c. The code editor: line numbers, colours and squiggles that line up with the text,
+  //     ✓/✗ marks in the gutter that open their trace rows.
+  await page.fill('[data-testid="claims-input"]', sibling);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
+  const ed = await page.evaluate(() => {
+    const t = document.querySelector('[data-testid="policy-input"]');
+    const copy = document.querySelector('[data-testid="policy-input-highlight"]');
+    const gutter = t.closest('.code-editor').querySelector('.gutter');
+    const key = [...copy.querySelectorAll('.tok-key')].find((s) => s.textContent === '"Version"');
+    const cs = getComputedStyle(t);
+    const line = t.value.slice(0, t.value.indexOf('"Version"')).split('\n').length;
+    const expected = t.getBoundingClientRect().top + parseFloat(cs.paddingTop) + (line - 1) * parseFloat(cs.lineHeight) - t.scrollTop;
+    return {
+      same: copy.textContent === `${t.value} `,
+      lines: gutter.querySelectorAll('.line-number').length,
+      want: t.value.split('\n').length,
+      keyTop: key?.getBoundingClientRect().top ?? -1,
+      expected,
+      editorHeight: t.closest('.code-editor').getBoundingClientRect().height,
+      textareaHeight: t.getBoundingClientRect().height,
+    };
+  });
+  check('the highlighted copy holds exactly the text', ed.same);
+  check('the gutter numbers every line', ed.lines === ed.want, `${ed.lines} of ${ed.want}`);
+  check('colours line up with the text to the pixel', Math.abs(ed.keyTop - ed.expected) <= 1, `${ed.keyTop} vs ${ed.expected}`);
+  check('the textarea alone sets the editor\'s height', Math.abs(ed.editorHeight - ed.textareaHeight - 2) <= 1, `${ed.editorHeight} vs ${ed.textareaHeight}`);
+  await page.locator('[data-testid="policy-input"]').evaluate((t) => { t.style.height = '120px'; t.scrollTop = 10000; t.dispatchEvent(new Event('scroll')); });
+  await page.waitForTimeout(50);
+  const scrolled = await page.evaluate(() => {
+    const t = document.querySelector('[data-testid="policy-input"]');
+    const copy = document.querySelector('[data-testid="policy-input-highlight"]');
+    const gutter = t.closest('.code-editor').querySelector('.gutter');
+    return [t.scrollTop, copy.scrollTop, gutter.scrollTop];
+  });
+  check('the copy and the gutter scroll with the text', scrolled[0] > 0 && scrolled.every((v) => v === scrolled[0]), scrolled.join(', '));
+  await page.locator('[data-testid="policy-input"]').evaluate((t) => { t.style.height = ''; t.scrollTop = 0; t.dispatchEvent(new Event('scroll')); });
+  const failMark = page.locator('[data-testid="gutter-mark"][data-result="fail"][data-target$="-c1"]');
+  await failMark.click();
+  const focusedRow = await page.evaluate(() => document.activeElement?.getAttribute('data-key'));
+  check('a ✗ in the gutter moves to its failing condition in the trace', focusedRow === SUB, focusedRow);
+  await page.locator('[data-testid="gutter-mark"][data-result="pass"][data-target$="-c0"]').click();
+  const passRow = await page.evaluate(() => [document.activeElement?.getAttribute('data-key'), document.activeElement?.closest('details')?.open]);
+  check('a ✓ opens its folded passing condition', passRow[0] === 'token.actions.githubusercontent.com:aud' && passRow[1] === true, JSON.stringify(passRow));
+  await page.fill('[data-testid="policy-input"]', basic.replace('"Allow"', '"Alow"'));
+  const squiggle = await page.locator('[data-testid="policy-input-highlight"] .squiggle.error').first().getAttribute('title').catch(() => '');
+  check('an error is squiggled where it is, its message on hover', /invalid-effect/.test(squiggle ?? ''), squiggle);
+  await page.fill('[data-testid="policy-input"]', basic);
+
   // 10. Pasted tokens as people paste them: quoted, wrapped, "Bearer ", the endpoint's JSON.
   await page.fill('[data-testid="claims-input"]', sibling);
   const wrapped = jwt.match(/.{1,60}/g).join('\n');

@@ -3,9 +3,11 @@
 //! pasted token never leaves the browser.
 //!
 //! `state` (inputs → analysis), `share` (links) and `examples` are plain Rust, tested
-//! natively; `app` and `view` render them with Yew.
+//! natively; `app` and `view` render them with Yew, and `editor` is the code editor both
+//! text boxes use.
 
 pub mod app;
+pub mod editor;
 pub mod examples;
 pub mod share;
 pub mod state;

@@ -6,9 +6,10 @@ use oidc_trust::{
     Absence, CatalogVersion, Claims, ConditionTrace, Decision, Diagnostic, ElementTrace,
     Evaluation, FindingSeverity, Location, Note, NoteLevel, Span, StatementTrace,
 };
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::editor::{Editor, Language, Mark, Squiggle};
 use crate::examples::{POLICIES, TOKENS};
 use crate::state::{
     Analysis, ClaimsView, EvalTime, Field, Msg, OptionChange, Options, Replaced, SourceView, State,
@@ -125,12 +126,51 @@ fn undo_bar(r: &Replaced, dispatch: &Callback<Msg>) -> Html {
     }
 }
 
-fn on_text(dispatch: &Callback<Msg>, make: fn(String) -> Msg) -> Callback<InputEvent> {
+fn on_text(dispatch: &Callback<Msg>, make: fn(String) -> Msg) -> Callback<String> {
     let dispatch = dispatch.clone();
-    Callback::from(move |e: InputEvent| {
-        let area: HtmlTextAreaElement = e.target_unchecked_into();
-        dispatch.emit(make(area.value()));
+    Callback::from(move |text: String| dispatch.emit(make(text)))
+}
+
+/// A diagnostic's span as a squiggle, when it is in the text shown (not another file).
+fn squiggle(d: &Diagnostic) -> Option<Squiggle> {
+    let span = d.location.span.filter(|_| d.location.file.is_none())?;
+    Some(Squiggle {
+        start: span.start.byte as usize,
+        end: span.end.byte as usize,
+        kind: if d.is_error() { "error" } else { "warning" },
+        message: format!("{}: {}", d.code, d.message.replace('`', "")),
     })
+}
+
+/// The trace's statements and conditions as gutter marks, at the lines that wrote them.
+fn marks(analysis: &Analysis) -> Vec<Mark> {
+    let Some(e) = &analysis.evaluation else {
+        return Vec::new();
+    };
+    let line = |l: &Location| l.span.filter(|_| l.file.is_none()).map(|s| s.start.line);
+    let mut out = Vec::new();
+    for s in &e.statements {
+        let n = s.index + 1;
+        if let Some(at) = line(&s.location) {
+            out.push(Mark {
+                line: at,
+                ok: s.applies,
+                label: format!("statement {n}"),
+                target: format!("trace-s{n}"),
+            });
+        }
+        for (i, c) in s.conditions.iter().enumerate() {
+            if let Some(at) = line(&c.key_location) {
+                out.push(Mark {
+                    line: at,
+                    ok: c.satisfied,
+                    label: format!("condition {} {} (statement {n})", c.operator, c.key),
+                    target: format!("trace-s{n}-c{i}"),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The policy editor with its errors and warnings below it.
@@ -145,12 +185,13 @@ pub(crate) fn policy_editor(
     html! {
         <div class="editor">
             <label for="policy-input" class="editor-label">{ "Trust policy (JSON, Terraform, or a CloudFormation template)" }</label>
-            <textarea id="policy-input" ref={editor.clone()} data-testid="policy-input"
-                class={classes!("code", invalid.then_some("invalid"))}
-                spellcheck="false" autocomplete="off" rows="18" wrap="off"
-                aria-invalid={invalid.to_string()} aria-describedby="policy-diagnostics"
-                value={state.inputs.policy.clone()}
-                oninput={on_text(dispatch, Msg::Policy)} />
+            <Editor id="policy-input" testid="policy-input" node={editor.clone()}
+                value={AttrValue::from(state.inputs.policy.clone())}
+                oninput={on_text(dispatch, Msg::Policy)}
+                language={Language::guess(&state.inputs.policy)}
+                squiggles={diagnostics.iter().filter_map(squiggle).collect::<Vec<_>>()}
+                marks={marks(&state.analysis)}
+                {invalid} describedby="policy-diagnostics" rows={18} />
             <ul id="policy-diagnostics" class="diagnostics" data-testid="policy-diagnostics">
                 for d in diagnostics.iter() {
                     { diagnostic(d, reveal) }
@@ -240,17 +281,20 @@ fn diagnostic(d: &Diagnostic, reveal: &Callback<Span>) -> Html {
 pub(crate) fn claims_editor(state: &State, dispatch: &Callback<Msg>) -> Html {
     let view = &state.analysis.claims;
     let invalid = matches!(view, ClaimsView::Error(_));
+    let squiggles: Vec<Squiggle> = match view {
+        ClaimsView::Error(d) => squiggle(d).into_iter().collect(),
+        _ => Vec::new(),
+    };
     html! {
         <div class="editor">
             <label for="claims-input" class="editor-label">
                 { "Token: claims JSON or a raw JWT" }
             </label>
-            <textarea id="claims-input" data-testid="claims-input"
-                class={classes!("code", invalid.then_some("invalid"))}
-                spellcheck="false" autocomplete="off" rows="10" wrap="off"
-                aria-invalid={invalid.to_string()} aria-describedby="claims-read"
-                value={state.inputs.claims.clone()}
-                oninput={on_text(dispatch, Msg::Claims)} />
+            <Editor id="claims-input" testid="claims-input"
+                value={AttrValue::from(state.inputs.claims.clone())}
+                oninput={on_text(dispatch, Msg::Claims)}
+                language={Language::Json} {squiggles}
+                {invalid} describedby="claims-read" rows={10} />
             <div id="claims-read" data-testid="claims-read">{ claims_read(view, dispatch) }</div>
         </div>
     }
@@ -727,10 +771,22 @@ fn statement(s: &StatementTrace, reveal: Option<&Callback<Span>>) -> Html {
     let effect = format!("{:?}", s.effect);
     let which = format!("statement {}", s.index + 1);
     // Failing conditions first; passing ones folded where something failed.
-    let failing: Vec<&ConditionTrace> = s.conditions.iter().filter(|c| !c.satisfied).collect();
-    let passing: Vec<&ConditionTrace> = s.conditions.iter().filter(|c| c.satisfied).collect();
+    // (index in the statement, for the row's id; the trace) in the order shown.
+    let failing: Vec<(usize, &ConditionTrace)> = s
+        .conditions
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.satisfied)
+        .collect();
+    let passing: Vec<(usize, &ConditionTrace)> = s
+        .conditions
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.satisfied)
+        .collect();
     html! {
         <article class={classes!("statement", if s.applies { "applies" } else { "skipped" })}
+            id={format!("trace-s{}", s.index + 1)} tabindex="-1"
             data-testid="statement" data-applies={s.applies.to_string()}>
             <h2>
                 { mark(s.applies) }{ " " }{ title }
@@ -741,12 +797,12 @@ fn statement(s: &StatementTrace, reveal: Option<&Callback<Span>>) -> Html {
             <ul class="checks">
                 { element("Principal", &s.principal, reveal, &which) }
                 { element("Action", &s.action, reveal, &which) }
-                for c in failing.iter() {
-                    { condition(c, reveal, &which) }
+                for (i, c) in failing.iter() {
+                    { condition(c, reveal, &which, &format!("trace-s{}-c{i}", s.index + 1)) }
                 }
                 if failing.is_empty() {
-                    for c in passing.iter() {
-                        { condition(c, reveal, &which) }
+                    for (i, c) in passing.iter() {
+                        { condition(c, reveal, &which, &format!("trace-s{}-c{i}", s.index + 1)) }
                     }
                 }
             </ul>
@@ -754,8 +810,8 @@ fn statement(s: &StatementTrace, reveal: Option<&Callback<Span>>) -> Html {
                 <details class="passing" data-testid="passing-conditions">
                     <summary>{ format!("{} passing condition{}", passing.len(), if passing.len() == 1 { "" } else { "s" }) }</summary>
                     <ul class="checks">
-                        for c in passing.iter() {
-                            { condition(c, reveal, &which) }
+                        for (i, c) in passing.iter() {
+                            { condition(c, reveal, &which, &format!("trace-s{}-c{i}", s.index + 1)) }
                         }
                     </ul>
                 </details>
@@ -826,7 +882,12 @@ fn condition_span(c: &ConditionTrace) -> Option<Span> {
     })
 }
 
-fn condition(c: &ConditionTrace, reveal: Option<&Callback<Span>>, statement: &str) -> Html {
+fn condition(
+    c: &ConditionTrace,
+    reveal: Option<&Callback<Span>>,
+    statement: &str,
+    id: &str,
+) -> Html {
     let result = if c.satisfied { "pass" } else { "fail" };
     let span = condition_span(c);
     let onclick = reveal.map(|reveal| {
@@ -855,7 +916,7 @@ fn condition(c: &ConditionTrace, reveal: Option<&Callback<Span>>, statement: &st
     };
     html! {
         <li class={classes!("check", "condition", result)} data-testid="condition-row"
-            data-result={result} data-key={c.key.clone()}>
+            id={id.to_string()} tabindex="-1" data-result={result} data-key={c.key.clone()}>
             if let Some(onclick) = onclick {
                 <button type="button" class="check-head as-button" {onclick}>
                     { head }
