@@ -367,7 +367,53 @@ try {
   await opened.close();
   await fresh.close();
 
-  // 13. axe-core: light, dark, and the embed.
+  // 12b. A decoded token reads like jwt.io: header and payload shown, times as dates.
+  await page.fill('[data-testid="claims-input"]', jwt);
+  await page.waitForSelector('[data-testid="token-times"]');
+  const times = await page.locator('[data-testid="token-times"]').innerText();
+  check('the token\'s iat, nbf and exp read as dates, with its lifetime', /iat[\s\S]*2026-08-19T[\s\S]*exp[\s\S]*valid for \d+ min/.test(times), times);
+  check('a raw JWT is not coloured as if it were JSON', (await page.locator('[data-testid="claims-input-highlight"] [class*="tok-"]').count()) === 0);
+  check('the decoded header and payload are shown, not folded away', (await page.locator('[data-testid="token-claims"]').isVisible()) && (await page.locator('[data-testid="token-header"]').isVisible()));
+
+  // 12c. A theme menu overrides the system's choice, and is remembered.
+  await page.selectOption('[data-testid="theme"]', 'dark');
+  const darkBg = await page.evaluate(() => [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor]);
+  check('the theme menu switches to dark', darkBg[0] === 'dark' && darkBg[1] === 'rgb(13, 17, 23)', darkBg.join(' '));
+  await page.reload();
+  await ready();
+  check('the theme choice is remembered', (await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark');
+  await page.selectOption('[data-testid="theme"]', 'light');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const forcedLight = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  check('"light" holds even when the system is dark', forcedLight === 'rgb(255, 255, 255)', forcedLight);
+  await page.selectOption('[data-testid="theme"]', '');
+  await page.emulateMedia({ colorScheme: 'light' });
+  check('"system" hands the choice back', (await page.evaluate(() => document.documentElement.dataset.theme)) === undefined);
+
+  // 12d. Keyboard only: Tab reaches every control in order, each with a visible focus.
+  await page.evaluate(() => { window.scrollTo(0, 0); document.activeElement?.blur(); });
+  const reached = [];
+  const invisible = [];
+  for (let i = 0; i < 200; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+      const editorRing = el.closest('.code-editor') && getComputedStyle(el.closest('.code-editor')).outlineStyle !== 'none';
+      return { id: el.getAttribute('data-testid') || el.getAttribute('aria-label') || el.textContent.trim().slice(0, 30) || el.tagName, visible: ring || Boolean(editorRing) };
+    });
+    if (!f) break;
+    if (reached.includes(f.id) && f.id === reached[0]) break;
+    reached.push(f.id);
+    if (!f.visible) invisible.push(f.id);
+  }
+  const needed = ['theme', 'example-policy', 'example-token', 'policy-input', 'claims-input', 'share-include-token', 'share-button'];
+  check('Tab reaches every main control', needed.every((n) => reached.includes(n)), needed.filter((n) => !reached.includes(n)).join(', '));
+  check('every focused control shows a focus ring', invisible.length === 0, [...new Set(invisible)].slice(0, 5).join(' | '));
+
+  // 13. axe-core: light, dark, phone and the embed.
   await page.fill('[data-testid="policy-input"]', basic);
   await page.fill('[data-testid="claims-input"]', sibling);
   await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
@@ -377,6 +423,9 @@ try {
   await page.emulateMedia({ colorScheme: 'dark' });
   await axe(page, 'dark');
   await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await axe(page, 'phone');
+  await page.setViewportSize({ width: 1280, height: 800 });
   const snippet = await page.inputValue('[data-testid="embed-snippet"]');
   const embedUrl = snippet.match(/src="([^"]+)"/)?.[1] ?? '';
   const embed = await context.newPage();

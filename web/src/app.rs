@@ -223,6 +223,54 @@ pub(crate) fn Announcer(props: &AnnouncerProps) -> Html {
     }
 }
 
+/// Where the theme choice is kept: the one thing the page stores (policies and tokens are
+/// never stored; a link carries them).
+const THEME_KEY: &str = "oidc-trust-theme";
+
+/// The theme menu: the system's choice, light or dark. It sets `data-theme` on `<html>`,
+/// which the stylesheet turns into `color-scheme`.
+#[component]
+fn ThemeMenu() -> Html {
+    use gloo_storage::Storage;
+    let theme = use_state(|| {
+        gloo_storage::LocalStorage::get::<String>(THEME_KEY)
+            .ok()
+            .filter(|t| t == "light" || t == "dark")
+            .unwrap_or_default()
+    });
+    use_effect_with((*theme).clone(), |theme| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            if theme.is_empty() {
+                let _ = root.remove_attribute("data-theme");
+                gloo_storage::LocalStorage::delete(THEME_KEY);
+            } else {
+                let _ = root.set_attribute("data-theme", theme);
+                let _ = gloo_storage::LocalStorage::set(THEME_KEY, theme);
+            }
+        }
+    });
+    let onchange = {
+        let theme = theme.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            theme.set(select.value());
+        })
+    };
+    html! {
+        <label class="field inline theme">
+            <span>{ "Theme" }</span>
+            <select {onchange} data-testid="theme">
+                <option value="" selected={theme.is_empty()}>{ "system" }</option>
+                <option value="light" selected={*theme == "light"}>{ "light" }</option>
+                <option value="dark" selected={*theme == "dark"}>{ "dark" }</option>
+            </select>
+        </label>
+    }
+}
+
 /// How long typing must pause before the findings and who-can are recomputed: long enough
 /// to skip them between keystrokes, short enough to feel immediate once typing stops.
 const SETTLE_MS: u32 = 250;
@@ -356,7 +404,10 @@ pub fn App() -> Html {
     html! {
         <div class="page">
             <header class="top">
-                <h1>{ "oidc-trust " }<span class="sub">{ "playground" }</span></h1>
+                <div class="title-row">
+                    <h1>{ "oidc-trust " }<span class="sub">{ "playground" }</span></h1>
+                    <ThemeMenu />
+                </div>
                 <p class="tagline">
                     { "Paste an AWS IAM trust policy and a CI token: see allow or deny for every statement and condition, and why. Everything runs in this page; nothing you paste leaves it." }
                 </p>

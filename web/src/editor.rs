@@ -14,6 +14,8 @@ pub enum Language {
     Json,
     /// Terraform (HCL): strings and comments.
     Hcl,
+    /// No colours (a raw JWT: its base64 is not made of tokens).
+    Plain,
 }
 
 impl Language {
@@ -73,6 +75,9 @@ pub struct Segment {
 fn tokens(text: &str, language: Language) -> Vec<(usize, usize, &'static str)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    if language == Language::Plain {
+        return out;
+    }
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -95,10 +100,11 @@ fn tokens(text: &str, language: Language) -> Vec<(usize, usize, &'static str)> {
                 }
                 let key = match language {
                     Language::Json => bytes.get(j) == Some(&b':'),
-                    Language::Hcl => bytes.get(j) == Some(&b'='),
+                    Language::Hcl | Language::Plain => bytes.get(j) == Some(&b'='),
                 };
                 out.push((start, i, if key { "tok-key" } else { "tok-string" }));
             }
+            (Language::Plain, _) => i += 1,
             (Language::Json, b'-' | b'0'..=b'9') => {
                 let start = i;
                 while i < bytes.len()
@@ -432,6 +438,8 @@ mod tests {
         assert!(d.contains(&("\"unterminated".into(), "tok-string", "")));
         assert_eq!(Language::guess(text), Language::Hcl);
         assert_eq!(Language::guess("  {"), Language::Json);
+        // A raw JWT is not tokenised: its digits are not numbers.
+        assert!(segments("eyJ1.eyJ2.c2ln", Language::Plain, &[]).iter().all(|s| s.token.is_empty()));
         let joined: String = segments(text, Language::Hcl, &[])
             .iter()
             .map(|s| &text[s.start..s.end])

@@ -293,7 +293,7 @@ pub(crate) fn claims_editor(state: &State, dispatch: &Callback<Msg>) -> Html {
             <Editor id="claims-input" testid="claims-input"
                 value={AttrValue::from(state.inputs.claims.clone())}
                 oninput={on_text(dispatch, Msg::Claims)}
-                language={Language::Json} {squiggles}
+                language={if oidc_trust::support::is_claims_json(&state.inputs.claims) { Language::Json } else { Language::Plain }} {squiggles}
                 {invalid} describedby="claims-read" rows={10} />
             <div id="claims-read" data-testid="claims-read">{ claims_read(view, dispatch) }</div>
         </div>
@@ -318,10 +318,11 @@ fn claims_read(view: &ClaimsView, dispatch: &Callback<Msg>) -> Html {
                 </p>
             }
         }
-        ClaimsView::Json { notes, .. } => html! {
+        ClaimsView::Json { notes, claims } => html! {
             <div class="token" data-testid="token-kind" data-kind="json">
                 <p class="muted">{ "Read as claims JSON." }</p>
                 { token_notes(notes, dispatch) }
+                { times(claims) }
             </div>
         },
         ClaimsView::Jwt {
@@ -342,13 +343,69 @@ fn claims_read(view: &ClaimsView, dispatch: &Callback<Msg>) -> Html {
                     </p>
                 }
                 { token_notes(notes, dispatch) }
-                <details>
-                    <summary>{ "Header and claims" }</summary>
-                    <pre class="code small" tabindex="0" data-testid="token-header">{ pretty(header) }</pre>
-                    <pre class="code small" tabindex="0" data-testid="token-claims">{ pretty(claims) }</pre>
-                </details>
+                { times(claims) }
+                // Decoded, as jwt.io shows it: header and payload side by side when wide.
+                <div class="decoded">
+                    <section aria-label="Decoded header">
+                        <h3 class="decoded-title">{ "Header" }</h3>
+                        <pre class="code small" tabindex="0" data-testid="token-header">{ pretty(header) }</pre>
+                    </section>
+                    <section aria-label="Decoded payload">
+                        <h3 class="decoded-title">{ "Payload (claims)" }</h3>
+                        <pre class="code small" tabindex="0" data-testid="token-claims">{ pretty(claims) }</pre>
+                    </section>
+                </div>
             </div>
         },
+    }
+}
+
+/// The token's times (`iat`, `nbf`, `exp`) as dates, and how long it is valid: what a
+/// reader otherwise works out from epoch seconds.
+fn times(claims: &Claims) -> Html {
+    let at = |name: &str| {
+        claims
+            .get(name)
+            .and_then(oidc_trust::ClaimValue::as_seconds)
+    };
+    let (iat, nbf, exp) = (at("iat"), at("nbf"), at("exp"));
+    if iat.is_none() && nbf.is_none() && exp.is_none() {
+        return html! {};
+    }
+    let row = |name: &'static str, meaning: &'static str, t: Option<i64>, extra: String| {
+        t.map(|t| {
+            html! {
+                <tr>
+                    <th scope="row"><code>{ name }</code></th>
+                    <td>{ meaning }</td>
+                    <td><time datetime={format_epoch(t)}>{ format_epoch(t) }</time>{ extra }</td>
+                </tr>
+            }
+        })
+    };
+    let lifetime = match (iat, exp) {
+        (Some(i), Some(e)) if e >= i => format!(" (valid for {})", span_words(e - i)),
+        _ => String::new(),
+    };
+    html! {
+        <table class="times" data-testid="token-times">
+            <caption class="sr-only">{ "The token's times" }</caption>
+            <tbody>
+                { for row("iat", "issued", iat, String::new()) }
+                { for row("nbf", "not before", nbf, String::new()) }
+                { for row("exp", "expires", exp, lifetime) }
+            </tbody>
+        </table>
+    }
+}
+
+/// Seconds as "10 min", "2 h 5 min", "3 d".
+fn span_words(seconds: i64) -> String {
+    match seconds {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h {} min", s / 3600, s % 3600 / 60),
+        s => format!("{} d", s / 86_400),
     }
 }
 
