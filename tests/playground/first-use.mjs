@@ -425,6 +425,8 @@ try {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 390, height: 844 });
   await axe(page, 'phone');
+  await page.setViewportSize({ width: 640, height: 400 });
+  await axe(page, '200 % zoom');
   await page.setViewportSize({ width: 1280, height: 800 });
   const snippet = await page.inputValue('[data-testid="embed-snippet"]');
   const embedUrl = snippet.match(/src="([^"]+)"/)?.[1] ?? '';

@@ -439,7 +439,9 @@ mod tests {
         assert_eq!(Language::guess(text), Language::Hcl);
         assert_eq!(Language::guess("  {"), Language::Json);
         // A raw JWT is not tokenised: its digits are not numbers.
-        assert!(segments("eyJ1.eyJ2.c2ln", Language::Plain, &[]).iter().all(|s| s.token.is_empty()));
+        assert!(segments("eyJ1.eyJ2.c2ln", Language::Plain, &[])
+            .iter()
+            .all(|s| s.token.is_empty()));
         let joined: String = segments(text, Language::Hcl, &[])
             .iter()
             .map(|s| &text[s.start..s.end])

@@ -693,7 +693,8 @@ pub(crate) fn findings(analysis: &Analysis, reveal: &Callback<Span>) -> Html {
             open={report.worst() >= Some(FindingSeverity::Medium)} data-testid="findings"
             aria-busy={analysis.stale.to_string()}>
             <summary>
-                { format!("Findings: {n}") }
+                // About the policy, whatever the token: not in conflict with an allowed token.
+                { format!("Policy findings (any token): {n}") }
                 if analysis.stale {
                     <span class="updating">{ " (updating…)" }</span>
                 }
