@@ -23,7 +23,7 @@ const files = [];
 const walk = (dir, prefix = '') => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
 for (const name of walk(dist)) {
   const path = join(dist, name);
-  if (name.endsWith('.map') || /\.(br|gz)$/.test(name) || name.startsWith('terraform/')) continue;
+  if (name.endsWith('.map') || /\.(br|gz)$/.test(name) || /^(terraform|generate)\//.test(name)) continue;
   const bytes = readFileSync(path);
   const packed = gzipSync(bytes, { level: 9 }).length;
   raw += bytes.length;

@@ -41,14 +41,18 @@ const modules = [
 ];
 const digest = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-// `--playground DIR`: only the Terraform reader, browser glue, into DIR — the module the
-// playground loads when HCL is pasted (its own build keeps the first load small).
+// `--playground DIR [--module generate]`: only the Terraform reader (or the generator),
+// browser glue, into DIR — a module the playground loads when first needed (when HCL is
+// pasted, when the Generate view opens): their own builds keep the first load small.
 const playgroundAt = process.argv.indexOf('--playground');
 if (playgroundAt > 0) {
   const out = process.argv[playgroundAt + 1];
-  const m = modules.find((x) => x.name === 'oidc_trust_terraform');
+  const moduleAt = process.argv.indexOf('--module');
+  const wanted = `oidc_trust_${moduleAt > 0 ? process.argv[moduleAt + 1] : 'terraform'}`;
+  const m = modules.find((x) => x.name === wanted);
+  if (!m) throw new Error(`--module: no module ${wanted}`);
   run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-npm', '--target-dir', m.targetDir, ...m.features]);
-  const glue = join(scratch, 'playground');
+  const glue = join(scratch, `playground-${m.name}`);
   rmSync(glue, { recursive: true, force: true });
   run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-name', m.name, '--out-dir', glue, join(m.targetDir, 'wasm32-unknown-unknown', 'wasm-npm', 'oidc_trust_wasm.wasm')]);
   mkdirSync(out, { recursive: true });

@@ -390,6 +390,31 @@ try {
   await page.emulateMedia({ colorScheme: 'light' });
   check('"system" hands the choice back', (await page.evaluate(() => document.documentElement.dataset.theme)) === undefined);
 
+  // 12e. "Remember my inputs" is off by default, keeps the token only when ticked, and
+  //      forgets when unticked.
+  const stored = () => page.evaluate(() => ({ ...localStorage }));
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('.page > [data-testid="verdict"]', { timeout: 30000 });
+  await page.fill('[data-testid="policy-input"]', mine);
+  check('nothing typed is stored by default', !('oidc-trust-inputs' in (await stored())));
+  await page.check('[data-testid="remember-inputs"]');
+  await page.fill('[data-testid="claims-input"]', sibling);
+  await page.waitForTimeout(100);
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('.page > [data-testid="verdict"]', { timeout: 30000 });
+  check('ticked: the policy comes back on the next visit, the token does not', (await page.inputValue('[data-testid="policy-input"]')) === mine && (await page.inputValue('[data-testid="claims-input"]')) === '');
+  await page.check('[data-testid="remember-token"]');
+  await page.fill('[data-testid="claims-input"]', sibling);
+  await page.waitForTimeout(100);
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('.page > [data-testid="verdict"]', { timeout: 30000 });
+  check('with the token ticked too, the token comes back', (await page.inputValue('[data-testid="claims-input"]')) === sibling);
+  await page.uncheck('[data-testid="remember-inputs"]');
+  const left = await stored();
+  check('unticking forgets what was kept', !('oidc-trust-inputs' in left) && !('oidc-trust-remember' in left), JSON.stringify(Object.keys(left)));
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('.page > [data-testid="verdict"]', { timeout: 30000 });
+
   // 12d. Keyboard only: Tab reaches every control in order, each with a visible focus.
   await page.evaluate(() => { window.scrollTo(0, 0); document.activeElement?.blur(); });
   const reached = [];

@@ -47,6 +47,47 @@ fn page_address() -> String {
         .unwrap_or_default()
 }
 
+/// Which view the fragment asks for: Evaluate, or Generate with the intent of its link.
+#[derive(Debug, Clone, PartialEq)]
+struct Route {
+    /// `Some` for the Generate view: `Some(form)` from a link, `None` for the example.
+    generate: Option<Option<crate::generate_view::Form>>,
+    /// Why a Generate link could not be opened.
+    error: Option<String>,
+    /// The Generate view for an iframe (`#generate-embed=`).
+    embed: bool,
+}
+
+impl Route {
+    fn of(hash: &str) -> Route {
+        let embed = hash.starts_with("#generate-embed=");
+        match share::restore_generate(hash) {
+            None => Route {
+                generate: None,
+                error: None,
+                embed,
+            },
+            Some(Ok(intent)) => Route {
+                generate: Some(intent),
+                error: None,
+                embed,
+            },
+            Some(Err(e)) => Route {
+                generate: Some(None),
+                error: Some(e),
+                embed,
+            },
+        }
+    }
+}
+
+/// Moves to `#fragment` (a `hashchange` follows, which the page handles like a link).
+fn set_hash(fragment: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_hash(fragment);
+    }
+}
+
 /// What the page opens with: the state in the link, or the first examples.
 struct Boot {
     inputs: Option<Inputs>,
@@ -72,8 +113,9 @@ fn boot() -> Boot {
             link_error: Some(e),
             embedded,
         },
+        // No link: what an earlier visit kept, if the user asked for that.
         None => Boot {
-            inputs: None,
+            inputs: crate::remember::load(),
             mode: Mode::Edit,
             link_error: None,
             embedded,
@@ -233,8 +275,9 @@ const THEME_KEY: &str = "oidc-trust-theme";
 fn ThemeMenu() -> Html {
     use gloo_storage::Storage;
     let theme = use_state(|| {
-        gloo_storage::LocalStorage::get::<String>(THEME_KEY)
-            .ok()
+        crate::remember::available()
+            .then(|| gloo_storage::LocalStorage::get::<String>(THEME_KEY).ok())
+            .flatten()
             .filter(|t| t == "light" || t == "dark")
             .unwrap_or_default()
     });
@@ -243,12 +286,17 @@ fn ThemeMenu() -> Html {
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
         {
+            let stored = crate::remember::available();
             if theme.is_empty() {
                 let _ = root.remove_attribute("data-theme");
-                gloo_storage::LocalStorage::delete(THEME_KEY);
+                if stored {
+                    gloo_storage::LocalStorage::delete(THEME_KEY);
+                }
             } else {
                 let _ = root.set_attribute("data-theme", theme);
-                let _ = gloo_storage::LocalStorage::set(THEME_KEY, theme);
+                if stored {
+                    let _ = gloo_storage::LocalStorage::set(THEME_KEY, theme);
+                }
             }
         }
     });
@@ -302,19 +350,25 @@ pub fn App() -> Html {
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            crate::terraform::on_ready(move || dispatch.emit(Msg::Reread));
+            crate::lazy::on_ready(move || dispatch.emit(Msg::Reread));
         });
     }
+    // Evaluate or Generate, by the fragment; a Generate link's intent keys the view, so a
+    // second link opened in the page starts it afresh.
+    let route = use_state(|| Route::of(&location_hash()));
     // A share link pasted into the address bar of an open playground changes only the
     // fragment: no reload, so the page opens it itself.
     {
         let dispatch = dispatch.clone();
+        let route = route.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
                 gloo_events::EventListener::new(&w, "hashchange", move |_| {
-                    if let Some(Ok((inputs, _))) = share::restore(&location_hash()) {
+                    let hash = location_hash();
+                    if let Some(Ok((inputs, _))) = share::restore(&hash) {
                         dispatch.emit(Msg::Restore(inputs));
                     }
+                    route.set(Route::of(&hash));
                 })
             });
             move || drop(listener)
@@ -332,12 +386,14 @@ pub fn App() -> Html {
             move || drop(timeout)
         });
     }
+    // Kept on this device after every change, when the user asked for it.
+    use_effect_with(state.inputs.clone(), crate::remember::save);
     // After every render: the banner's height may have changed with its text.
     use_effect(publish_banner_height);
 
     // The embed resizes its iframe after every render, when a detail opens and on resize.
     {
-        let embedded = boot.mode == Mode::Embed;
+        let embedded = boot.mode == Mode::Embed || location_hash().starts_with("#generate-embed=");
         use_effect(move || {
             if embedded {
                 post_height();
@@ -401,11 +457,77 @@ pub fn App() -> Html {
         }
     };
 
+    let nav = html! {
+        <nav class="views" aria-label="Views">
+            <a href="#" aria-current={(route.generate.is_none()).then_some("page")} data-testid="nav-evaluate">{ "Evaluate" }</a>
+            <a href="#generate" aria-current={route.generate.is_some().then_some("page")} data-testid="nav-generate">{ "Generate" }</a>
+        </nav>
+    };
+    if let Some(form) = &route.generate {
+        let initial = form.clone();
+        let key = form
+            .as_ref()
+            .map(share::generate_fragment)
+            .unwrap_or_default();
+        let open_in_evaluator = Callback::from(|(policy, claims): (String, String)| {
+            let inputs = Inputs {
+                policy,
+                claims,
+                ..State::default().inputs
+            };
+            set_hash(&share::fragment(&inputs, Mode::Edit));
+        });
+        let share = Callback::from(|form: crate::generate_view::Form| {
+            (
+                format!("{}#{}", page_address(), share::generate_fragment(&form)),
+                embed_snippet(&format!(
+                    "{}#{}",
+                    page_address(),
+                    share::generate_embed_fragment(&form)
+                )),
+            )
+        });
+        if route.embed {
+            let open = format!(
+                "{}#{}",
+                page_address(),
+                share::generate_fragment(&initial.clone().unwrap_or_default())
+            );
+            return html! {
+                <div class="page embed" data-testid="generate-embed">
+                    <div class="embed-head">
+                        <h1 class="embed-title">{ "oidc-trust: trust policy generator" }</h1>
+                        <a href={open} target="_blank" rel="noopener" data-testid="embed-open">{ "Open in the playground ↗" }</a>
+                    </div>
+                    <crate::generate_view::GenerateView {key} {initial} {open_in_evaluator} {share} embedded=true />
+                </div>
+            };
+        }
+        return html! {
+            <div class="page">
+                <header class="top">
+                    <div class="title-row">
+                        <h1>{ "oidc-trust " }<span class="sub">{ "playground" }</span></h1>
+                        { nav }
+                        <ThemeMenu />
+                    </div>
+                    <p class="tagline">
+                        { "Describe which CI jobs may assume the role: get a hardened trust policy, its Terraform and CloudFormation, the CI workflow, and proof of who gets in. Everything runs in this page." }
+                    </p>
+                </header>
+                if let Some(e) = &route.error {
+                    <p class="banner error" role="alert">{ format!("The link could not be opened: {e}. Showing the example intent instead.") }</p>
+                }
+                <crate::generate_view::GenerateView {key} {initial} {open_in_evaluator} {share} />
+            </div>
+        };
+    }
     html! {
         <div class="page">
             <header class="top">
                 <div class="title-row">
                     <h1>{ "oidc-trust " }<span class="sub">{ "playground" }</span></h1>
+                    { nav }
                     <ThemeMenu />
                 </div>
                 <p class="tagline">
@@ -431,12 +553,77 @@ pub fn App() -> Html {
                     { view::findings(&state.analysis, &reveal_span) }
                     { view::who_can(&state.analysis, &dispatch) }
                     <ShareBox make={Callback::from(share_link)} current={state.inputs.clone()} />
+                    <RememberBox current={state.inputs.clone()} />
                 </section>
             </div>
             <footer class="foot">
                 { "oidc-trust evaluates with AWS's documented semantics; where AWS documents nothing, the trace says what it assumed. Tokens are decoded, never verified." }
             </footer>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RememberBoxProps {
+    /// The inputs now: what ticking the box keeps at once.
+    current: Inputs,
+}
+
+/// "Remember my inputs on this device", off by default; the token only when ticked too.
+#[component]
+fn RememberBox(props: &RememberBoxProps) -> Html {
+    use crate::remember::{self, Remember};
+    let choice = use_state(remember::choice);
+    let set = |next: Remember| {
+        let choice = choice.clone();
+        let current = props.current.clone();
+        move || {
+            remember::set_choice(next, &current);
+            choice.set(next);
+        }
+    };
+    let on_inputs = {
+        let set_on = set(Remember::Inputs);
+        let set_off = set(Remember::Off);
+        Callback::from(move |e: Event| {
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
+            if on {
+                set_on()
+            } else {
+                set_off()
+            }
+        })
+    };
+    let on_token = {
+        let with = set(Remember::WithToken);
+        let without = set(Remember::Inputs);
+        Callback::from(move |e: Event| {
+            let on = e
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
+            if on {
+                with()
+            } else {
+                without()
+            }
+        })
+    };
+    html! {
+        <section class="remember" aria-label="Remember">
+            <label class="check">
+                <input type="checkbox" checked={*choice != Remember::Off} onchange={on_inputs} data-testid="remember-inputs" />
+                { " Remember my policy and options on this device (kept in this browser only; off by default)" }
+            </label>
+            if *choice != Remember::Off {
+                <label class="check nested">
+                    <input type="checkbox" checked={*choice == Remember::WithToken} onchange={on_token} data-testid="remember-token" />
+                    { " …and the token's claims. " }
+                    <strong>{ "They stay in this browser's storage, readable by anyone who uses it." }</strong>
+                </label>
+            }
+        </section>
     }
 }
 

@@ -9,6 +9,10 @@
 pub mod app;
 pub mod editor;
 pub mod examples;
+pub mod generate_view;
+pub mod generator;
+pub mod lazy;
+pub mod remember;
 pub mod share;
 pub mod state;
 pub mod terraform;

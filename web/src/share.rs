@@ -9,6 +9,7 @@
 use oidc_trust::CatalogVersion;
 use serde::{Deserialize, Serialize};
 
+use crate::generate_view::Form;
 use crate::state::{EvalTime, Inputs, Options};
 
 /// Which view a fragment asks for.
@@ -52,6 +53,42 @@ fn is_false(b: &bool) -> bool {
 }
 
 const VERSION: &str = "1.";
+
+/// The fragment (without `#`) that opens the Generate view on `form`.
+pub fn generate_fragment(form: &Form) -> String {
+    format!("generate={}", form_payload(form))
+}
+
+/// The fragment (without `#`) of the Generate view for an iframe: the live generator with
+/// `form` as its preset, without the page around it.
+pub fn generate_embed_fragment(form: &Form) -> String {
+    format!("generate-embed={}", form_payload(form))
+}
+
+fn form_payload(form: &Form) -> String {
+    let json = serde_json::to_string(form).unwrap_or_default();
+    format!(
+        "{VERSION}{}",
+        lz_str::compress_to_encoded_uri_component(&json)
+    )
+}
+
+/// Whether a fragment asks for the Generate view, and the form it carries: `None` for
+/// another view, `Some(Ok(None))` for `#generate` alone.
+pub fn restore_generate(fragment: &str) -> Option<Result<Option<Form>, String>> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    if fragment == "generate" {
+        return Some(Ok(None));
+    }
+    let payload = fragment
+        .strip_prefix("generate=")
+        .or_else(|| fragment.strip_prefix("generate-embed="))?;
+    Some(decode_text(payload).and_then(|json| {
+        serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| format!("this link holds an unreadable intent: {e}"))
+    }))
+}
 
 /// The fragment (without `#`) that restores `inputs` in `mode`.
 pub fn fragment(inputs: &Inputs, mode: Mode) -> String {
@@ -99,16 +136,21 @@ pub fn restore(fragment: &str) -> Option<Result<(Inputs, Mode), String>> {
 /// Longer fragments are refused before decompressing: real links are a few KB.
 const MAX_PAYLOAD: usize = 256 * 1024;
 
-fn decode(payload: &str) -> Result<Inputs, String> {
+/// The JSON text a payload holds.
+fn decode_text(payload: &str) -> Result<String, String> {
     if payload.len() > MAX_PAYLOAD {
         return Err("this link is too long to be a playground link".into());
     }
     let Some(compressed) = payload.strip_prefix(VERSION) else {
         return Err("this link was made by another version of the playground".into());
     };
-    let json = lz_str::decompress_from_encoded_uri_component(compressed)
+    lz_str::decompress_from_encoded_uri_component(compressed)
         .and_then(|units| String::from_utf16(&units).ok())
-        .ok_or("this link is damaged (it may have been cut short when copied)")?;
+        .ok_or_else(|| "this link is damaged (it may have been cut short when copied)".into())
+}
+
+fn decode(payload: &str) -> Result<Inputs, String> {
+    let json = decode_text(payload)?;
     let wire: Wire = serde_json::from_str(&json)
         .map_err(|e| format!("this link holds unreadable state: {e}"))?;
     let defaults = Options::default();
@@ -211,6 +253,22 @@ mod tests {
             before.analysis.evaluation.as_ref().unwrap().decision,
             after.analysis.evaluation.as_ref().unwrap().decision
         );
+    }
+
+    #[test]
+    fn a_generate_link_carries_the_form() {
+        let form = Form::default();
+        let frag = generate_fragment(&form);
+        assert_eq!(restore_generate(&format!("#{frag}")), Some(Ok(Some(form.clone()))));
+        assert_eq!(restore_generate("#generate"), Some(Ok(None)));
+        let embed = generate_embed_fragment(&form);
+        assert!(embed.starts_with("generate-embed=1."));
+        assert_eq!(restore_generate(&embed), Some(Ok(Some(form.clone()))));
+        assert_eq!(restore_generate("#s=1.x"), None);
+        assert!(matches!(
+            restore_generate("#generate=1.damaged"),
+            Some(Err(_))
+        ));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The Terraform reader, for pasted HCL. In the browser it is a WebAssembly module of its
-//! own (the npm package's `oidc-trust/terraform` reader), fetched the first time HCL is
-//! pasted: the page's first load stays within its budget. Natively (the tests) the core
+//! own (the npm package's `oidc-trust/terraform` reader, see `lazy`), fetched the first
+//! time HCL is pasted: the page's first load stays within its budget. Natively (the tests) the core
 //! reads directly, through the same wire: the policies serialised whole, then read back.
 
 use oidc_trust::{Diagnostic, FoundPolicy, Location, Severity, Span};
@@ -94,103 +94,36 @@ pub fn read(text: &str) -> HclRead {
     from_wire(&json.to_string())
 }
 
-/// What to call when the reader arrives: natively it is always there.
-#[cfg(not(target_arch = "wasm32"))]
-pub fn on_ready(_: impl Fn() + 'static) {}
-
 #[cfg(target_arch = "wasm32")]
-pub use browser::{on_ready, read};
+pub use browser::read;
 
 #[cfg(target_arch = "wasm32")]
 mod browser {
-    use std::cell::RefCell;
-
     use wasm_bindgen::prelude::*;
 
     use super::{from_wire, HclRead};
 
     #[wasm_bindgen(inline_js = r#"
-export function load_terraform() {
-  const at = (file) => new URL(`terraform/${file}`, document.baseURI);
-  return import(at('oidc_trust_terraform.js').href).then(async (m) => {
-    await m.default({ module_or_path: at('oidc_trust_terraform_bg.wasm') });
-    return m;
-  });
-}
 export function terraform_found(m, text) {
   const source = m.readTerraform(['main.tf', text], [], [], true);
   try { return source.found(); } finally { source.free(); }
 }
 "#)]
     extern "C" {
-        fn load_terraform() -> js_sys::Promise;
         #[wasm_bindgen(catch)]
         fn terraform_found(module: &JsValue, text: &str) -> Result<String, JsValue>;
     }
 
-    enum Status {
-        Idle,
-        Loading,
-        Ready(JsValue),
-        Failed(String),
-    }
-
-    thread_local! {
-        static STATUS: RefCell<Status> = const { RefCell::new(Status::Idle) };
-        static READY: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
-    }
-
-    /// What to call when the reader arrives (or fails to): analyse the text again.
-    pub fn on_ready(callback: impl Fn() + 'static) {
-        READY.with(|r| *r.borrow_mut() = Some(Box::new(callback)));
-    }
-
-    fn settle(status: Status) {
-        STATUS.with(|s| *s.borrow_mut() = status);
-        READY.with(|r| {
-            if let Some(callback) = r.borrow().as_ref() {
-                callback();
-            }
-        });
-    }
-
-    /// Reads pasted HCL; the first call starts loading the reader and answers `Pending`.
+    /// Reads pasted HCL; the first call starts loading the reader and answers `Pending`
+    /// (the page reads again when it arrives: `lazy::on_ready`).
     pub fn read(text: &str) -> HclRead {
-        let module = STATUS.with(|s| match &*s.borrow() {
-            Status::Ready(m) => Ok(Some(m.clone())),
-            Status::Loading => Ok(None),
-            Status::Failed(e) => Err(e.clone()),
-            Status::Idle => Ok(None),
-        });
-        match module {
+        match crate::lazy::module("terraform", "oidc_trust_terraform") {
             Ok(Some(m)) => match terraform_found(&m, text) {
                 Ok(json) => from_wire(&json),
                 Err(e) => HclRead::Unavailable(e.as_string().unwrap_or_else(|| "it failed".into())),
             },
-            Ok(None) => {
-                start();
-                HclRead::Pending
-            }
+            Ok(None) => HclRead::Pending,
             Err(e) => HclRead::Unavailable(e),
         }
-    }
-
-    fn start() {
-        let idle = STATUS.with(|s| matches!(*s.borrow(), Status::Idle));
-        if !idle {
-            return;
-        }
-        STATUS.with(|s| *s.borrow_mut() = Status::Loading);
-        wasm_bindgen_futures::spawn_local(async {
-            match wasm_bindgen_futures::JsFuture::from(load_terraform()).await {
-                Ok(m) => settle(Status::Ready(m)),
-                Err(e) => settle(Status::Failed(
-                    e.dyn_ref::<js_sys::Error>()
-                        .and_then(|e| e.message().as_string())
-                        .or_else(|| e.as_string())
-                        .unwrap_or_else(|| "the download failed".into()),
-                )),
-            }
-        });
     }
 }
