@@ -29,7 +29,7 @@ try {
   };
   watch(page);
   context.on('request', (r) => requested.push(r.url()));
-  const output = () => page.locator('[data-testid="gen-output"]').innerText({ timeout: 10000 });
+  const output = () => page.locator('[data-testid="gen-output"]').inputValue({ timeout: 10000 });
 
   // 1. The evaluate view does not fetch the generator; the Generate view does.
   await page.goto(`${origin}/`);
@@ -49,6 +49,10 @@ try {
     tabs[tab] = await output();
     check(`the ${tab} tab holds the ${tab} artefact`, expect.test(tabs[tab]), tabs[tab].slice(0, 80));
   }
+  check('the artefacts are shown in the editor: line numbers and colours, read-only', (await page.locator('#gen-output').getAttribute('readonly')) !== null && (await page.locator('[data-testid="gen-output-highlight"] .tok-key').count()) === 0);
+  await page.click('[data-testid="gen-tab-policy"]');
+  check('the policy is coloured as JSON', (await page.locator('[data-testid="gen-output-highlight"] .tok-key').count()) > 3);
+  await page.click('[data-testid="gen-tab-summary"]');
   const download = await page.locator('[data-testid="gen-download"]');
   check('each tab can be downloaded under its file name', (await download.getAttribute('download')) === 'summary.txt' && (await download.getAttribute('href')).startsWith('data:text/plain'));
   await page.click('[data-testid="gen-tab-policy"]');
@@ -58,7 +62,7 @@ try {
   const before = await replay();
   check('the attacker replay lists its tokens, and a recreated repository gets in without an id', before.length > 5 && before.filter((r) => r === 'allowed').length === 1, before.join(','));
   await page.fill('[data-testid="gen-repositories"]', 'acme/api 74');
-  await page.waitForFunction(() => document.querySelector('[data-testid="gen-output"]')?.textContent.includes('"74"'));
+  await page.waitForFunction(() => document.querySelector('[data-testid="gen-output"]')?.value.includes('"74"'));
   check('the policy follows the form as it is typed (repository id)', (await output()).includes('repository_id'));
   const after = await replay();
   check('with the id every attacker token is denied', after.length > 5 && after.every((r) => r === 'denied'), after.join(','));
@@ -94,7 +98,7 @@ try {
   await host.setContent(`<!doctype html><h1>Docs</h1>${snippet}`);
   await host.waitForFunction(() => document.querySelector('iframe').style.height !== '', null, { timeout: 30000 }).catch(() => {});
   const frame = host.frames().find((f) => f.url().includes('#generate-embed='));
-  const embedded = frame ? await frame.locator('[data-testid="gen-output"]').innerText({ timeout: 10000 }).catch(() => '') : '';
+  const embedded = frame ? await frame.locator('[data-testid="gen-output"]').inputValue({ timeout: 10000 }).catch(() => '') : '';
   check('the embedded generator runs with its preset', embedded.includes('"74"'), embedded.slice(0, 80));
   check('the embed leaves out the page around it (no evaluator button, no sharing)', frame && (await frame.locator('[data-testid="gen-open"], [data-testid="gen-share"]').count()) === 0);
   const height = await host.evaluate(() => document.querySelector('iframe').style.height);

@@ -241,6 +241,9 @@ pub struct EditorProps {
     pub describedby: AttrValue,
     /// Visible rows.
     pub rows: u32,
+    /// Shown, selectable and copyable, but not editable (the Generate view's artefacts).
+    #[prop_or_default]
+    pub readonly: bool,
 }
 
 /// The editor: gutter, highlighted copy, textarea.
@@ -321,6 +324,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     class={classes!("code", "editable", props.invalid.then_some("invalid"))}
                     spellcheck="false" autocomplete="off" autocapitalize="off" rows={props.rows.to_string()} wrap="off"
                     aria-invalid={props.invalid.to_string()} aria-describedby={props.describedby.clone()}
+                    readonly={props.readonly}
                     value={props.value.clone()} {oninput} {onscroll} />
             </div>
         </div>

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
+use crate::editor::{Editor, Language};
 use crate::generator::{self, Artefacts, Generation};
 
 /// What the form holds, as typed. Lists are comma- or line-separated text, so nothing typed
@@ -506,6 +507,11 @@ pub fn GenerateView(props: &GenerateProps) -> Html {
 
 fn artefact_tabs(a: &Artefacts, tab: &UseStateHandle<&'static str>) -> Html {
     let current = **tab;
+    let language = match current {
+        "policy" => Language::Json,
+        "terraform" => Language::Hcl,
+        _ => Language::Plain,
+    };
     let text = artefact(a, current).to_string();
     let file = TABS
         .iter()
@@ -531,11 +537,17 @@ fn artefact_tabs(a: &Artefacts, tab: &UseStateHandle<&'static str>) -> Html {
                 }
             </div>
             <div id="gen-panel" role="tabpanel" class="tab-panel">
+                <label for="gen-output" class="sr-only" id="gen-panel-label">
+                    { TABS.iter().find(|t| t.0 == current).map_or("", |t| t.1) }
+                </label>
                 <div class="tab-actions">
                     <button type="button" class="locate" onclick={copy} data-testid="gen-copy">{ "copy" }</button>
                     <a class="locate" href={href} download={file} data-testid="gen-download">{ format!("download {file}") }</a>
                 </div>
-                <pre class="code small" tabindex="0" data-testid="gen-output">{ text }</pre>
+                // The evaluate view's editor, read-only: line numbers and colours.
+                <Editor id="gen-output" testid="gen-output" value={AttrValue::from(text)}
+                    oninput={Callback::noop()} language={language} readonly=true
+                    describedby="gen-panel-label" rows={20} />
             </div>
         </div>
     }

@@ -259,7 +259,10 @@ mod tests {
     fn a_generate_link_carries_the_form() {
         let form = Form::default();
         let frag = generate_fragment(&form);
-        assert_eq!(restore_generate(&format!("#{frag}")), Some(Ok(Some(form.clone()))));
+        assert_eq!(
+            restore_generate(&format!("#{frag}")),
+            Some(Ok(Some(form.clone())))
+        );
         assert_eq!(restore_generate("#generate"), Some(Ok(None)));
         let embed = generate_embed_fragment(&form);
         assert!(embed.starts_with("generate-embed=1."));
