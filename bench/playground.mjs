@@ -21,9 +21,17 @@ let gzip = 0;
 let br = 0;
 const files = [];
 const walk = (dir, prefix = '') => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? walk(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`]));
+// The modules fetched on demand, by folder.
+const lazy = { terraform: { raw: 0, gzip: 0 }, generate: { raw: 0, gzip: 0 } };
 for (const name of walk(dist)) {
   const path = join(dist, name);
-  if (name.endsWith('.map') || /\.(br|gz)$/.test(name) || /^(terraform|generate)\//.test(name)) continue;
+  const onDemand = /^(terraform|generate)\//.exec(name);
+  if (onDemand && !/\.(br|gz|map)$/.test(name)) {
+    const bytes = readFileSync(path);
+    lazy[onDemand[1]].raw += bytes.length;
+    lazy[onDemand[1]].gzip += gzipSync(bytes, { level: 9 }).length;
+  }
+  if (name.endsWith('.map') || /\.(br|gz)$/.test(name) || onDemand) continue;
   const bytes = readFileSync(path);
   const packed = gzipSync(bytes, { level: 9 }).length;
   raw += bytes.length;
@@ -116,6 +124,7 @@ try {
 const result = {
   policyBytes: policy.length,
   firstLoad: { raw, gzip, br, files },
+  onDemand: lazy,
   firstVerdictMs: { median: median(firstVerdict), samples: firstVerdict },
   keystrokeMs: { median: median(keystrokes), p95: p95(keystrokes), samples: keystrokes.length },
   keystrokeThrottledMs: { median: median(throttled), p95: p95(throttled), samples: throttled.length },

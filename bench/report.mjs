@@ -133,6 +133,10 @@ table(['Artifact', 'Raw', 'gzip -9', 'Budget'], [
   ...(node.terraformWasm ? [['npm `.wasm` (`oidc-trust/terraform`: the Terraform reader)', kb(node.terraformWasm.raw), kb(node.terraformWasm.gzip), `150 KB gzip ${mark(node.terraformWasm.gzip <= 150000)}`]] : []),
   ...(node.generateWasm ? [['npm `.wasm` (`oidc-trust/generate`: the generator)', kb(node.generateWasm.raw), kb(node.generateWasm.gzip), `150 KB gzip ${mark(node.generateWasm.gzip <= 150000)}`]] : []),
   [`playground first load (${playground.firstLoad.files.length} files${playground.firstLoad.br ? `; served precompressed, brotli ${kb(playground.firstLoad.br)}` : ''})`, kb(playground.firstLoad.raw), kb(playground.firstLoad.gzip), `400 KB gzip ${mark(playground.firstLoad.gzip <= 400000)}`],
+  ...(playground.onDemand ? [
+    ['playground `terraform/` (fetched when HCL is pasted)', kb(playground.onDemand.terraform.raw), kb(playground.onDemand.terraform.gzip), ''],
+    ['playground `generate/` (fetched when the Generate view opens)', kb(playground.onDemand.generate.raw), kb(playground.onDemand.generate.gzip), ''],
+  ] : []),
 ]);
 
 say('### Playground (headless Chromium)');
