@@ -309,8 +309,17 @@ try {
   const passRow = await page.evaluate(() => [document.activeElement?.getAttribute('data-key'), document.activeElement?.closest('details')?.open]);
   check('a ✓ opens its folded passing condition', passRow[0] === 'token.actions.githubusercontent.com:aud' && passRow[1] === true, JSON.stringify(passRow));
   await page.fill('[data-testid="policy-input"]', basic.replace('"Allow"', '"Alow"'));
-  const squiggle = await page.locator('[data-testid="policy-input-highlight"] .squiggle.error').first().getAttribute('title').catch(() => '');
-  check('an error is squiggled where it is, its message on hover', /invalid-effect/.test(squiggle ?? ''), squiggle);
+  const squiggle = await page.locator('[data-testid="policy-input-highlight"] .squiggle.error').first().innerText().catch(() => '');
+  check('an error is squiggled where it is', squiggle.includes('Alow'), squiggle);
+  const lineTitle = await page.locator('.gutter-line.flagged').first().getAttribute('title').catch(() => '');
+  check('its message is on its line number (hover)', /invalid-effect/.test(lineTitle ?? ''), lineTitle);
+  await page.fill('[data-testid="policy-input"]', '{\n  "Version": "2012-10-17"');
+  const endSquiggle = await page.locator('[data-testid="policy-input-highlight"] .squiggle.error').count();
+  check('"unexpected end" underlines the last character', endSquiggle > 0);
+  await page.fill('[data-testid="claims-input"]', `\n  ${jwt.slice(0, 40)}!!.x.y`);
+  const tokenError = await page.locator('[data-testid="claims-error"]').innerText().catch(() => '');
+  check('a token error after leading blank lines points at its line', /line 2|at 2:/.test(tokenError), tokenError);
+  await page.fill('[data-testid="claims-input"]', sibling);
   await page.fill('[data-testid="policy-input"]', basic);
 
   // 10. Pasted tokens as people paste them: quoted, wrapped, "Bearer ", the endpoint's JSON.
@@ -409,6 +418,15 @@ try {
   await page.goto(`${origin}/`);
   await page.waitForSelector('.page > [data-testid="verdict"]', { timeout: 30000 });
   check('with the token ticked too, the token comes back', (await page.inputValue('[data-testid="claims-input"]')) === sibling);
+  // A link opened (or embedded) is not the user's: what they kept stays.
+  const linked = await context.newPage();
+  await linked.goto(fixedLink);
+  await linked.waitForSelector('.page > [data-testid="verdict"]', { timeout: 30000 });
+  await linked.waitForTimeout(200);
+  await linked.close();
+  await page.goto(`${origin}/`);
+  await page.waitForSelector('.page > [data-testid="verdict"]', { timeout: 30000 });
+  check('opening a link does not replace what the user kept', (await page.inputValue('[data-testid="policy-input"]')) === mine);
   await page.uncheck('[data-testid="remember-inputs"]');
   const left = await stored();
   check('unticking forgets what was kept', !('oidc-trust-inputs' in left) && !('oidc-trust-remember' in left), JSON.stringify(Object.keys(left)));
@@ -477,8 +495,15 @@ try {
   await host.waitForFunction(() => document.querySelector('iframe').style.height !== '', null, { timeout: 10000 }).catch(() => {});
   const sized = await host.evaluate(() => document.querySelector('iframe').style.height);
   const frame = host.frames().find((f) => f.url().includes('#embed='));
-  const inner = frame ? await frame.evaluate(() => document.documentElement.scrollHeight) : -1;
+  const inner = frame ? await frame.evaluate(() => Math.ceil(document.querySelector('.page').getBoundingClientRect().height)) : -1;
   check('the embed snippet sizes its iframe to the content', sized === `${inner}px` && inner !== 420, `${sized} vs ${inner}px`);
+  // It shrinks too: a short embed is smaller than the snippet's 420 px.
+  const shortEmbed = await context.newPage();
+  await shortEmbed.setContent(`<!doctype html>${snippet.replace(/#embed=[^"]+/, '#embed=1.damaged')}`);
+  await shortEmbed.waitForFunction(() => document.querySelector('iframe').style.height !== '', null, { timeout: 10000 }).catch(() => {});
+  const shortHeight = parseInt(await shortEmbed.evaluate(() => document.querySelector('iframe').style.height), 10);
+  check('a short embed shrinks its iframe below 420 px', shortHeight > 0 && shortHeight < 420, `${shortHeight}px`);
+  await shortEmbed.close();
   await host.close();
 
   // A damaged embed link: a short error in the iframe, not the whole editor.

@@ -35,6 +35,9 @@ try {
   await page.goto(`${origin}/`);
   await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]', { timeout: 30000 });
   check('the first load does not fetch the generator', !requested.some((u) => u.includes('/generate/')));
+  // Something of the user's in the evaluator, which "open in the evaluator" will replace.
+  const own = (await page.inputValue('[data-testid="policy-input"]')).replace('acme/api', 'acme/own');
+  await page.fill('[data-testid="policy-input"]', own);
   await page.click('[data-testid="nav-generate"]');
   await page.waitForSelector('[data-testid="gen-output"]', { timeout: 30000 });
   check('the Generate view fetched its module when opened', requested.some((u) => u.endsWith('/generate/oidc_trust_generate_bg.wasm')));
@@ -53,6 +56,16 @@ try {
   await page.click('[data-testid="gen-tab-policy"]');
   check('the policy is coloured as JSON', (await page.locator('[data-testid="gen-output-highlight"] .tok-key').count()) > 3);
   await page.click('[data-testid="gen-tab-summary"]');
+  await page.click('[data-testid="gen-tab-workflow"]');
+  const workflowFile = await page.getAttribute('[data-testid="gen-download"]', 'download');
+  check('the CI workflow downloads under its own file name', /\.ya?ml$/.test(workflowFile ?? ''), workflowFile);
+  check('no gh api tab where GitHub\'s default subject fits', (await page.locator('[data-testid="gen-tab-gh"]').count()) === 0);
+  // WAI-ARIA tabs: arrow keys move the selection and the focus; one Tab stop.
+  await page.focus('[data-testid="gen-tab-workflow"]');
+  await page.keyboard.press('ArrowRight');
+  await page.waitForTimeout(50);
+  const moved = await page.evaluate(() => [document.activeElement?.id, document.querySelector('[role="tab"][aria-selected="true"]')?.id, [...document.querySelectorAll('[role="tab"]')].filter((t) => t.tabIndex === 0).length]);
+  check('ArrowRight moves to the next tab, selected and focused, one Tab stop', moved[0] === 'gen-tab-summary' && moved[1] === 'gen-tab-summary' && moved[2] === 1, JSON.stringify(moved));
   const download = await page.locator('[data-testid="gen-download"]');
   check('each tab can be downloaded under its file name', (await download.getAttribute('download')) === 'summary.txt' && (await download.getAttribute('href')).startsWith('data:text/plain'));
   await page.click('[data-testid="gen-tab-policy"]');
@@ -104,6 +117,12 @@ try {
   const height = await host.evaluate(() => document.querySelector('iframe').style.height);
   check('the embed sizes its iframe', /^\d+px$/.test(height) && height !== '420px', height);
   await host.close();
+  const damaged = await context.newPage();
+  watch(damaged);
+  await damaged.goto(`${origin}/#generate-embed=1.damaged`);
+  await damaged.waitForSelector('[data-testid="embed-error"]', { timeout: 10000 }).catch(() => {});
+  check('a damaged generator embed link gives a short error', (await damaged.locator('[data-testid="embed-error"]').count()) === 1);
+  await damaged.close();
 
   // 6. Keyboard and labels, axe-core.
   check('every field has a label', (await page.getByLabel('AWS account').count()) === 1 && (await page.getByLabel('Repositories').count()) === 1);
@@ -119,9 +138,20 @@ try {
   await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]', { timeout: 10000 }).catch(() => {});
   check('"open in the evaluator" shows the generated policy allowing its token', (await page.locator('.page > [data-testid="verdict"]').getAttribute('data-decision')) === 'allow' && (await page.inputValue('[data-testid="policy-input"]')).includes('job_workflow_ref'));
   check('the evaluator is the current view again', (await page.getAttribute('[data-testid="nav-evaluate"]', 'aria-current')) === 'page');
+  check('what the evaluator held can be brought back', /The opened link replaced your policy/.test(await page.locator('[data-testid="example-replaced"]').innerText().catch(() => '')));
+  await page.click('[data-testid="undo-example"]');
+  check('undo brings it back', (await page.inputValue('[data-testid="policy-input"]')) === own);
+  // Edits made after opening survive a trip to the Generate view and Back.
+  const edited = own.replace('acme/own', 'acme/edited');
+  await page.fill('[data-testid="policy-input"]', edited);
+  await page.click('[data-testid="nav-generate"]');
+  await page.waitForSelector('[data-testid="generate-view"]', { timeout: 10000 });
+  await page.goBack();
+  await page.waitForSelector('[data-testid="policy-input"]', { timeout: 10000 });
+  check('Back to the evaluator keeps what was typed since the link opened', (await page.inputValue('[data-testid="policy-input"]')) === edited);
   await page.goBack();
   await page.waitForSelector('[data-testid="generate-view"]', { timeout: 10000 }).catch(() => {});
-  check('Back returns to the Generate view', (await page.locator('[data-testid="generate-view"]').count()) === 1);
+  check('Back again returns to the Generate view', (await page.locator('[data-testid="generate-view"]').count()) === 1);
 } catch (e) {
   check('the browser session ran to the end', false, String(e && e.stack));
 } finally {

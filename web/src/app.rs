@@ -95,6 +95,8 @@ struct Boot {
     link_error: Option<String>,
     /// The link asked for the embed (whether or not it could be opened).
     embedded: bool,
+    /// The inputs came from a link, not from the user: not theirs to remember.
+    from_link: bool,
 }
 
 fn boot() -> Boot {
@@ -106,12 +108,14 @@ fn boot() -> Boot {
             mode,
             link_error: None,
             embedded,
+            from_link: true,
         },
         Some(Err(e)) => Boot {
             inputs: None,
             mode: Mode::Edit,
             link_error: Some(e),
             embedded,
+            from_link: false,
         },
         // No link: what an earlier visit kept, if the user asked for that.
         None => Boot {
@@ -119,39 +123,41 @@ fn boot() -> Boot {
             mode: Mode::Edit,
             link_error: None,
             embedded,
+            from_link: false,
         },
     }
 }
 
-/// In an iframe, tells the page around it how tall the embed is, so that the snippet's
-/// listener sizes the iframe to its content (no inner scrollbar, no blank space).
-fn post_height() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let Ok(Some(parent)) = window.parent() else {
-        return;
-    };
-    let Some(height) = window
-        .document()
-        .and_then(|d| d.document_element())
-        .map(|e| e.scroll_height())
-    else {
-        return;
-    };
-    let message = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&message, &"oidcTrustHeight".into(), &height.into());
-    // Only a height crosses; any page may embed the playground, so any origin may read it.
-    let _ = parent.post_message(&message, "*");
+/// In an iframe, tells the page around it how tall the embed is whenever that changes
+/// (a detail opened, text typed in the generator, the window resized), so that the
+/// snippet's listener sizes the iframe to its content: the content's own height, which can
+/// shrink below the iframe's, unlike the document's. Only a number crosses; any page may
+/// embed the playground, so any origin may read it.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function watch_height() {
+  if (window.parent === window) return;
+  const page = document.querySelector('.page');
+  if (!page) return;
+  const post = () => window.parent.postMessage({ oidcTrustHeight: Math.ceil(page.getBoundingClientRect().height) }, '*');
+  new ResizeObserver(post).observe(page);
+  post();
+}
+"#)]
+extern "C" {
+    fn watch_height();
 }
 
+#[cfg(not(target_arch = "wasm32"))]
+fn watch_height() {}
+
 /// The snippet that embeds `src`: the iframe, and the few lines that let it size itself.
-fn embed_snippet(src: &str) -> String {
+fn embed_snippet(src: &str, title: &str) -> String {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     format!(
-        "<iframe src=\"{src}\" title=\"oidc-trust: trust policy evaluation\" width=\"100%\" height=\"420\" style=\"border:0\" data-oidc-trust></iframe>\n<script>addEventListener(\"message\", (e) => {{ if (e.origin !== \"{origin}\" || typeof e.data?.oidcTrustHeight !== \"number\") return; for (const f of document.querySelectorAll(\"iframe[data-oidc-trust]\")) if (f.contentWindow === e.source) f.style.height = e.data.oidcTrustHeight + \"px\"; }});</script>"
+        "<iframe src=\"{src}\" title=\"{title}\" width=\"100%\" height=\"420\" style=\"border:0\" data-oidc-trust></iframe>\n<script>addEventListener(\"message\", (e) => {{ if (e.origin !== \"{origin}\" || typeof e.data?.oidcTrustHeight !== \"number\") return; for (const f of document.querySelectorAll(\"iframe[data-oidc-trust]\")) if (f.contentWindow === e.source) f.style.height = e.data.oidcTrustHeight + \"px\"; }});</script>"
     )
 }
 
@@ -167,8 +173,7 @@ pub(crate) fn reveal(editor: &NodeRef, span: Span) {
     let end = span.end.utf16.max(start + 1);
     let _ = textarea.focus();
     let _ = textarea.set_selection_range(start, end);
-    let lines = textarea.value().lines().count().max(1) as f64;
-    let line_height = f64::from(textarea.scroll_height()) / lines;
+    let line_height = line_height(&textarea);
     // The line itself, a few lines down, inside the textarea; its height caps the context.
     let visible = (f64::from(textarea.client_height()) / line_height).floor();
     let context = (visible / 3.0).floor().clamp(0.0, 4.0);
@@ -196,6 +201,20 @@ pub(crate) fn reveal(editor: &NodeRef, span: Span) {
         let target = free_top + ((height - free_top - line_height) / 3.0).max(0.0);
         window.scroll_by_with_x_and_y(0.0, line_top - target);
     }
+}
+
+/// The textarea's line height in pixels, as its style computes it (the editor's lines are
+/// laid out with it); an estimate from its height where the style cannot be read.
+fn line_height(textarea: &HtmlTextAreaElement) -> f64 {
+    web_sys::window()
+        .and_then(|w| w.get_computed_style(textarea).ok().flatten())
+        .and_then(|s| s.get_property_value("line-height").ok())
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .filter(|h| *h > 0.0)
+        .unwrap_or_else(|| {
+            let lines = textarea.value().split('\n').count().max(1) as f64;
+            f64::from(textarea.scroll_height()) / lines
+        })
 }
 
 /// How far down the window the sticky verdict reaches (0 where it does not stick).
@@ -330,7 +349,10 @@ pub fn App() -> Html {
     let state = {
         let boot = boot.clone();
         use_reducer(move || match &boot.inputs {
-            Some(inputs) => State::new(inputs.clone(), clock()),
+            Some(inputs) => State {
+                restored: boot.from_link,
+                ..State::new(inputs.clone(), clock())
+            },
             None => {
                 let first = State::default();
                 State::new(first.inputs, clock())
@@ -362,11 +384,17 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         let route = route.clone();
         use_effect_with((), move |_| {
+            // The last link opened: Back to it (from the Generate view) keeps what was typed
+            // since, instead of opening it again.
+            let mut last = location_hash();
             let listener = web_sys::window().map(|w| {
                 gloo_events::EventListener::new(&w, "hashchange", move |_| {
                     let hash = location_hash();
-                    if let Some(Ok((inputs, _))) = share::restore(&hash) {
-                        dispatch.emit(Msg::Restore(inputs));
+                    if hash != last {
+                        if let Some(Ok((inputs, _))) = share::restore(&hash) {
+                            dispatch.emit(Msg::Restore(inputs));
+                            last = hash.clone();
+                        }
                     }
                     route.set(Route::of(&hash));
                 })
@@ -386,36 +414,32 @@ pub fn App() -> Html {
             move || drop(timeout)
         });
     }
-    // Kept on this device after every change, when the user asked for it.
-    use_effect_with(state.inputs.clone(), crate::remember::save);
+    // Kept on this device after every change of the user's, when they asked for it: not
+    // what a link or an embed brought.
+    {
+        let embed = boot.mode == Mode::Embed;
+        use_effect_with(
+            (state.inputs.clone(), state.restored),
+            move |(inputs, restored)| {
+                if !restored && !embed {
+                    crate::remember::save(inputs);
+                }
+            },
+        );
+    }
     // After every render: the banner's height may have changed with its text.
     use_effect(publish_banner_height);
 
-    // The embed resizes its iframe after every render, when a detail opens and on resize.
+    // An embed (the evaluator's, the generator's, or a damaged link's short error) keeps its
+    // iframe sized to its content.
     {
-        let embedded = boot.mode == Mode::Embed || location_hash().starts_with("#generate-embed=");
-        use_effect(move || {
-            if embedded {
-                post_height();
-            }
-        });
+        let embedded = boot.mode == Mode::Embed
+            || boot.embedded
+            || location_hash().starts_with("#generate-embed=");
         use_effect_with(embedded, |embedded| {
-            let listeners = (*embedded)
-                .then(|| web_sys::window().zip(web_sys::window().and_then(|w| w.document())))
-                .flatten()
-                .map(|(window, document)| {
-                    let capture = gloo_events::EventListenerOptions::run_in_capture_phase();
-                    (
-                        gloo_events::EventListener::new_with_options(
-                            &document,
-                            "toggle",
-                            capture,
-                            |_| post_height(),
-                        ),
-                        gloo_events::EventListener::new(&window, "resize", |_| post_height()),
-                    )
-                });
-            move || drop(listeners)
+            if *embedded {
+                watch_height();
+            }
         });
     }
 
@@ -480,25 +504,22 @@ pub fn App() -> Html {
         let share = Callback::from(|form: crate::generate_view::Form| {
             (
                 format!("{}#{}", page_address(), share::generate_fragment(&form)),
-                embed_snippet(&format!(
-                    "{}#{}",
-                    page_address(),
-                    share::generate_embed_fragment(&form)
-                )),
+                embed_snippet(
+                    &format!(
+                        "{}#{}",
+                        page_address(),
+                        share::generate_embed_fragment(&form)
+                    ),
+                    "oidc-trust: trust policy generator",
+                ),
             )
         });
         if route.embed {
-            let open = format!(
-                "{}#{}",
-                page_address(),
-                share::generate_fragment(&initial.clone().unwrap_or_default())
-            );
+            if let Some(e) = &route.error {
+                return view::embed_error(e, &page_address());
+            }
             return html! {
                 <div class="page embed" data-testid="generate-embed">
-                    <div class="embed-head">
-                        <h1 class="embed-title">{ "oidc-trust: trust policy generator" }</h1>
-                        <a href={open} target="_blank" rel="noopener" data-testid="embed-open">{ "Open in the playground ↗" }</a>
-                    </div>
                     <crate::generate_view::GenerateView {key} {initial} {open_in_evaluator} {share} embedded=true />
                 </div>
             };
@@ -704,7 +725,7 @@ fn ShareBox(props: &ShareBoxProps) -> Html {
                 <label class="field">
                     <span>{ "Embed this in docs" }</span>
                     <textarea class="snippet" readonly=true rows="4" data-testid="embed-snippet"
-                        value={embed_snippet(embed)} />
+                        value={embed_snippet(embed, "oidc-trust: trust policy evaluation")} />
                 </label>
             }
         </section>

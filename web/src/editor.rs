@@ -66,8 +66,6 @@ pub struct Segment {
     pub token: &'static str,
     /// Squiggle class (`squiggle error`...), or empty.
     pub squiggle: &'static str,
-    /// The squiggle's message, when there is one.
-    pub title: Option<usize>,
 }
 
 /// The token runs of `text`: (start, end, class). Unterminated strings run to the end of
@@ -153,9 +151,19 @@ pub fn segments(text: &str, language: Language, squiggles: &[Squiggle]) -> Vec<S
     let ranges: Vec<(usize, usize)> = squiggles
         .iter()
         .map(|q| {
-            let start = q.start.min(len);
+            // Offsets come from the engine, on character boundaries; a stray one is moved
+            // back to the boundary before it rather than sliced through.
+            let mut start = q.start.min(len);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
             let end = if q.end > q.start {
                 q.end.min(len)
+            } else if start == len {
+                // "Unexpected end": the point is past the last character, which is the
+                // one to underline.
+                start -= text[..start].chars().next_back().map_or(0, char::len_utf8);
+                len
             } else {
                 text[start..]
                     .chars()
@@ -206,7 +214,6 @@ pub fn segments(text: &str, language: Language, squiggles: &[Squiggle]) -> Vec<S
                     "squiggle warning"
                 }
             }),
-            title: squiggle.map(|(i, _)| i),
         });
     }
     out
@@ -285,6 +292,19 @@ pub fn Editor(props: &EditorProps) -> Html {
     let text = props.value.as_str();
     let lines = text.split('\n').count().max(1);
     let segments = segments(text, props.language, &props.squiggles);
+    // The squiggles' messages on their lines' numbers: the copy under the textarea cannot
+    // be hovered.
+    let mut messages: Vec<Vec<&str>> = vec![Vec::new(); lines + 1];
+    for q in &props.squiggles {
+        let line = text.as_bytes()[..q.start.min(text.len())]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        if let Some(slot) = messages.get_mut(line) {
+            slot.push(&q.message);
+        }
+    }
     let mut marks: Vec<Option<&Mark>> = vec![None; lines + 1];
     for m in &props.marks {
         // The first mark of a line wins: a statement's line before its conditions'.
@@ -296,7 +316,8 @@ pub fn Editor(props: &EditorProps) -> Html {
         <div class="code-editor">
             <div class="gutter" ref={gutter}>
                 for line in 1..=lines {
-                    <div class="gutter-line">
+                    <div class={classes!("gutter-line", messages.get(line).is_some_and(|m| !m.is_empty()).then_some("flagged"))}
+                        title={messages.get(line).filter(|m| !m.is_empty()).map(|m| m.join("\n"))}>
                         if let Some(m) = marks.get(line).copied().flatten() {
                             { mark_button(m) }
                         }
@@ -311,10 +332,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                         if s.token.is_empty() && s.squiggle.is_empty() {
                             { &text[s.start..s.end] }
                         } else {
-                            <span class={classes!(s.token, s.squiggle)}
-                                title={s.title.and_then(|i| props.squiggles.get(i)).map(|q| q.message.clone())}>
-                                { &text[s.start..s.end] }
-                            </span>
+                            <span class={classes!(s.token, s.squiggle)}>{ &text[s.start..s.end] }</span>
                         }
                     }
                     // A final newline in a textarea opens a line the copy must have too.
@@ -341,7 +359,9 @@ fn mark_button(m: &Mark) -> Html {
         ("✗", "fail", "fails")
     };
     html! {
-        <button type="button" class={classes!("gutter-mark", class)} {onclick}
+        // Out of the Tab order: the trace rows they open are reachable there already, and a
+        // large policy would put dozens of stops before the text itself.
+        <button type="button" tabindex="-1" class={classes!("gutter-mark", class)} {onclick}
             aria-label={format!("{} {word}: show it in the trace", m.label)} data-testid="gutter-mark"
             data-result={class} data-target={m.target.clone()}>
             { sign }
@@ -432,6 +452,18 @@ mod tests {
             &[q(17, 17, "error"), q(16, 99, "warning")],
         );
         assert_eq!(d.last(), Some(&("}".into(), "", "squiggle error")));
+        // A point at the very end ("unexpected end of input") underlines the last character;
+        // an offset inside a character is moved to its start.
+        let d = drawn("{\"é\"", Language::Json, &[q(5, 5, "error")]);
+        assert_eq!(
+            d.last(),
+            Some(&("\"".into(), "tok-string", "squiggle error"))
+        );
+        let d = drawn("\"é\"", Language::Json, &[q(2, 3, "error")]);
+        assert!(
+            d.iter().any(|(t, _, q)| t == "é" && *q == "squiggle error"),
+            "{d:?}"
+        );
     }
 
     #[test]

@@ -451,6 +451,14 @@ pub fn GenerateView(props: &GenerateProps) -> Html {
     };
     let checked = artefacts.as_ref().map(|a| check(&a.policy));
     html! {
+        <>
+        if props.embedded {
+            // The way into the playground carries what was typed here.
+            <div class="embed-head">
+                <h1 class="embed-title">{ "oidc-trust: trust policy generator" }</h1>
+                <a href={props.share.emit((*form).clone()).0} target="_blank" rel="noopener" data-testid="embed-open">{ "Open in the playground ↗" }</a>
+            </div>
+        }
         <div class="columns generate" data-testid="generate-view">
             <section class="inputs" aria-label="Intent">
                 <h2 class="view-title">{ "What should be allowed to assume the role?" }</h2>
@@ -502,21 +510,49 @@ pub fn GenerateView(props: &GenerateProps) -> Html {
                 }
             </section>
         </div>
+        </>
     }
 }
 
+/// The tabs this intent has: `gh api` only where GitHub's subject is customised.
+fn tabs(a: &Artefacts) -> Vec<(&'static str, &'static str, &'static str)> {
+    TABS.iter()
+        .copied()
+        .filter(|(id, _, _)| *id != "gh" || a.gh_sub.is_some())
+        .collect()
+}
+
+/// The artefacts in tabs (WAI-ARIA tabs: arrow keys move between them, only the selected
+/// one is a Tab stop), each with copy and download.
 fn artefact_tabs(a: &Artefacts, tab: &UseStateHandle<&'static str>) -> Html {
-    let current = **tab;
+    let tabs = tabs(a);
+    // A tab the new intent no longer has (`gh api`) falls back to the policy.
+    let current = if tabs.iter().any(|t| t.0 == **tab) {
+        **tab
+    } else {
+        "policy"
+    };
     let language = match current {
         "policy" => Language::Json,
         "terraform" => Language::Hcl,
         _ => Language::Plain,
     };
     let text = artefact(a, current).to_string();
-    let file = TABS
-        .iter()
-        .find(|t| t.0 == current)
-        .map_or("artefact.txt", |t| t.2);
+    // The CI configuration downloads under its own name (`.gitlab-ci.yml`, `deploy.yml`...).
+    let file = match current {
+        "workflow" => a
+            .workflow_path
+            .rsplit('/')
+            .next()
+            .filter(|f| !f.is_empty())
+            .unwrap_or("deploy.yml")
+            .to_string(),
+        _ => TABS
+            .iter()
+            .find(|t| t.0 == current)
+            .map_or("artefact.txt", |t| t.2)
+            .to_string(),
+    };
     let copy = {
         let text = text.clone();
         Callback::from(move |_: MouseEvent| copy_text(&text))
@@ -525,24 +561,42 @@ fn artefact_tabs(a: &Artefacts, tab: &UseStateHandle<&'static str>) -> Html {
         "data:text/plain;charset=utf-8,{}",
         js_sys::encode_uri_component(&text)
     );
+    let onkeydown = {
+        let tab = tab.clone();
+        let ids: Vec<&'static str> = tabs.iter().map(|t| t.0).collect();
+        Callback::from(move |e: KeyboardEvent| {
+            let at = ids.iter().position(|id| *id == current).unwrap_or(0);
+            let next = match e.key().as_str() {
+                "ArrowRight" => (at + 1) % ids.len(),
+                "ArrowLeft" => (at + ids.len() - 1) % ids.len(),
+                "Home" => 0,
+                "End" => ids.len() - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            tab.set(ids[next]);
+            focus_by_id(&format!("gen-tab-{}", ids[next]));
+        })
+    };
     html! {
         <div class="artefacts">
-            <div role="tablist" aria-label="Artefacts" class="tabs">
-                for (id, label, _) in TABS {
-                    <button type="button" role="tab" aria-selected={(id == current).to_string()}
+            <div role="tablist" aria-label="Artefacts" class="tabs" {onkeydown}>
+                for (id, label, _) in tabs.iter().copied() {
+                    <button type="button" role="tab" id={format!("gen-tab-{id}")}
+                        aria-selected={(id == current).to_string()} tabindex={if id == current { "0" } else { "-1" }}
                         aria-controls="gen-panel" data-testid={format!("gen-tab-{id}")}
                         onclick={ let tab = tab.clone(); Callback::from(move |_: MouseEvent| tab.set(id)) }>
                         { label }
                     </button>
                 }
             </div>
-            <div id="gen-panel" role="tabpanel" class="tab-panel">
+            <div id="gen-panel" role="tabpanel" class="tab-panel" aria-labelledby={format!("gen-tab-{current}")}>
                 <label for="gen-output" class="sr-only" id="gen-panel-label">
                     { TABS.iter().find(|t| t.0 == current).map_or("", |t| t.1) }
                 </label>
                 <div class="tab-actions">
                     <button type="button" class="locate" onclick={copy} data-testid="gen-copy">{ "copy" }</button>
-                    <a class="locate" href={href} download={file} data-testid="gen-download">{ format!("download {file}") }</a>
+                    <a class="locate" href={href} download={file.clone()} data-testid="gen-download">{ format!("download {file}") }</a>
                 </div>
                 // The evaluate view's editor, read-only: line numbers and colours.
                 <Editor id="gen-output" testid="gen-output" value={AttrValue::from(text)}
@@ -551,6 +605,23 @@ fn artefact_tabs(a: &Artefacts, tab: &UseStateHandle<&'static str>) -> Html {
             </div>
         </div>
     }
+}
+
+/// Moves focus to the element with `id` (the tab the arrow keys chose), after it renders.
+fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    let id = id.to_string();
+    // After Yew's render of the new selection.
+    gloo_timers::callback::Timeout::new(0, move || {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    })
+    .forget();
 }
 
 fn checks(c: &Checked) -> Html {

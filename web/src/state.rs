@@ -99,6 +99,13 @@ pub enum Msg {
     Settle,
 }
 
+/// Who sent a message: the user, a link, or the page itself.
+enum Kind {
+    User,
+    Restore,
+    Internal,
+}
+
 /// Which input an example replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -114,8 +121,8 @@ pub enum Field {
 pub struct Replaced {
     /// Which box.
     pub field: Field,
-    /// The example that replaced it.
-    pub example: &'static str,
+    /// What replaced it, as the sentence's subject: "The example “…”", "The opened link".
+    pub by: String,
     /// The user's text.
     pub text: String,
 }
@@ -148,6 +155,9 @@ pub struct State {
     pub analysis: Rc<Analysis>,
     /// The user's text the last example replaced, until the next change.
     pub replaced: Option<Replaced>,
+    /// The inputs came from a link and the user has not changed them since: nothing of
+    /// theirs to remember on this device.
+    pub restored: bool,
 }
 
 impl State {
@@ -159,6 +169,7 @@ impl State {
             now,
             analysis,
             replaced: None,
+            restored: false,
         }
     }
 
@@ -175,7 +186,7 @@ impl State {
         let mut inputs = self.inputs.clone();
         let mut replaced = None;
         // The user's own text (not empty, not an example) is kept when an example replaces it.
-        let keep = |field: Field, text: &str, example: &'static str| {
+        let keep = |field: Field, text: &str, by: String| {
             let examples = if field == Field::Policy {
                 &POLICIES[..]
             } else {
@@ -184,7 +195,7 @@ impl State {
             (!text.trim().is_empty() && !examples.iter().any(|e| e.text == text)).then(|| {
                 Replaced {
                     field,
-                    example,
+                    by,
                     text: text.to_string(),
                 }
             })
@@ -193,20 +204,33 @@ impl State {
         // slow part, and independent of the token) to `Settle`, sent once typing pauses.
         let typed = matches!(msg, Msg::Policy(_));
         let settle = matches!(msg, Msg::Settle | Msg::Reread);
+        let msg_kind = match msg {
+            Msg::Restore(_) => Kind::Restore,
+            Msg::Settle | Msg::Reread => Kind::Internal,
+            _ => Kind::User,
+        };
         match msg {
             Msg::Policy(text) => inputs.policy = text,
             Msg::Resource(r) => inputs.resource = r,
             Msg::Claims(text) => inputs.claims = text,
             Msg::ExamplePolicy(i) => {
                 if let Some(example) = POLICIES.get(i) {
-                    replaced = keep(Field::Policy, &inputs.policy, example.label);
+                    replaced = keep(
+                        Field::Policy,
+                        &inputs.policy,
+                        format!("The example “{}”", example.label),
+                    );
                     inputs.policy = example.text.to_string();
                     inputs.resource.clear();
                 }
             }
             Msg::ExampleToken(i) => {
                 if let Some(example) = TOKENS.get(i) {
-                    replaced = keep(Field::Claims, &inputs.claims, example.label);
+                    replaced = keep(
+                        Field::Claims,
+                        &inputs.claims,
+                        format!("The example “{}”", example.label),
+                    );
                     inputs.claims = example.text.to_string();
                     // The examples are old tokens: evaluated "now" they would all be expired.
                     if inputs.options.time == EvalTime::Now {
@@ -233,7 +257,14 @@ impl State {
                     OptionChange::Time(v) => o.time = v,
                 }
             }
-            Msg::Restore(restored) => inputs = restored,
+            // A link opened in the page (or "open in the evaluator") replaces the policy:
+            // the user's own text gets the same undo an example gives.
+            Msg::Restore(restored) => {
+                if restored.policy != inputs.policy {
+                    replaced = keep(Field::Policy, &inputs.policy, "The opened link".into());
+                }
+                inputs = restored;
+            }
             Msg::Reread => replaced = self.replaced.clone(),
             Msg::Settle => replaced = self.replaced.clone(),
         }
@@ -253,11 +284,17 @@ impl State {
                 ..analyse_with(&inputs, now, false)
             }
         };
+        let restored = match msg_kind {
+            Kind::Restore => true,
+            Kind::Internal => self.restored,
+            Kind::User => false,
+        };
         State {
             inputs,
             now,
             analysis: Rc::new(analysis),
             replaced,
+            restored,
         }
     }
 }
@@ -663,7 +700,8 @@ fn read_claims_as_typed(text: &str) -> ClaimsView {
             Err(d) => ClaimsView::Error(d),
         }
     } else {
-        match decode_token(trimmed) {
+        // The text as typed (leading whitespace included): errors point into what was pasted.
+        match decode_token(text) {
             Ok(token) => jwt_view(token, Vec::new()),
             Err(d) => ClaimsView::Error(d),
         }
@@ -731,8 +769,12 @@ mod tests {
         let s = s.apply(Msg::ExamplePolicy(2), None);
         let r = s.replaced.clone().unwrap();
         assert_eq!(
-            (r.field, r.example, r.text.as_str()),
-            (Field::Policy, POLICIES[2].label, mine.as_str())
+            (r.field, r.by.as_str(), r.text.as_str()),
+            (
+                Field::Policy,
+                format!("The example “{}”", POLICIES[2].label).as_str(),
+                mine.as_str()
+            )
         );
         // The offer survives the Terraform reader's arrival, not the next change.
         assert!(s.apply(Msg::Reread, None).replaced.is_some());
@@ -742,6 +784,22 @@ mod tests {
             (s.inputs.policy.as_str(), &s.replaced),
             (mine.as_str(), &None)
         );
+        // A link opened in the page is undone the same way; its inputs are not the user's
+        // until they change them (nothing to remember on this device).
+        let link = Inputs {
+            policy: POLICIES[1].text.into(),
+            ..s.inputs.clone()
+        };
+        let opened = s.apply(Msg::Restore(link), None);
+        assert!(opened.restored);
+        assert_eq!(
+            opened.replaced.as_ref().map(|r| r.by.as_str()),
+            Some("The opened link")
+        );
+        assert!(opened.apply(Msg::Settle, None).restored);
+        assert!(!opened.apply(Msg::Claims("{}".into()), None).restored);
+        let back = opened.apply(Msg::UndoExample, None);
+        assert_eq!(back.inputs.policy, mine);
     }
 
     #[test]

@@ -118,7 +118,7 @@ fn undo_bar(r: &Replaced, dispatch: &Callback<Msg>) -> Html {
     };
     html! {
         <p class="undo" data-testid="example-replaced">
-            { format!("The example “{}” replaced your {what}. ", r.example) }
+            { format!("{} replaced your {what}. ", r.by) }
             <button type="button" class="link" {onclick} data-testid="undo-example">
                 { format!("Undo: bring back your {what}") }
             </button>
@@ -1012,7 +1012,9 @@ fn absence(a: &Absence) -> String {
         Absence::OtherIssuer { issuer } => {
             format!("absent: the key belongs to another issuer ({issuer})")
         }
-        Absence::TimeNotGiven => "absent: no evaluation time (turn on the clock option)".into(),
+        Absence::TimeNotGiven => {
+            "absent: no evaluation time (choose one under Request options)".into()
+        }
         Absence::NotGiven => "absent: not derived from a token".into(),
     }
 }
