@@ -284,8 +284,8 @@ pub(crate) fn Announcer(props: &AnnouncerProps) -> Html {
     }
 }
 
-/// Where the theme choice is kept: the one thing the page stores (policies and tokens are
-/// never stored; a link carries them).
+/// Where the theme choice is kept. Policies and tokens are stored only when the user opts
+/// in (`remember`); otherwise a link carries them.
 const THEME_KEY: &str = "oidc-trust-theme";
 
 /// The theme menu: the system's choice, light or dark. It sets `data-theme` on `<html>`,
