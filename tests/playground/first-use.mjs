@@ -10,16 +10,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../scripts/serve.mjs';
 import { launch } from '../support/chromium.mjs';
+import { suite } from '../support/suite.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const read = (p) => readFileSync(join(root, p), 'utf8');
-const axeSource = read('node_modules/axe-core/axe.min.js');
 
 const server = await serve(join(root, 'dist'));
 const origin = `http://127.0.0.1:${server.address().port}`;
-const results = [];
-const pageErrors = [];
-const check = (name, ok, detail = '') => results.push({ name, ok: Boolean(ok), detail });
+const { check, watch, axe: axeViolations, report, pageErrors } = suite('playground first use');
 
 const basic = read('examples/policies/basic-repo.json');
 const layer1 = read('examples/policies/hardening-layer1.json');
@@ -42,13 +40,9 @@ const jumpGeometry = (page) => page.evaluate(() => {
 const hidden = (g) => g.y < g.bottom && g.y + g.lh > g.top;
 const inView = (g) => g.y >= 0 && g.y + g.lh <= g.vh;
 
+/** axe-core in `page`: no serious or critical violation; returns every violation. */
 async function axe(page, label) {
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    // label-content-name-mismatch is experimental in axe 4; the first-time pass ran it.
-    const r = await window.axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, n: v.nodes.length, at: v.nodes[0]?.target?.join(' ') }));
-  });
+  const found = await axeViolations(page);
   const serious = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   check(`axe-core: no serious or critical violation (${label})`, serious.length === 0, JSON.stringify(serious));
   return found;
@@ -58,10 +52,6 @@ let browser;
 try {
   browser = await launch({ viewport: { width: 1280, height: 800 } });
   const { context, page } = browser;
-  const watch = (p) => {
-    p.on('pageerror', (e) => pageErrors.push(e.message));
-    p.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  };
   watch(page);
   const decision = (p = page) => p.locator('.page > [data-testid="verdict"]').getAttribute('data-decision');
   const ready = (p = page) => p.waitForSelector('.page > [data-testid="verdict"]:not([data-decision="none"])', { timeout: 30000 });
@@ -519,9 +509,4 @@ try {
   await browser?.close();
   server.close();
 }
-check('no page or console errors', pageErrors.length === 0, pageErrors.join(' | '));
-
-for (const r of results) console.log(`${r.ok ? 'ok' : 'not ok'} - playground first use: ${r.name}${r.ok ? '' : `\n  ${r.detail}`}`);
-const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+report();

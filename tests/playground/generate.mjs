@@ -4,29 +4,22 @@
 // is fetched only when the view opens.
 //
 //   scripts/playground build && node tests/playground/generate.mjs
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../scripts/serve.mjs';
 import { launch } from '../support/chromium.mjs';
+import { suite } from '../support/suite.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const axeSource = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
 const server = await serve(join(root, 'dist'));
 const origin = `http://127.0.0.1:${server.address().port}`;
-const results = [];
-const pageErrors = [];
 const requested = [];
-const check = (name, ok, detail = '') => results.push({ name, ok: Boolean(ok), detail });
+const { check, watch, axe: axeViolations, report } = suite('playground generate');
 
 let browser;
 try {
   browser = await launch({ viewport: { width: 1280, height: 900 } });
   const { context, page } = browser;
-  const watch = (p) => {
-    p.on('pageerror', (e) => pageErrors.push(e.message));
-    p.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-  };
   watch(page);
   context.on('request', (r) => requested.push(r.url()));
   const output = () => page.locator('[data-testid="gen-output"]').inputValue({ timeout: 10000 });
@@ -129,9 +122,8 @@ try {
   await page.focus('#gen-provider');
   await page.keyboard.press('Tab');
   check('Tab moves from the provider to the next field', (await page.evaluate(() => document.activeElement?.id)) === 'gen-account');
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => (await window.axe.run(document)).violations.filter((v) => ['serious', 'critical'].includes(v.impact)).map((v) => `${v.id} (${v.nodes.length})`));
-  check('axe-core: no serious or critical violation (Generate view)', violations.length === 0, violations.join(', '));
+  const violations = (await axeViolations(page)).filter((v) => ['serious', 'critical'].includes(v.impact));
+  check('axe-core: no serious or critical violation (Generate view)', violations.length === 0, JSON.stringify(violations));
 
   // 7. Open in the evaluator: the generated policy with a token it allows.
   await page.click('[data-testid="gen-open"]');
@@ -158,9 +150,4 @@ try {
   await browser?.close();
   server.close();
 }
-check('no page or console errors', pageErrors.length === 0, pageErrors.join(' | '));
-
-for (const r of results) console.log(`${r.ok ? 'ok' : 'not ok'} - playground generate: ${r.name}${r.ok ? '' : `\n  ${r.detail}`}`);
-const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exitCode = failed ? 1 : 0;
+report();

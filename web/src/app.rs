@@ -338,6 +338,21 @@ fn ThemeMenu() -> Html {
     }
 }
 
+/// Both views' header: the name, the views, the theme, what the view does, and `below`.
+fn header(nav: Html, tagline: &str, below: Html) -> Html {
+    html! {
+        <header class="top">
+            <div class="title-row">
+                <h1>{ "oidc-trust " }<span class="sub">{ "playground" }</span></h1>
+                { nav }
+                <ThemeMenu />
+            </div>
+            <p class="tagline">{ tagline.to_string() }</p>
+            { below }
+        </header>
+    }
+}
+
 /// How long typing must pause before the findings and who-can are recomputed: long enough
 /// to skip them between keystrokes, short enough to feel immediate once typing stops.
 const SETTLE_MS: u32 = 250;
@@ -526,16 +541,7 @@ pub fn App() -> Html {
         }
         return html! {
             <div class="page">
-                <header class="top">
-                    <div class="title-row">
-                        <h1>{ "oidc-trust " }<span class="sub">{ "playground" }</span></h1>
-                        { nav }
-                        <ThemeMenu />
-                    </div>
-                    <p class="tagline">
-                        { "Describe which CI jobs may assume the role: get a hardened trust policy, its Terraform and CloudFormation, the CI workflow, and proof of who gets in. Everything runs in this page." }
-                    </p>
-                </header>
+                { header(nav, "Describe which CI jobs may assume the role: get a hardened trust policy, its Terraform and CloudFormation, the CI workflow, and proof of who gets in. Everything runs in this page.", html! {}) }
                 if let Some(e) = &route.error {
                     <p class="banner error" role="alert">{ format!("The link could not be opened: {e}. Showing the example intent instead.") }</p>
                 }
@@ -545,17 +551,7 @@ pub fn App() -> Html {
     }
     html! {
         <div class="page">
-            <header class="top">
-                <div class="title-row">
-                    <h1>{ "oidc-trust " }<span class="sub">{ "playground" }</span></h1>
-                    { nav }
-                    <ThemeMenu />
-                </div>
-                <p class="tagline">
-                    { "Paste an AWS IAM trust policy and a CI token: see allow or deny for every statement and condition, and why. Everything runs in this page; nothing you paste leaves it." }
-                </p>
-                { view::pickers(&state, &dispatch) }
-            </header>
+            { header(nav, "Paste an AWS IAM trust policy and a CI token: see allow or deny for every statement and condition, and why. Everything runs in this page; nothing you paste leaves it.", view::pickers(&state, &dispatch)) }
             if let Some(e) = &boot.link_error {
                 <p class="banner error" role="alert">{ format!("The link could not be opened: {e}. Showing the examples instead.") }</p>
             }
@@ -603,34 +599,22 @@ fn RememberBox(props: &RememberBoxProps) -> Html {
             choice.set(next);
         }
     };
-    let on_inputs = {
-        let set_on = set(Remember::Inputs);
-        let set_off = set(Remember::Off);
+    // A checkbox that sets one choice when ticked and another when not.
+    let toggle = |ticked: Remember, unticked: Remember| {
+        let (ticked, unticked) = (set(ticked), set(unticked));
         Callback::from(move |e: Event| {
             let on = e
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .checked();
             if on {
-                set_on()
+                ticked()
             } else {
-                set_off()
+                unticked()
             }
         })
     };
-    let on_token = {
-        let with = set(Remember::WithToken);
-        let without = set(Remember::Inputs);
-        Callback::from(move |e: Event| {
-            let on = e
-                .target_unchecked_into::<web_sys::HtmlInputElement>()
-                .checked();
-            if on {
-                with()
-            } else {
-                without()
-            }
-        })
-    };
+    let on_inputs = toggle(Remember::Inputs, Remember::Off);
+    let on_token = toggle(Remember::WithToken, Remember::Inputs);
     html! {
         <section class="remember" aria-label="Remember">
             <label class="check">
@@ -732,17 +716,23 @@ fn ShareBox(props: &ShareBoxProps) -> Html {
     }
 }
 
+/// The page's clipboard. `navigator.clipboard` is missing outside secure contexts (plain
+/// http on another host), so it is looked up, not assumed.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn clipboard() -> Option<web_sys::Clipboard> {
+    web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
+        .filter(|c| !c.is_undefined() && !c.is_null())
+        .map(|c| c.unchecked_into::<web_sys::Clipboard>())
+}
+
 /// Copies `text`, then says how it went. `navigator.clipboard` is missing outside secure
 /// contexts (plain http on another host), so it is looked up, not assumed.
 fn copy_to_clipboard(text: &str, done: UseStateSetter<Copied>) {
     #[cfg(target_arch = "wasm32")]
     {
-        let clipboard = web_sys::window()
-            .map(|w| w.navigator())
-            .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
-            .filter(|c| !c.is_undefined() && !c.is_null())
-            .map(|c| c.unchecked_into::<web_sys::Clipboard>());
-        let Some(clipboard) = clipboard else {
+        let Some(clipboard) = clipboard() else {
             done.set(Copied::Unavailable);
             return;
         };

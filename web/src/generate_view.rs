@@ -705,12 +705,7 @@ fn share_box(
 fn copy_text(text: &str) {
     #[cfg(target_arch = "wasm32")]
     {
-        use wasm_bindgen::JsCast;
-        let clipboard = web_sys::window()
-            .map(|w| w.navigator())
-            .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
-            .filter(|c| !c.is_undefined() && !c.is_null())
-            .map(|c| c.unchecked_into::<web_sys::Clipboard>());
+        let clipboard = crate::app::clipboard();
         if let Some(c) = clipboard {
             let promise = c.write_text(text);
             wasm_bindgen_futures::spawn_local(async move {

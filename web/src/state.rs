@@ -434,20 +434,22 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
         EvalTime::Off => None,
     };
     let claims = claims.timed(now);
+    // No policy to evaluate (empty, or a source without one): the claims and why.
+    let unevaluated = |claims, policy_diagnostics, pending, policy_empty| Analysis {
+        policy_diagnostics,
+        claims,
+        evaluation: None,
+        request_error: None,
+        lint: None,
+        who: Vec::new(),
+        source: None,
+        pending,
+        policy_empty,
+        time: now,
+        stale: false,
+    };
     if inputs.policy.trim().is_empty() {
-        return Analysis {
-            policy_diagnostics: Vec::new(),
-            claims,
-            evaluation: None,
-            request_error: None,
-            lint: None,
-            who: Vec::new(),
-            source: None,
-            pending: false,
-            policy_empty: true,
-            time: now,
-            stale: false,
-        };
+        return unevaluated(claims, Vec::new(), false, true);
     }
     let (found, source, mut source_diagnostics) =
         match read_source(&inputs.policy, &inputs.resource) {
@@ -456,19 +458,7 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
             Read::Nothing(diagnostics) | Read::Pending(diagnostics) => {
                 // Pending with nothing to say: the reader is on its way.
                 let pending = diagnostics.is_empty();
-                return Analysis {
-                    policy_diagnostics: diagnostics,
-                    claims,
-                    evaluation: None,
-                    request_error: None,
-                    lint: None,
-                    who: Vec::new(),
-                    source: None,
-                    pending,
-                    policy_empty: false,
-                    time: now,
-                    stale: false,
-                };
+                return unevaluated(claims, diagnostics, pending, false);
             }
         };
     let text = found
