@@ -81,6 +81,9 @@ try {
   check('a workflow without @ref is refused next to its field', errorAt === 'gen-workflow', errorAt);
   check('the field is marked invalid and described by the error', (await page.getAttribute('#gen-workflow', 'aria-invalid')) === 'true' && (await page.getAttribute('#gen-workflow', 'aria-describedby')).includes('gen-workflow-error'));
   check('what was typed is kept', (await page.inputValue('#gen-workflow')) === 'acme/infra/.github/workflows/deploy.yml');
+  check('meanwhile the last valid artefacts stay, marked outdated, and cannot go to the evaluator',
+    (await page.locator('[data-testid="gen-outdated"]').count()) === 1 && (await output()).includes('repository_id')
+      && (await page.locator('.gen-artefacts.stale').count()) === 1 && (await page.locator('[data-testid="gen-open"]').count()) === 0);
   await page.fill('[data-testid="gen-workflow"]', 'acme/infra/.github/workflows/deploy.yml@refs/heads/main');
   await page.waitForFunction(() => !document.querySelector('[data-testid="gen-error"]'));
   check('fixing the field clears the error and generates again', (await output()).includes('job_workflow_ref'));

@@ -445,10 +445,18 @@ pub fn GenerateView(props: &GenerateProps) -> Html {
             edit.emit(Edit::Text("provider", v));
         })
     };
+    // While the intent is refused, the last valid intent's artefacts stay, dimmed: the
+    // reader keeps their place, and nothing jumps while a field is half typed.
+    let last_good = use_mut_ref(|| None::<Artefacts>);
     let artefacts = match &generation {
-        Generation::Done(Ok(a)) => Some(a.clone()),
+        Generation::Done(Ok(a)) => {
+            *last_good.borrow_mut() = Some(a.clone());
+            Some(a.clone())
+        }
+        Generation::Done(Err(_)) => last_good.borrow().clone(),
         _ => None,
     };
+    let outdated = refusal.is_some() && artefacts.is_some();
     let checked = artefacts.as_ref().map(|a| check(&a.policy));
     html! {
         <>
@@ -486,10 +494,15 @@ pub fn GenerateView(props: &GenerateProps) -> Html {
                 { match &generation {
                     Generation::Pending => html! { <p class="muted" role="status">{ "Loading the generator (once, in this page)…" }</p> },
                     Generation::Unavailable(why) => html! { <p class="banner error" role="alert">{ format!("The generator could not be loaded: {why}. Reload the page.") }</p> },
-                    Generation::Done(Err(_)) => html! { <p class="muted">{ "Fix the highlighted field: the artefacts follow as you type." }</p> },
+                    Generation::Done(Err(_)) => html! {
+                        <p class="muted" role="status" data-testid="gen-outdated">
+                            { "Fix the highlighted field: until then these are the last valid intent's artefacts." }
+                        </p>
+                    },
                     Generation::Done(Ok(_)) => html! {},
                 } }
                 if let Some(a) = &artefacts {
+                    <div class={classes!("gen-artefacts", outdated.then_some("stale"))} aria-busy={outdated.to_string()}>
                     { artefact_tabs(a, &tab) }
                     if !a.warnings.is_empty() {
                         <ul class="notes" data-testid="gen-warnings">
@@ -498,12 +511,14 @@ pub fn GenerateView(props: &GenerateProps) -> Html {
                             }
                         </ul>
                     }
+                    </div>
                 }
                 if let Some(c) = &checked {
-                    { checks(c) }
+                    <div class={classes!(outdated.then_some("stale"))}>{ checks(c) }</div>
                 }
                 if !props.embedded {
-                    if let (Some(a), Some(c)) = (&artefacts, &checked) {
+                    // Only a policy of what the form says now goes to the evaluator.
+                    if let (Some(a), Some(c), false) = (&artefacts, &checked, outdated) {
                         { open_button(a, c, &props.open_in_evaluator) }
                     }
                     { share_box(&form, &props.share, &shared) }
