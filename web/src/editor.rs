@@ -199,15 +199,14 @@ pub fn segments(text: &str, language: Language, squiggles: &[Squiggle]) -> Vec<S
         let squiggle = squiggles
             .iter()
             .zip(&ranges)
-            .enumerate()
-            .filter(|(_, (_, (s, e)))| *s <= start && end <= *e)
-            .map(|(i, (q, _))| (i, q))
-            .min_by_key(|(_, q)| if q.kind == "error" { 0 } else { 1 });
+            .filter(|(_, (s, e))| *s <= start && end <= *e)
+            .map(|(q, _)| q)
+            .min_by_key(|q| if q.kind == "error" { 0 } else { 1 });
         out.push(Segment {
             start,
             end,
             token,
-            squiggle: squiggle.map_or("", |(_, q)| {
+            squiggle: squiggle.map_or("", |q| {
                 if q.kind == "error" {
                     "squiggle error"
                 } else {

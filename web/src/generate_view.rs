@@ -85,26 +85,28 @@ fn list(text: &str) -> Vec<String> {
 }
 
 impl Form {
+    /// The text field named `field` (its intent name), which the form and edits share.
+    fn text_mut(&mut self, field: &str) -> &mut String {
+        match field {
+            "provider" => &mut self.provider,
+            "account" => &mut self.account,
+            "role" => &mut self.role,
+            "region" => &mut self.region,
+            "repositories" => &mut self.repositories,
+            "branches" => &mut self.branches,
+            "tags" => &mut self.tags,
+            "environments" => &mut self.environments,
+            "workflow" => &mut self.workflow,
+            "actors" => &mut self.actors,
+            _ => &mut self.subject_keys,
+        }
+    }
+
     /// The form after `edit`.
     pub fn apply(&self, edit: Edit) -> Form {
         let mut f = self.clone();
         match edit {
-            Edit::Text(field, v) => {
-                let slot = match field {
-                    "provider" => &mut f.provider,
-                    "account" => &mut f.account,
-                    "role" => &mut f.role,
-                    "region" => &mut f.region,
-                    "repositories" => &mut f.repositories,
-                    "branches" => &mut f.branches,
-                    "tags" => &mut f.tags,
-                    "environments" => &mut f.environments,
-                    "workflow" => &mut f.workflow,
-                    "actors" => &mut f.actors,
-                    _ => &mut f.subject_keys,
-                };
-                *slot = v;
-            }
+            Edit::Text(field, v) => *f.text_mut(field) = v,
             Edit::Flag(field, v) => match field {
                 "pullRequests" => f.pull_requests = v,
                 "anyRef" => f.any_ref = v,
@@ -377,18 +379,7 @@ pub fn GenerateView(props: &GenerateProps) -> Html {
     let error_at = refusal.as_ref().and_then(|r| field_of(&r.pointer));
     let text_field = |name: &'static str, label: &'static str, hint: &'static str| {
         let edit = edit.clone();
-        let value = match name {
-            "account" => form.account.clone(),
-            "role" => form.role.clone(),
-            "region" => form.region.clone(),
-            "repositories" => form.repositories.clone(),
-            "branches" => form.branches.clone(),
-            "tags" => form.tags.clone(),
-            "environments" => form.environments.clone(),
-            "workflow" => form.workflow.clone(),
-            "actors" => form.actors.clone(),
-            _ => form.subject_keys.clone(),
-        };
+        let value = (*form).clone().text_mut(name).clone();
         let id = format!("gen-{name}");
         let invalid = error_at == Some(name);
         let described = if invalid {
@@ -457,7 +448,11 @@ pub fn GenerateView(props: &GenerateProps) -> Html {
         _ => None,
     };
     let outdated = refusal.is_some() && artefacts.is_some();
-    let checked = artefacts.as_ref().map(|a| check(&a.policy));
+    // Lint and who-can once per policy, not on every render (a tab click, a share).
+    let checked = use_memo(artefacts.as_ref().map(|a| a.policy.clone()), |policy| {
+        policy.as_deref().map(check)
+    });
+    let checked = (*checked).clone();
     html! {
         <>
         if props.embedded {

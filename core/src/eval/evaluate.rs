@@ -31,7 +31,7 @@ use crate::text::note::Note;
 ///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
 ///   }]
 /// }"#;
-/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid");
+/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid"); // ok: a doc example on a literal input
 /// let claims = oidc_trust::read_claims(r#"{
 ///   "iss": "https://token.actions.githubusercontent.com",
 ///   "sub": "repo:acme/api:pull_request"

@@ -32,7 +32,7 @@ pub(crate) const TAG_SESSION: &str = "sts:tagsession";
 ///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
 ///   }]
 /// }"#;
-/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid");
+/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid"); // ok: a doc example on a literal input
 /// let claims = oidc_trust::read_claims(r#"{
 ///   "iss": "https://token.actions.githubusercontent.com",
 ///   "sub": "repo:acme/api:pull_request"

@@ -90,7 +90,7 @@ impl Parsed {
 /// }"#;
 /// let parsed = oidc_trust::parse_policy(text);
 /// assert!(parsed.diagnostics.is_empty());
-/// let policy = parsed.policy.expect("IAM accepts it");
+/// let policy = parsed.policy.expect("IAM accepts it"); // ok: a doc example on a literal input
 /// assert_eq!(policy.statements[0].conditions[0].values[0].text, "repo:acme/api:*");
 ///
 /// let broken = oidc_trust::parse_policy(&text.replace("\"Allow\"", "\"allow\""));

@@ -26,9 +26,9 @@ pub struct UnwrappedToken {
 /// use oidc_trust::support::unwrap_pasted_token;
 ///
 /// let pasted = "{\"count\": 1,\n \"value\": \"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln\"}";
-/// let found = unwrap_pasted_token(pasted).unwrap();
-/// assert_eq!(found.token, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
-/// assert_eq!(found.removed, ["the token endpoint's {\"value\": …} wrapper"]);
+/// let found = unwrap_pasted_token(pasted);
+/// assert_eq!(found.as_ref().map(|f| f.token.as_str()), Some("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"));
+/// assert_eq!(found.map(|f| f.removed), Some(vec!["the token endpoint's {\"value\": …} wrapper"]));
 /// assert_eq!(unwrap_pasted_token("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"), None);
 /// ```
 pub fn unwrap_pasted_token(text: &str) -> Option<UnwrappedToken> {

@@ -93,7 +93,7 @@ pub struct SourceLint {
 ///   "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
 ///     "Principal": {"Federated": {"Fn::Sub": "arn:aws:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com"}},
 ///     "Action": "sts:AssumeRoleWithWebIdentity"}]}}}}}"#;
-/// let (kind, found) = find_policies(template).unwrap();
+/// let (kind, found) = find_policies(template).unwrap(); // ok: a doc example on a literal input
 /// assert_eq!(kind, SourceKind::Cloudformation);
 /// assert_eq!(found[0].resource.as_deref(), Some("Deploy"));
 /// // No `sub` condition: the lint says so, at the statement's place in the template.
