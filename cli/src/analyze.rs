@@ -4,7 +4,7 @@ use oidc_trust::{AdmittedCase, Diagnostic, Policy, Proof};
 use serde_json::json;
 use std::io::{self, Write};
 
-use crate::args::{DiffArgs, Format, ProveArgs, TerraformArgs, WhoCanArgs};
+use crate::args::{DiffArgs, Format, GuardrailArgs, ProveArgs, TerraformArgs, WhoCanArgs};
 use crate::policies;
 use crate::render::{self, Style};
 use crate::Exit;
@@ -13,14 +13,17 @@ fn usage(message: String, help: &str) -> Diagnostic {
     Diagnostic::options("invalid-arguments", message, help, "")
 }
 
-/// Reads and parses the policy a file (or module) holds, reporting its errors.
+/// Reads and parses the policy a file (or module) holds, with the RCPs given, reporting
+/// their errors.
 fn load(
     path: &str,
     resource: Option<&str>,
     tf: &TerraformArgs,
+    guardrails: &GuardrailArgs,
     st: &Style,
 ) -> Result<Policy, Exit> {
-    policies::load_policy(path, resource, tf, st).map(|(_, p)| p)
+    let (_, policy) = policies::load_policy(path, resource, tf, st)?;
+    crate::guardrails::guard(policy, guardrails, st)
 }
 
 fn print_cases(out: &mut dyn Write, cases: &[AdmittedCase], indent: &str) -> io::Result<()> {
@@ -44,7 +47,13 @@ fn print_cases(out: &mut dyn Write, cases: &[AdmittedCase], indent: &str) -> io:
 }
 
 pub(crate) fn who_can(args: &WhoCanArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
-    let policy = match load(&args.policy, args.resource.as_deref(), &args.terraform, st) {
+    let policy = match load(
+        &args.policy,
+        args.resource.as_deref(),
+        &args.terraform,
+        &args.guardrails,
+        st,
+    ) {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
@@ -82,7 +91,13 @@ pub(crate) fn who_can(args: &WhoCanArgs, st: &Style, out: &mut dyn Write) -> io:
 }
 
 pub(crate) fn prove(args: &ProveArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
-    let policy = match load(&args.policy, args.resource.as_deref(), &args.terraform, st) {
+    let policy = match load(
+        &args.policy,
+        args.resource.as_deref(),
+        &args.terraform,
+        &args.guardrails,
+        st,
+    ) {
         Ok(p) => p,
         Err(e) => return Ok(e),
     };
@@ -168,8 +183,20 @@ pub(crate) fn prove(args: &ProveArgs, st: &Style, out: &mut dyn Write) -> io::Re
 
 pub(crate) fn diff(args: &DiffArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
     let (old, new) = match (
-        load(&args.old, args.resource.as_deref(), &args.terraform, st),
-        load(&args.new, args.resource.as_deref(), &args.terraform, st),
+        load(
+            &args.old,
+            args.resource.as_deref(),
+            &args.terraform,
+            &args.guardrails,
+            st,
+        ),
+        load(
+            &args.new,
+            args.resource.as_deref(),
+            &args.terraform,
+            &args.guardrails,
+            st,
+        ),
     ) {
         (Ok(o), Ok(n)) => (o, n),
         _ => return Ok(Exit::BadInput),

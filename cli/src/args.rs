@@ -247,6 +247,8 @@ pub(crate) struct WhoCanArgs {
     pub(crate) resource: Option<String>,
     #[command(flatten)]
     pub(crate) terraform: TerraformArgs,
+    #[command(flatten)]
+    pub(crate) guardrails: GuardrailArgs,
 }
 
 #[derive(Debug, Args)]
@@ -269,6 +271,8 @@ pub(crate) struct ProveArgs {
     pub(crate) resource: Option<String>,
     #[command(flatten)]
     pub(crate) terraform: TerraformArgs,
+    #[command(flatten)]
+    pub(crate) guardrails: GuardrailArgs,
 }
 
 #[derive(Debug, Args)]
@@ -288,6 +292,8 @@ pub(crate) struct DiffArgs {
     pub(crate) resource: Option<String>,
     #[command(flatten)]
     pub(crate) terraform: TerraformArgs,
+    #[command(flatten)]
+    pub(crate) guardrails: GuardrailArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -322,6 +328,19 @@ impl FailOn {
         };
         s >= bar
     }
+}
+
+/// Organisation guardrails evaluated with the trust policy.
+#[derive(Debug, Args)]
+pub(crate) struct GuardrailArgs {
+    /// A resource control policy applying to the role (repeatable): its JSON, `aws
+    /// organizations describe-policy` output, a Terraform plan or state, or `.tf` source
+    /// with an `aws_organizations_policy` of type RESOURCE_CONTROL_POLICY.
+    #[arg(long = "rcp", value_name = "FILE")]
+    pub(crate) rcps: Vec<String>,
+    /// The ARN of the role (for RCPs whose `Resource` names particular roles).
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub(crate) role_arn: Option<String>,
 }
 
 /// Values for Terraform source's input variables.
@@ -364,6 +383,8 @@ pub(crate) struct LintArgs {
     /// The condition-key catalog (2026-08 or 2023-06).
     #[arg(long, value_name = "VERSION", default_value = "2026-08")]
     pub(crate) catalog: String,
+    #[command(flatten)]
+    pub(crate) guardrails: GuardrailArgs,
 }
 
 #[derive(Debug, Args)]
@@ -388,6 +409,8 @@ pub(crate) struct ReplayArgs {
     pub(crate) resource: Option<String>,
     #[command(flatten)]
     pub(crate) terraform: TerraformArgs,
+    #[command(flatten)]
+    pub(crate) guardrails: GuardrailArgs,
 }
 
 #[derive(Debug, Args)]
@@ -404,6 +427,8 @@ pub(crate) struct TestArgs {
     pub(crate) resource: Option<String>,
     #[command(flatten)]
     pub(crate) terraform: TerraformArgs,
+    #[command(flatten)]
+    pub(crate) guardrails: GuardrailArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -469,4 +494,6 @@ pub(crate) struct EvalArgs {
     pub(crate) resource: Option<String>,
     #[command(flatten)]
     pub(crate) terraform: TerraformArgs,
+    #[command(flatten)]
+    pub(crate) guardrails: GuardrailArgs,
 }

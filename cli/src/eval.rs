@@ -16,6 +16,7 @@ pub(crate) fn run(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> io::Re
     match evaluate_files(args, style, out) {
         Ok(exit) => Ok(exit),
         Err(Failure::Output(e)) => Err(e),
+        Err(Failure::Reported) => Ok(Exit::BadInput),
         Err(Failure::Input(d, source)) => {
             report_error(args.format, &d, source.as_ref(), style, out)?;
             Ok(Exit::BadInput)
@@ -33,6 +34,8 @@ enum Failure {
     Input(Diagnostic, Option<Source>),
     /// Standard output failed (closed early, usually).
     Output(io::Error),
+    /// Bad input already reported (an RCP's errors, each in its own file).
+    Reported,
 }
 
 impl From<io::Error> for Failure {
@@ -91,6 +94,8 @@ fn evaluate_files(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> Result
     for d in &mut diagnostics {
         d.location = loaded.locate(&d.location);
     }
+    let policy =
+        crate::guardrails::guard(policy, &args.guardrails, style).map_err(|_| Failure::Reported)?;
     let warnings: Vec<&Diagnostic> = diagnostics.iter().filter(|d| !d.is_error()).collect();
     let claims = read_claims_or_token(&claims_source.text)
         .map_err(|d| Failure::Input(d, Some(claims_source)))?;

@@ -115,6 +115,7 @@ pub(crate) fn options(args: &EvalArgs) -> Result<RequestOptions, Diagnostic> {
         catalog,
         now,
         context,
+        role: args.guardrails.role_arn.clone(),
     })
 }
 

@@ -293,13 +293,18 @@ fn lint_module(
 }
 
 pub(crate) fn run(args: &LintArgs, style: &Style, stdout: &mut dyn Write) -> io::Result<Exit> {
-    let options = match lint_options(args) {
+    let mut options = match lint_options(args) {
         Ok(o) => o,
         Err(d) => {
             eprint!("{}", render::diagnostic(&d, "options", None, style));
             return Ok(Exit::BadInput);
         }
     };
+    options.rcps = match crate::guardrails::read(&args.guardrails.rcps, style) {
+        Ok(r) => r,
+        Err(exit) => return Ok(exit),
+    };
+    let guarded = !options.rcps.is_empty();
     let tf = match input::terraform_options(&args.terraform.vars, &args.terraform.var_files) {
         Ok(t) => t,
         Err(d) => {
@@ -322,7 +327,7 @@ pub(crate) fn run(args: &LintArgs, style: &Style, stdout: &mut dyn Write) -> io:
         failing |= l.findings().any(|(_, _, f)| args.fail_on.fails(f.severity));
         counts.add(&l);
         match report.as_mut() {
-            None => stdout.write_all(text_of(&l, disk, style).as_bytes()),
+            None => stdout.write_all(text_of(&l, disk, style, guarded).as_bytes()),
             Some(r) => r.add(&l, stdout),
         }
     })?;
@@ -343,10 +348,38 @@ fn lint_options(args: &LintArgs) -> Result<LintOptions, Diagnostic> {
     Ok(LintOptions {
         account: args.account.clone(),
         catalog: oidc_trust::support::catalog_option(&args.catalog)?,
+        role: args.guardrails.role_arn.clone(),
+        rcps: Vec::new(),
     })
 }
 
-fn text_of(l: &Linted, disk: &Disk, st: &Style) -> String {
+/// With RCPs, per policy (per role of an account dump): the holes still open, those the
+/// RCPs close, and whether they lock the role's own identity out.
+fn guardrail_lines(l: &Linted) -> String {
+    let mut out = String::new();
+    for doc in &l.documents {
+        let f = &doc.report.findings;
+        let open = f
+            .iter()
+            .filter(|f| f.scenario.is_some() && f.blocked_by.is_none())
+            .count();
+        let closed = f.iter().filter(|f| f.blocked_by.is_some()).count();
+        let locked = f.iter().any(|f| f.code == "rcp-locks-out");
+        let who = doc.resource.as_deref().unwrap_or(&l.file);
+        out.push_str(&format!(
+            "with the RCPs, {who}: {open} hole{} open, {closed} closed by the RCPs{}\n",
+            if open == 1 { "" } else { "s" },
+            if locked {
+                "; the RCPs lock its own identity out"
+            } else {
+                ""
+            }
+        ));
+    }
+    out
+}
+
+fn text_of(l: &Linted, disk: &Disk, st: &Style, guarded: bool) -> String {
     let mut out = String::new();
     let text = |file: &str| disk.text(file);
     for (file, d) in &l.problems {
@@ -374,6 +407,9 @@ fn text_of(l: &Linted, disk: &Disk, st: &Style) -> String {
             st,
         ));
         out.push_str(&format!("  = why: {}\n  = fix: {}\n\n", f.help, f.fix));
+    }
+    if guarded {
+        out.push_str(&guardrail_lines(l));
     }
     out
 }

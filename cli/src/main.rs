@@ -7,6 +7,7 @@ mod args;
 mod batch;
 mod eval;
 mod generate;
+mod guardrails;
 mod input;
 mod lint;
 mod linted;

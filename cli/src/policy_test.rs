@@ -51,6 +51,10 @@ pub(crate) fn run(args: &TestArgs, st: &Style, out: &mut dyn Write) -> io::Resul
             Ok((_, p)) => p,
             Err(exit) => return Ok(exit),
         };
+    let policy = match crate::guardrails::guard(policy, &args.guardrails, st) {
+        Ok(p) => p,
+        Err(exit) => return Ok(exit),
+    };
     match run_inner(args, &policy, st) {
         Ok((report, exit)) => {
             out.write_all(report.as_bytes())?;

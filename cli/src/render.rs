@@ -79,7 +79,10 @@ pub(crate) fn evaluation(e: &Evaluation, st: &Style) -> String {
             .as_ref()
             .map(|sid| format!(" {sid}"))
             .unwrap_or_default();
-        let head = format!("Statement {}{sid} ({:?})", s.index, s.effect);
+        let head = match &s.rcp {
+            Some(rcp) => format!("{} ({:?})", rcp.describe(), s.effect),
+            None => format!("Statement {}{sid} ({:?})", s.index, s.effect),
+        };
         let _ = writeln!(
             out,
             "{} {}  {}",
@@ -90,6 +93,9 @@ pub(crate) fn evaluation(e: &Evaluation, st: &Style) -> String {
         let _ = writeln!(out, "  {}", s.summary);
         element(&mut out, st, "Principal", &s.principal);
         element(&mut out, st, "Action", &s.action);
+        if let Some(r) = &s.resource {
+            element(&mut out, st, "Resource", r);
+        }
         for c in &s.conditions {
             condition(&mut out, st, c);
         }

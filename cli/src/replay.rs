@@ -18,6 +18,10 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style, out: &mut dyn Write) -> io::Res
             Ok(x) => x,
             Err(exit) => return Ok(exit),
         };
+    let policy = match crate::guardrails::guard(policy, &args.guardrails, st) {
+        Ok(p) => p,
+        Err(exit) => return Ok(exit),
+    };
     let intended = match &args.intended {
         None => None,
         Some(arg) => {

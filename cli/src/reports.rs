@@ -106,6 +106,10 @@ impl Report for Json {
                 "statement": f.statement,
                 "location": location_json(file, resource, &f.location),
             });
+            let mut v = v;
+            if let (Some(by), Some(o)) = (&f.blocked_by, v.as_object_mut()) {
+                o.insert("blockedBy".into(), by.clone().into());
+            }
             self.findings.item(&v, 4, out)?;
         }
         self.errors

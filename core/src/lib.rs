@@ -14,10 +14,13 @@ mod text;
 // --- the policy language ---------------------------------------------------------------------
 pub use policy::model::{
     ActionPattern, ActionSpec, Condition, ConditionValue, Effect, Policy, PolicyVersion,
-    PrincipalKind, PrincipalSpec, PrincipalValue, Statement,
+    PrincipalKind, PrincipalSpec, PrincipalValue, Rcp, RcpStatement, ResourcePattern, ResourceSpec,
+    Statement,
 };
 pub use policy::operator::{BaseOperator, Family, Operator, SetQualifier};
-pub use policy::parse::{parse_policy, Parsed, Refused, MAX_POLICY_BYTES, TRUST_POLICY_QUOTA};
+pub use policy::parse::{
+    parse_policy, parse_rcp, Parsed, Refused, MAX_POLICY_BYTES, RCP_QUOTA, TRUST_POLICY_QUOTA,
+};
 pub use policy::pattern::Variable;
 
 // --- reporting -------------------------------------------------------------------------------
@@ -50,7 +53,7 @@ pub use analysis::lint::{lint, Finding, LintOptions, LintReport, LINT_VERSION};
 pub use analysis::replay::{replay, replay_from, Attempt, Replay};
 pub use analysis::settings::{Layer3Check, SettingsKind};
 pub use analysis::sources::{
-    find_policies, is_terraform_file, lint_source, lint_source_with, read_terraform,
+    find_policies, find_rcps, is_terraform_file, lint_source, lint_source_with, read_terraform,
     read_terraform_text, DocumentLint, Files, FoundPolicy, SourceKind, SourceLint,
     TerraformOptions, TerraformRead, MAX_SOURCE_BYTES, MAX_TF_BYTES,
 };

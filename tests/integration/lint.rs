@@ -664,6 +664,9 @@ fn every_documented_rule_is_tested() {
         "unresolved-value",
         "parameter-default",
         "custom-subject-template",
+        // With RCPs: tests/integration/rcp.rs.
+        "rcp-locks-out",
+        "rcp-leaves-issuer-open",
     ]);
     // Layer 3, tested on the settings fixtures below.
     tested.extend(LAYER3_RULES);

@@ -23,6 +23,8 @@ mod analysis;
 mod architecture;
 // Every code is documented.
 mod codes;
+// Resource control policies evaluated with the trust policy.
+mod rcp;
 // Terraform source read without Terraform.
 mod terraform;
 // The generator: random intents, generated policies, attackers.

@@ -89,6 +89,8 @@ export type Decision = 'allow' | 'deny';
 export type DecisionReason =
   | { kind: 'allowed'; statements: number[] }
   | { kind: 'explicitDeny'; statements: number[] }
+  /** A statement of an organisation RCP denied (no Deny of the trust policy did). */
+  | { kind: 'rcpDeny'; statements: number[] }
   | { kind: 'noAllow' }
   | { kind: 'tagSessionNotAllowed'; statements: number[] };
 
@@ -184,7 +186,11 @@ export interface StatementTrace {
   summary: string;
   principal: ElementTrace;
   action: ElementTrace;
+  /** An RCP statement's `Resource`/`NotResource` check. */
+  resource?: ElementTrace;
   conditions: ConditionTrace[];
+  /** For a statement of an organisation RCP: which RCP, and its place there. */
+  rcp?: { name: string; index: number; sid?: string };
 }
 
 /** The full answer, the same JSON as `oidc-trust eval --format json`. */

@@ -66,6 +66,7 @@ pub fn compile(
             catalog,
             now,
             context: pairs,
+            role: None,
         },
         warnings,
     })
@@ -182,7 +183,14 @@ pub fn lint_json(
     catalog: Option<String>,
 ) -> Result<String, JsValue> {
     let catalog = catalog_arg(catalog)?;
-    let report = lint(policy, &LintOptions { account, catalog });
+    let report = lint(
+        policy,
+        &LintOptions {
+            account,
+            catalog,
+            ..LintOptions::default()
+        },
+    );
     if let Some(first) = report.diagnostics.iter().find(|d| d.is_error()) {
         return Err(fail(first, &report.diagnostics));
     }

@@ -487,6 +487,7 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
     let options = LintOptions {
         account: None,
         catalog: inputs.options.catalog,
+        ..LintOptions::default()
     };
     let lint = parsed
         .policy
@@ -734,6 +735,7 @@ fn request_options(o: &Options, now: Option<i64>) -> RequestOptions {
         catalog: o.catalog,
         now,
         context: Vec::new(),
+        role: None,
     }
 }
 

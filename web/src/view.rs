@@ -602,6 +602,12 @@ pub(crate) fn verdict_words(analysis: &Analysis) -> (&'static str, String, Strin
 
 /// Statement `i` as people count it, with its Sid: "statement 2 (`Deploy`)".
 fn statement_name(e: &Evaluation, i: usize) -> String {
+    if let Some(rcp) = e.statements.get(i).and_then(|s| s.rcp.as_ref()) {
+        return match &rcp.sid {
+            Some(sid) => format!("RCP `{}` statement {} (`{sid}`)", rcp.name, rcp.index + 1),
+            None => format!("RCP `{}` statement {}", rcp.name, rcp.index + 1),
+        };
+    }
     match e.statements.get(i).and_then(|s| s.sid.as_deref()) {
         Some(sid) => format!("statement {} (`{sid}`)", i + 1),
         None => format!("statement {}", i + 1),
@@ -624,6 +630,9 @@ fn deciding(e: &Evaluation) -> String {
         DecisionReason::Allowed { statements } => format!("{} allows this token", names(e, statements)),
         DecisionReason::ExplicitDeny { statements } => {
             format!("{} denies this token explicitly (a Deny beats every Allow)", names(e, statements))
+        }
+        DecisionReason::RcpDeny { statements } => {
+            format!("{} denies this token (the organisation's guardrail)", names(e, statements))
         }
         DecisionReason::TagSessionNotAllowed { statements } => format!(
             "{} applies, but the token carries session tags and no statement allows `sts:TagSession`",

@@ -9,11 +9,12 @@
 
 use serde::Serialize;
 
+use crate::analysis::guardrails;
 use crate::analysis::replay::{replay, trusted_issuers, Replay};
 use crate::ci::{self, Provider};
 use crate::eval::trace::Decision;
 use crate::policy::arn::named_issuer;
-use crate::policy::model::{Condition, Effect, Policy, PrincipalKind, Statement};
+use crate::policy::model::{Condition, Effect, Policy, PrincipalKind, Rcp, Statement};
 use crate::policy::operator::{BaseOperator, Family, SetQualifier};
 use crate::policy::parse::parse_policy;
 use crate::request::catalog::{exposed_claims, exposure, CatalogVersion, Exposure};
@@ -46,6 +47,10 @@ pub struct Finding {
     /// The attacker scenario that proved it, for replay findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<&'static str>,
+    /// For a hole that the organisation's RCPs close: the RCP statement that denies its
+    /// attacker tokens (`RCP `name` statement N`). The finding stays listed at severity info.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<String>,
 }
 
 /// Options of a lint run.
@@ -55,6 +60,11 @@ pub struct LintOptions {
     pub account: Option<String>,
     /// The key catalog used to decide which claims are condition keys.
     pub catalog: CatalogVersion,
+    /// The organisation's resource control policies: holes they close are marked, issuers
+    /// they leave open and identities they lock out are reported.
+    pub rcps: Vec<crate::policy::model::Rcp>,
+    /// The ARN of the role, for RCP statements that name particular roles.
+    pub role: Option<String>,
 }
 
 /// The result of linting one policy document.
@@ -107,10 +117,14 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
             replays: Vec::new(),
         };
     };
-    let replays = replay(policy);
-    let mut findings = Vec::new();
-    hole_findings(policy, &replays, &mut findings);
-    template_findings(policy, &replays, &mut findings);
+    let mut replays = replay(policy);
+    let holes = |p: &Policy, r: &[Replay]| {
+        let mut out = Vec::new();
+        hole_findings(p, r, &mut out);
+        template_findings(p, r, &mut out);
+        out
+    };
+    let mut findings = holes(policy, &replays);
     for s in &policy.statements {
         statement_findings(policy, s, options, &mut findings);
     }
@@ -127,8 +141,14 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
                 location: Location::pointer_only("/Statement"),
                 statement: None,
                 scenario: None,
+                blocked_by: None,
             });
         }
+    }
+    if !options.rcps.is_empty() {
+        let mut policy = policy.clone();
+        policy.role = options.role.clone();
+        replays = judge_with_rcps(&policy, &options.rcps, &holes, &replays, &mut findings);
     }
     // Most severe first; stable within a severity (document order of rules).
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -138,6 +158,85 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
         diagnostics: parsed.diagnostics,
         replays,
     }
+}
+
+/// The hole findings of a policy judged on some replays (the lint's replay rules).
+type HoleRules<'a> = &'a dyn Fn(&Policy, &[Replay]) -> Vec<Finding>;
+
+/// Re-judges the trust policy's hole findings with `rcps` in force. `holes` are the hole
+/// findings of the trust policy alone (already in `findings`); they are replaced by those
+/// that still hold, plus, at severity info, those the RCPs close. Returns the replays judged
+/// with the RCPs, which the report carries.
+fn judge_with_rcps(
+    policy: &Policy,
+    rcps: &[Rcp],
+    holes: HoleRules<'_>,
+    replays: &[Replay],
+    findings: &mut Vec<Finding>,
+) -> Vec<Replay> {
+    let guarded_replays = guardrails::guarded_replays(policy, rcps);
+    let before = holes(policy, replays);
+    let after = holes(policy, &guarded_replays);
+    let same = |a: &Finding, b: &Finding| {
+        a.code == b.code && a.statement == b.statement && a.location.pointer == b.location.pointer
+    };
+    findings.retain(|f| !before.iter().any(|b| b == f));
+    for b in &before {
+        if after.iter().any(|a| same(a, b)) {
+            continue;
+        }
+        let by = guarded_replays
+            .iter()
+            .flat_map(|r| &r.attempts)
+            .filter(|a| b.scenario.is_none_or(|s| s == a.scenario))
+            .find_map(|a| a.blocked_by.clone());
+        let Some(by) = by else { continue };
+        let mut closed = b.clone();
+        closed.message = format!("{} — blocked by {by}", b.message);
+        closed.severity = FindingSeverity::Info;
+        closed.blocked_by = Some(by);
+        findings.push(closed);
+    }
+    findings.extend(after);
+    for (r, g) in replays.iter().zip(&guarded_replays) {
+        if r.intended_decision == Decision::Allow && g.intended_decision == Decision::Deny {
+            findings.push(finding(
+                "rcp-locks-out",
+                FindingSeverity::Medium,
+                format!("the RCPs deny the identity this policy names for `{}`: the role's own jobs cannot assume it", r.issuer),
+                "a token built from the policy's own values is allowed by the trust policy and denied by an RCP: tightening the guardrail this way breaks the role's deploys",
+                "evaluate the role's real token with `oidc-trust eval --rcp ...` to see which RCP statement denies it, then widen that statement or change the role",
+                &Location::pointer_only("/Statement"),
+                None,
+            ));
+        }
+    }
+    for issuer in trusted_issuers(policy) {
+        if guardrails::leaves_open(&issuer, rcps) {
+            let principal = policy
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Allow)
+                .flat_map(|s| &s.principal.values)
+                .find(|v| {
+                    v.kind == PrincipalKind::Federated
+                        && crate::policy::arn::named_issuer(&v.value).eq_ignore_ascii_case(&issuer)
+                });
+            let location = principal
+                .map(|p| p.location.clone())
+                .unwrap_or_else(|| Location::pointer_only("/Statement"));
+            findings.push(finding(
+                "rcp-leaves-issuer-open",
+                FindingSeverity::Low,
+                format!("the RCPs given constrain no token of `{issuer}`, which this role trusts: its own conditions are all that stand"),
+                "an organisation guardrail is the net under every role's trust policy; for this issuer there is none, so a loose role here is open to every tenant the issuer serves",
+                &format!("add an RCP statement like AWS's sample: Deny sts:AssumeRoleWithWebIdentity when StringNotLikeIfExists `{issuer}:sub` is not your organisation's prefix and Null `{issuer}:sub` is false (`oidc-trust generate --rcp` writes one)"),
+                &location,
+                None,
+            ));
+        }
+    }
+    guarded_replays
 }
 
 pub(crate) fn finding(
@@ -158,6 +257,7 @@ pub(crate) fn finding(
         location: location.clone(),
         statement,
         scenario: None,
+        blocked_by: None,
     }
 }
 
@@ -267,6 +367,7 @@ fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
                 location,
                 statement: Some(s.index),
                 scenario: first_worst.map(|a| a.scenario),
+                blocked_by: None,
             });
         }
         let admitted = |id: &str| {
@@ -306,6 +407,7 @@ fn hole_findings(policy: &Policy, replays: &[Replay], out: &mut Vec<Finding>) {
                     .unwrap_or_else(|| Location::pointer_only("/Statement")),
                 statement: a.statements.first().copied(),
                 scenario: Some(a.scenario),
+                blocked_by: None,
             });
         }
     }
@@ -586,6 +688,7 @@ fn document_findings(diagnostics: &[Diagnostic], out: &mut Vec<Finding>) {
             location: d.location.clone(),
             statement: None,
             scenario: None,
+            blocked_by: None,
         });
     }
 }

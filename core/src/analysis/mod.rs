@@ -2,6 +2,7 @@
 //! exact regions (who-can, prove, diff), policies found inside other files, and the
 //! repository settings (layer 3) the policies rely on.
 
+pub(crate) mod guardrails;
 pub(crate) mod lint;
 pub(crate) mod region;
 pub(crate) mod replay;

@@ -44,6 +44,9 @@ pub struct Attempt {
     /// The policy value (or statement) that let it in, for pointing at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub culprit: Option<Location>,
+    /// When an RCP denies it and the trust policy alone would not: that RCP statement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<String>,
 }
 
 /// The replay for one trusted issuer.
@@ -147,6 +150,36 @@ fn named(policy: &Policy, issuer: &str) -> Named {
             }
         }
     }
+    // An RCP's Deny that a token escapes only by matching a value (`StringNotLike`,
+    // `StringNotEquals`, with or without IfExists) says what the organisation's own jobs
+    // look like: where it is more specific than the trust policy (`repo:acme/*` over
+    // `repo:*`), the intended identity is built from it, so the attacker tokens vary an
+    // identity both layers let in.
+    let literal = |v: &str| v.find(['*', '?']).unwrap_or(v.len());
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.rcp.is_some() && s.effect == Effect::Deny)
+    {
+        for c in &s.conditions {
+            let op = c.operator.base;
+            if !op.is_negated()
+                || op.family() != crate::policy::operator::Family::String
+                || c.operator.qualifier.is_some()
+            {
+                continue;
+            }
+            let (Some(claim), Some(first)) = (c.key_lower.strip_prefix(&prefix), c.values.first())
+            else {
+                continue;
+            };
+            match pairs.iter_mut().find(|(k, _)| k == claim) {
+                Some((_, v)) if literal(&first.text) > literal(v) => *v = first.text.clone(),
+                Some(_) => {}
+                None => pairs.push((claim.to_string(), first.text.clone())),
+            }
+        }
+    }
     Named { pairs }
 }
 
@@ -190,8 +223,9 @@ fn replay_issuer(policy: &Policy, issuer: &str, intended: Option<&Claims>) -> Re
             let mut token = s.token;
             token.set("iss", format!("https://{issuer}"));
             let claims = claims_of(&token);
-            let (decision, statements, culprit) = run(policy, issuer, &claims);
+            let (decision, statements, culprit, blocked_by) = run(policy, issuer, &claims);
             Attempt {
+                blocked_by,
                 scenario: s.id,
                 who: s.who,
                 severity: s.severity,
@@ -212,17 +246,39 @@ fn replay_issuer(policy: &Policy, issuer: &str, intended: Option<&Claims>) -> Re
     }
 }
 
-/// Evaluates one token; when allowed, finds the statement and the value that let it in.
-fn run(policy: &Policy, issuer: &str, claims: &Claims) -> (Decision, Vec<usize>, Option<Location>) {
+/// What [`run`] finds: the decision, the statements that let the token in, the value to
+/// blame, and the RCP statement that denied it (when one did).
+type Outcome = (Decision, Vec<usize>, Option<Location>, Option<String>);
+
+/// Evaluates one token; when allowed, finds the statement and the value that let it in;
+/// when an RCP denied it, which RCP statement.
+fn run(policy: &Policy, issuer: &str, claims: &Claims) -> Outcome {
     let options = RequestOptions {
         issuer: Some(issuer.to_string()),
         ..RequestOptions::default()
     };
     let Ok(request) = Request::new(claims, &options) else {
-        return (Decision::Deny, Vec::new(), None);
+        return (Decision::Deny, Vec::new(), None, None);
     };
     if decide(policy, &request) == Decision::Deny {
-        return (Decision::Deny, Vec::new(), None);
+        let blocked_by = policy
+            .has_rcps()
+            .then(|| evaluate(policy, &request))
+            // Blocked only if the trust policy alone lets it in.
+            .filter(|e| {
+                e.statements
+                    .iter()
+                    .any(|t| t.applies && t.effect == Effect::Allow && t.rcp.is_none())
+            })
+            .and_then(|e| match e.reason {
+                DecisionReason::RcpDeny { statements } => statements
+                    .first()
+                    .and_then(|&i| policy.statements.get(i))
+                    .and_then(|s| s.rcp.as_ref())
+                    .map(|r| r.describe()),
+                _ => None,
+            });
+        return (Decision::Deny, Vec::new(), None, blocked_by);
     }
     let e = evaluate(policy, &request);
     let statements = match &e.reason {
@@ -252,5 +308,5 @@ fn run(policy: &Policy, issuer: &str, claims: &Claims) -> (Decision, Vec<usize>,
             })
             .or_else(|| Some(s.location.clone()))
     });
-    (Decision::Allow, statements, culprit)
+    (Decision::Allow, statements, culprit, None)
 }

@@ -5,7 +5,8 @@ use crate::ci::Provider;
 use crate::eval::explain;
 use crate::eval::matcher::{
     action_allowed, action_matches, condition_holds_for, condition_key, needs_tag_session,
-    principal_matches, resolve_account, value_matches, TAG_SESSION,
+    principal_matches, resolve_account, resolve_role, resource_matches, statement_applies,
+    value_matches, TAG_SESSION,
 };
 use crate::eval::trace::*;
 use crate::policy::model::split_key;
@@ -46,6 +47,7 @@ use crate::text::note::Note;
 /// ```
 pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
     let account = resolve_account(policy, request);
+    let role = resolve_role(policy, request);
     let action = request.action_lower.as_str();
     let mut notes: Vec<Note> = request.notes.clone();
     for a in &policy.assumptions {
@@ -57,30 +59,87 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
     }
     let mut statements = Vec::with_capacity(policy.statements.len());
     for s in &policy.statements {
-        statements.push(trace_statement(s, request, account, action, &mut notes));
+        statements.push(trace_statement(
+            s, request, account, role, action, &mut notes,
+        ));
     }
-    let applying = |e: Effect| {
+    if policy.has_rcps() {
+        notes.push(Note::info(
+            "rcp-scope",
+            "RCPs restrict roles in the organisation's member accounts: a role in the management account, or a service-linked role, is not restricted by them".into(),
+        ));
+    }
+    let applying = |e: Effect, from_rcp: bool| {
         statements
             .iter()
-            .filter(|t| t.applies && t.effect == e)
+            .filter(|t| t.applies && t.effect == e && t.rcp.is_some() == from_rcp)
             .map(|t| t.index)
             .collect::<Vec<_>>()
     };
-    let (denies, allows) = (applying(Effect::Deny), applying(Effect::Allow));
+    let (trust_denies, rcp_denies, allows) = (
+        applying(Effect::Deny, false),
+        applying(Effect::Deny, true),
+        applying(Effect::Allow, false),
+    );
+    // An RCP that denies `sts:TagSession` stops a token that carries session tags, as a
+    // Deny of the trust policy would.
+    let rcp_tag_denies: Vec<usize> = if needs_tag_session(request) {
+        policy
+            .statements
+            .iter()
+            .filter(|s| s.rcp.is_some() && s.effect == Effect::Deny)
+            .filter(|s| statement_applies(s, request, account, role, TAG_SESSION))
+            .map(|s| s.index)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let names = |idx: &[usize]| {
         idx.iter()
             .map(|i| statement_name(policy, *i))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let (decision, reason, summary) = if !denies.is_empty() {
+    let (decision, reason, summary) = if !trust_denies.is_empty() {
+        let also = if rcp_denies.is_empty() {
+            String::new()
+        } else {
+            format!("; {} denies it too", names(&rcp_denies))
+        };
         let s = format!(
-            "deny: {} explicitly denies this token (explicit deny beats any allow)",
-            names(&denies)
+            "deny: {} explicitly denies this token (explicit deny beats any allow){also}",
+            names(&trust_denies)
         );
         (
             Decision::Deny,
-            DecisionReason::ExplicitDeny { statements: denies },
+            DecisionReason::ExplicitDeny {
+                statements: trust_denies,
+            },
+            s,
+        )
+    } else if !rcp_denies.is_empty() || (!allows.is_empty() && !rcp_tag_denies.is_empty()) {
+        let (denying, what) = if rcp_denies.is_empty() {
+            (
+                rcp_tag_denies,
+                "the session tags this token carries (`sts:TagSession`)",
+            )
+        } else {
+            (rcp_denies, "this token")
+        };
+        let trust = if allows.is_empty() {
+            "no Allow statement of the trust policy applies either".to_string()
+        } else {
+            format!("the trust policy alone would allow it ({})", names(&allows))
+        };
+        let s = format!(
+            "deny: {} denies {what}: the organisation's guardrail decides; {trust}",
+            names(&denying)
+        );
+        (
+            Decision::Deny,
+            DecisionReason::RcpDeny {
+                statements: denying,
+            },
             s,
         )
     } else if allows.is_empty() {
@@ -89,7 +148,9 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
             DecisionReason::NoAllow,
             "deny: no Allow statement applies to this token (denied by default)".to_string(),
         )
-    } else if needs_tag_session(request) && !action_allowed(policy, request, account, TAG_SESSION) {
+    } else if needs_tag_session(request)
+        && !action_allowed(policy, request, account, role, TAG_SESSION)
+    {
         let s = format!("deny: {} allows this token, but it carries session tags and no statement allows `sts:TagSession`", names(&allows));
         (
             Decision::Deny,
@@ -144,7 +205,11 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
 }
 
 fn statement_name(policy: &Policy, index: usize) -> String {
-    match policy.statements.get(index).and_then(|s| s.sid.as_deref()) {
+    let statement = policy.statements.get(index);
+    if let Some(rcp) = statement.and_then(|s| s.rcp.as_ref()) {
+        return rcp.describe();
+    }
+    match statement.and_then(|s| s.sid.as_deref()) {
         Some(sid) => format!("statement {index} (`{sid}`)"),
         None => format!("statement {index}"),
     }
@@ -163,6 +228,7 @@ fn trace_statement(
     s: &Statement,
     request: &Request,
     account: Option<&str>,
+    role: Option<&str>,
     action: &str,
     notes: &mut Vec<Note>,
 ) -> StatementTrace {
@@ -181,6 +247,17 @@ fn trace_statement(
     }
     let mut action_trace = empty_element(&s.action.location);
     let action_ok = action_matches(&s.action, action, Some(&mut action_trace));
+    let mut resource = s.resource.as_ref().map(|r| empty_element(&r.location));
+    let resource_ok = resource_matches(s.resource.as_ref(), role, resource.as_mut());
+    if resource_ok.is_none() {
+        notes.push(Note::warning(
+            "rcp-role-unknown",
+            format!(
+                "{} covers only some roles and the role assumed is unknown, so it is not counted; give the role's ARN (--role-arn) to decide it",
+                s.rcp.as_ref().map(|r| r.describe()).unwrap_or_else(|| "a statement".into())
+            ),
+        ));
+    }
     let mut conditions = Vec::with_capacity(s.conditions.len());
     let mut all = true;
     for c in &s.conditions {
@@ -209,7 +286,7 @@ fn trace_statement(
         note_condition_assumptions(c, request, notes);
         conditions.push(t);
     }
-    let applies = principal_ok && action_ok && all;
+    let applies = principal_ok && action_ok && resource_ok == Some(true) && all;
     let failed: Vec<String> = conditions
         .iter()
         .filter(|c| !c.satisfied)
@@ -228,6 +305,11 @@ fn trace_statement(
         if !action_ok {
             why.push("the action does not match".to_string());
         }
+        match resource_ok {
+            Some(false) => why.push("the resource does not cover this role".to_string()),
+            None => why.push("whether the resource covers this role is unknown".to_string()),
+            Some(true) => {}
+        }
         if !failed.is_empty() {
             why.push(format!("{} failed", failed.join(", ")));
         }
@@ -242,7 +324,9 @@ fn trace_statement(
         summary,
         principal,
         action: action_trace,
+        resource,
         conditions,
+        rcp: s.rcp.clone(),
     }
 }
 

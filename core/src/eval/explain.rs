@@ -33,6 +33,18 @@ pub(crate) fn principal(spec: &PrincipalSpec, issuer: &str, matched: bool) -> St
 }
 
 /// Why the action element covers the action or not.
+pub(crate) fn resource(negated: bool, listed: Option<bool>, role: Option<&str>) -> String {
+    let element = if negated { "NotResource" } else { "Resource" };
+    match (listed, role) {
+        (None, _) => format!("the role is unknown, so whether `{element}` covers it is unknown: the statement is not counted (give the role's ARN)"),
+        (Some(true), Some(role)) if !negated => format!("`Resource` covers the role `{role}`"),
+        (Some(true), _) if !negated => "`Resource` covers every role".to_string(),
+        (Some(true), _) => format!("`NotResource` lists the role `{}`, so the statement does not cover it", role.unwrap_or("*")),
+        (Some(false), Some(role)) if negated => format!("`NotResource` does not list the role `{role}`, so the statement covers it"),
+        (Some(false), role) => format!("`{element}` does not list the role `{}`", role.unwrap_or("?")),
+    }
+}
+
 pub(crate) fn action(negated: bool, listed: bool) -> String {
     match (negated, listed) {
         (false, true) => "the action is listed".into(),

@@ -43,10 +43,11 @@ pub(crate) const TAG_SESSION: &str = "sts:tagsession";
 /// ```
 pub fn decide(policy: &Policy, request: &Request) -> Decision {
     let account = resolve_account(policy, request);
+    let role = resolve_role(policy, request);
     let action = request.action_lower.as_str();
     let mut allowed = false;
     for s in &policy.statements {
-        if statement_applies(s, request, account, action) {
+        if statement_applies(s, request, account, role, action) {
             if s.effect == Effect::Deny {
                 return Decision::Deny;
             }
@@ -55,7 +56,7 @@ pub fn decide(policy: &Policy, request: &Request) -> Decision {
     }
     if allowed
         && needs_tag_session(request)
-        && !action_allowed(policy, request, account, TAG_SESSION)
+        && !action_allowed(policy, request, account, role, TAG_SESSION)
     {
         return Decision::Deny;
     }
@@ -70,11 +71,50 @@ pub(crate) fn statement_applies(
     s: &Statement,
     request: &Request,
     account: Option<&str>,
+    role: Option<&str>,
     action: &str,
 ) -> bool {
     principal_matches(&s.principal, request, account, None)
         && action_matches(&s.action, action, None)
+        && resource_matches(s.resource.as_ref(), role, None) == Some(true)
         && s.conditions.iter().all(|c| condition_holds(c, request))
+}
+
+/// Whether an RCP statement's `Resource`/`NotResource` covers the role assumed: `Some(true)`
+/// for a trust statement (no element: the role is the resource), `None` when the element
+/// names particular roles and the request does not say which role it is. Callers then do
+/// not count the statement: crediting a guardrail that may not cover the role would make
+/// a hole look closed.
+pub(crate) fn resource_matches(
+    spec: Option<&ResourceSpec>,
+    role: Option<&str>,
+    trace: Option<&mut ElementTrace>,
+) -> Option<bool> {
+    let Some(spec) = spec else { return Some(true) };
+    let everything = spec.patterns.iter().any(|p| p.text == "*");
+    let listed = match (role, everything) {
+        (_, true) => Some(true),
+        (Some(role), false) => Some(
+            spec.patterns
+                .iter()
+                .any(|p| pattern::glob(&p.glob, role, &NoVars, None)),
+        ),
+        (None, false) => None,
+    };
+    let matched = listed.map(|l| l != spec.negated);
+    if let Some(t) = trace {
+        for p in &spec.patterns {
+            t.values.push(ElementValue {
+                value: p.text.clone(),
+                matched: p.text == "*"
+                    || role.is_some_and(|role| pattern::glob(&p.glob, role, &NoVars, None)),
+                location: p.location.clone(),
+            });
+        }
+        t.matched = matched == Some(true);
+        t.why = explain::resource(spec.negated, listed, role);
+    }
+    matched
 }
 
 /// Whether `s`'s principal and action cover `request` (conditions aside): which statements
@@ -83,6 +123,7 @@ pub(crate) fn statement_targets(policy: &Policy, s: &Statement, request: &Reques
     let account = resolve_account(policy, request);
     principal_matches(&s.principal, request, account, None)
         && action_matches(&s.action, &request.action_lower, None)
+        && resource_matches(s.resource.as_ref(), resolve_role(policy, request), None) == Some(true)
 }
 
 pub(crate) fn needs_tag_session(request: &Request) -> bool {
@@ -93,15 +134,21 @@ pub(crate) fn action_allowed(
     policy: &Policy,
     request: &Request,
     account: Option<&str>,
+    role: Option<&str>,
     action: &str,
 ) -> bool {
     let applies = |e: Effect| {
         policy
             .statements
             .iter()
-            .any(|s| s.effect == e && statement_applies(s, request, account, action))
+            .any(|s| s.effect == e && statement_applies(s, request, account, role, action))
     };
     applies(Effect::Allow) && !applies(Effect::Deny)
+}
+
+/// The role assumed: given with the request, else the one the policy belongs to.
+pub(crate) fn resolve_role<'a>(policy: &'a Policy, request: &'a Request) -> Option<&'a str> {
+    request.role.as_deref().or(policy.role.as_deref())
 }
 
 /// The account of the caller: given, else that of the policy's provider ARN for the issuer.

@@ -4,7 +4,7 @@
 //! # Wire format (version 1)
 //!
 //! `Evaluation` serialises to camelCase JSON: `version` (1), `decision` (`allow` or
-//! `deny`), `reason` (`{kind: allowed|explicitDeny|noAllow|tagSessionNotAllowed,
+//! `deny`), `reason` (`{kind: allowed|explicitDeny|rcpDeny|noAllow|tagSessionNotAllowed,
 //! statements}`), `summary`, `request` (issuer, principal, account, action, catalog,
 //! context keys, unexposed claims), `statements` (each with its principal, action and
 //! condition checks), and `notes` (token timing, assumptions). Every check carries a
@@ -59,6 +59,12 @@ pub enum DecisionReason {
     },
     /// No Allow statement applies: denied by default.
     NoAllow,
+    /// No Deny statement of the trust policy applies, but a statement of a resource control
+    /// policy does: the organisation's guardrail decided.
+    RcpDeny {
+        /// Indexes of the RCP statements that apply (each trace statement says which RCP).
+        statements: Vec<usize>,
+    },
     /// The token carries session tags and no statement allows `sts:TagSession`.
     TagSessionNotAllowed {
         /// Indexes of the Allow statements that apply to the main action.
@@ -96,7 +102,8 @@ impl Evaluation {
     /// Calls `f` on every location in the trace (faces move them into the file a policy
     /// was found in).
     pub fn for_each_location(&mut self, f: &mut dyn FnMut(&mut Location)) {
-        for s in &mut self.statements {
+        // RCP statements are located in their own documents, not in the trust policy's file.
+        for s in self.statements.iter_mut().filter(|s| s.rcp.is_none()) {
             f(&mut s.location);
             f(&mut s.principal.location);
             s.principal
@@ -171,8 +178,15 @@ pub struct StatementTrace {
     pub principal: ElementTrace,
     /// The `Action`/`NotAction` check.
     pub action: ElementTrace,
+    /// The `Resource`/`NotResource` check, for an RCP statement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ElementTrace>,
     /// Every condition, in document order.
     pub conditions: Vec<ConditionTrace>,
+    /// For an RCP statement: which RCP, and its place there (its locations point into
+    /// that RCP's text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rcp: Option<crate::policy::model::RcpStatement>,
 }
 
 /// The check of a `Principal` or `Action` element.

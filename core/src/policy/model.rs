@@ -20,6 +20,11 @@ pub struct Policy {
     /// IAM keeps); copied into every trace.
     #[serde(skip)]
     pub(crate) assumptions: Vec<ParseAssumption>,
+    /// The ARN of the role this trust policy belongs to, when known (an account dump says
+    /// it): the resource that RCP `Resource` elements are matched against when the request
+    /// does not name one.
+    #[serde(skip)]
+    pub role: Option<String>,
 }
 
 /// An assumption made while reading the document.
@@ -78,6 +83,140 @@ pub struct Statement {
     pub action: ActionSpec,
     /// The conditions, one per operator and key, all of which must hold.
     pub conditions: Vec<Condition>,
+    /// The `Resource` or `NotResource` element: only in a resource control policy (a trust
+    /// policy has none: the role is the resource).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<ResourceSpec>,
+    /// For a statement of a resource control policy evaluated with a trust policy
+    /// ([`Policy::guarded_by`]): which RCP and which of its statements this is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rcp: Option<RcpStatement>,
+}
+
+/// The `Resource` or `NotResource` element of an RCP statement.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceSpec {
+    /// `NotResource`: the statement covers every resource *not* listed.
+    pub negated: bool,
+    /// Where the element is.
+    pub location: Location,
+    /// The listed ARN patterns, OR-ed.
+    pub patterns: Vec<ResourcePattern>,
+}
+
+/// One resource pattern, e.g. `arn:aws:iam::*:role/deploy-*`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourcePattern {
+    /// The pattern as written.
+    pub text: String,
+    /// Where it is.
+    pub location: Location,
+    /// ARNs match case-sensitively, with `*` and `?`.
+    #[serde(skip)]
+    pub(crate) glob: Template,
+}
+
+/// Where a guardrail statement comes from: its RCP's name and its place in that RCP.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RcpStatement {
+    /// The RCP's name (its Organizations name, Terraform address or file name).
+    pub name: String,
+    /// The statement's position in the RCP.
+    pub index: usize,
+    /// The statement's `Sid`, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+impl RcpStatement {
+    /// `RCP `name` statement N (`Sid`)`, counted from 0 as the trust policy's statements
+    /// and JSON pointers are.
+    pub fn describe(&self) -> String {
+        match &self.sid {
+            Some(sid) => format!("RCP `{}` statement {} (`{sid}`)", self.name, self.index),
+            None => format!("RCP `{}` statement {}", self.name, self.index),
+        }
+    }
+}
+
+/// A resource control policy with the name it is reported under. Read with
+/// [`crate::parse_rcp`]; evaluated with a trust policy through [`Policy::guarded_by`].
+#[derive(Debug, Clone)]
+pub struct Rcp {
+    /// The name findings and traces give it.
+    pub name: String,
+    /// The parsed RCP.
+    pub policy: Policy,
+}
+
+impl Policy {
+    /// The trust policy with the Deny statements of `rcps` appended, each marked with the
+    /// RCP it comes from. AWS denies the call when any statement of any RCP attached above
+    /// the role's account denies it (domain.md §8.2), so to every analysis (decide,
+    /// evaluate, replay, lint, who-can) an RCP statement is one more Deny statement whose
+    /// principal is everyone. The `Allow` of the AWS-managed `RCPFullAWSAccess`, always
+    /// attached, lets everything through RCP evaluation and is left out.
+    pub fn guarded_by(&self, rcps: &[Rcp]) -> Policy {
+        let mut guarded = self.clone();
+        for rcp in rcps {
+            for s in rcp
+                .policy
+                .statements
+                .iter()
+                .filter(|s| s.effect == Effect::Deny)
+            {
+                let mut s = s.clone();
+                s.rcp = Some(RcpStatement {
+                    name: rcp.name.clone(),
+                    index: s.index,
+                    sid: s.sid.clone(),
+                });
+                s.index = guarded.statements.len();
+                guarded.statements.push(s);
+            }
+        }
+        guarded
+    }
+
+    /// Calls `f` on every location in the policy (a face moves an RCP's locations into the
+    /// file it was read from before guarding a trust policy with it).
+    pub fn for_each_location(&mut self, f: &mut dyn FnMut(&mut Location)) {
+        for s in &mut self.statements {
+            f(&mut s.location);
+            f(&mut s.principal.location);
+            s.principal
+                .values
+                .iter_mut()
+                .for_each(|v| f(&mut v.location));
+            f(&mut s.action.location);
+            s.action
+                .patterns
+                .iter_mut()
+                .for_each(|p| f(&mut p.location));
+            if let Some(r) = &mut s.resource {
+                f(&mut r.location);
+                r.patterns.iter_mut().for_each(|p| f(&mut p.location));
+            }
+            for c in &mut s.conditions {
+                f(&mut c.operator_location);
+                f(&mut c.key_location);
+                c.values.iter_mut().for_each(|v| f(&mut v.location));
+            }
+        }
+    }
+
+    /// Whether any statement comes from an RCP.
+    pub fn has_rcps(&self) -> bool {
+        self.statements.iter().any(|s| s.rcp.is_some())
+    }
+
+    /// The trust policy's own statements (those not from an RCP).
+    pub fn trust_statements(&self) -> impl Iterator<Item = &Statement> {
+        self.statements.iter().filter(|s| s.rcp.is_none())
+    }
 }
 
 /// The `Principal` element.

@@ -21,6 +21,17 @@ pub const MAX_POLICY_BYTES: usize = 256 * 1024;
 /// The default role trust policy quota, in characters, whitespace not counted.
 pub const TRUST_POLICY_QUOTA: usize = 2048;
 
+/// The largest resource control policy AWS Organizations accepts, in characters, whitespace
+/// included (domain.md §8.1).
+pub const RCP_QUOTA: usize = 5120;
+
+/// Which kind of document is read: the rules differ (domain.md §8.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocKind {
+    Trust,
+    Rcp,
+}
+
 /// The result of [`parse_policy`]: the policy when it has no errors, and every diagnostic.
 #[derive(Debug, Clone, Serialize)]
 pub struct Parsed {
@@ -100,7 +111,41 @@ impl Parsed {
 /// assert_eq!(error.location.span.map(|s| (s.start.line, s.start.column)), Some((4, 15)));
 /// ```
 pub fn parse_policy(text: &str) -> Parsed {
-    let mut r = Reporter::new(text, "policy");
+    parse_document(text, DocKind::Trust)
+}
+
+/// Parses a resource control policy (an AWS Organizations guardrail). What Organizations
+/// refuses in an RCP is an error: an `Allow` other than the AWS-managed `RCPFullAWSAccess`,
+/// a `Principal` other than `"*"`, `NotPrincipal`, `NotAction`, `"Action": "*"`, a
+/// missing `Resource`, a `Version` other than `2012-10-17`, more than [`RCP_QUOTA`]
+/// characters. Evaluate the result with a trust policy through [`Policy::guarded_by`].
+///
+/// # Example
+/// ```
+/// let rcp = r#"{
+///   "Version": "2012-10-17",
+///   "Statement": [{
+///     "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity", "Resource": "*",
+///     "Condition": {
+///       "StringNotLikeIfExists": {"token.actions.githubusercontent.com:sub": "repo:acme/*"},
+///       "Null": {"token.actions.githubusercontent.com:sub": "false"}
+///     }
+///   }]
+/// }"#;
+/// assert!(oidc_trust::parse_rcp(rcp).policy.is_some());
+/// let refused = oidc_trust::parse_rcp(&rcp.replace("Deny", "Allow")).into_result().unwrap_err();
+/// assert_eq!((refused.error.code, refused.error.location.pointer.as_str()), ("rcp-allow", "/Statement/0/Effect"));
+/// ```
+pub fn parse_rcp(text: &str) -> Parsed {
+    parse_document(text, DocKind::Rcp)
+}
+
+fn parse_document(text: &str, kind: DocKind) -> Parsed {
+    let input = match kind {
+        DocKind::Trust => "policy",
+        DocKind::Rcp => "rcp",
+    };
+    let mut r = Reporter::new(text, input);
     if text.len() > MAX_POLICY_BYTES {
         r.error(
             "input-too-large",
@@ -128,9 +173,10 @@ pub fn parse_policy(text: &str) -> Parsed {
     let mut reader = Reader {
         r,
         assumptions: Vec::new(),
+        kind,
     };
     let policy = reader.policy(&root, text);
-    let Reader { r, assumptions } = reader;
+    let Reader { r, assumptions, .. } = reader;
     let mut diagnostics = r.diagnostics;
     diagnostics.sort_by_key(|d| d.location.span.map(|s| s.start.byte).unwrap_or(0));
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
@@ -164,6 +210,7 @@ fn check_characters(text: &str, r: &mut Reporter<'_>) {
 struct Reader<'a> {
     r: Reporter<'a>,
     assumptions: Vec<ParseAssumption>,
+    kind: DocKind,
 }
 
 fn type_name(node: &Node) -> &'static str {
@@ -235,8 +282,19 @@ impl Reader<'_> {
             );
             return None;
         };
+        let rcp = self.kind == DocKind::Rcp;
+        let all_chars = text.chars().count();
+        if rcp && all_chars > RCP_QUOTA {
+            self.r.error(
+                "rcp-size-quota",
+                format!("the RCP has {all_chars} characters, above the {RCP_QUOTA} AWS Organizations accepts (whitespace counts)"),
+                "remove the whitespace outside quotation marks, drop statements for issuers the organisation does not use, or split it into several RCPs (up to five per target)",
+                "",
+                (root.start, root.start),
+            );
+        }
         let non_ws = text.chars().filter(|c| !c.is_whitespace()).count();
-        if non_ws > TRUST_POLICY_QUOTA {
+        if !rcp && non_ws > TRUST_POLICY_QUOTA {
             self.r.warning(
                 "policy-size-quota",
                 format!("the policy has {non_ws} characters (whitespace not counted), above the default role trust policy quota of {TRUST_POLICY_QUOTA}"),
@@ -253,6 +311,13 @@ impl Reader<'_> {
             match m.key.as_str() {
                 "Version" => match &m.value.kind {
                     Kind::String(s) if s == "2012-10-17" => version = PolicyVersion::V2012,
+                    _ if rcp => self.r.error(
+                        "rcp-version",
+                        format!("an RCP's `Version` must be \"2012-10-17\", found {}", show(&m.value)),
+                        "write \"Version\": \"2012-10-17\"",
+                        &pointer,
+                        (m.value.start, m.value.end),
+                    ),
                     Kind::String(s) if s == "2008-10-17" => version = PolicyVersion::V2008,
                     _ => self.r.error(
                         "invalid-version",
@@ -262,6 +327,13 @@ impl Reader<'_> {
                         (m.value.start, m.value.end),
                     ),
                 },
+                "Id" if rcp => self.r.warning(
+                    "rcp-id",
+                    "`Id` is not among the elements AWS documents for RCPs".into(),
+                    "AWS Organizations may refuse it: remove it",
+                    &pointer,
+                    (m.key_start, m.key_end),
+                ),
                 "Id" => {
                     if !matches!(m.value.kind, Kind::String(_)) {
                         self.r.error("wrong-type", format!("`Id` must be a string, found {}", type_name(&m.value)), "write \"Id\": \"my-policy\" or remove it", &pointer, (m.value.start, m.value.end));
@@ -277,7 +349,15 @@ impl Reader<'_> {
         if !saw_statement {
             self.r.error("missing-statement", "the policy has no `Statement`".into(), "add \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {...}, \"Action\": \"sts:AssumeRoleWithWebIdentity\"}]", "", (root.start, root.start + 1));
         }
-        if version == PolicyVersion::Missing {
+        if version == PolicyVersion::Missing && rcp {
+            self.r.error(
+                "rcp-version",
+                "the RCP has no `Version`; every RCP must say \"2012-10-17\"".into(),
+                "add \"Version\": \"2012-10-17\"",
+                "",
+                (root.start, root.start + 1),
+            );
+        } else if version == PolicyVersion::Missing {
             self.r.warning(
                 "missing-version",
                 "the policy has no `Version`, so the 2008-10-17 rules apply".into(),
@@ -291,6 +371,7 @@ impl Reader<'_> {
             version,
             statements: statements?,
             assumptions: Vec::new(),
+            role: None,
         })
     }
 
@@ -382,8 +463,10 @@ impl Reader<'_> {
         let mut effect = None;
         let mut principal = None;
         let mut action: Option<ActionSpec> = None;
+        let mut resource: Option<ResourceSpec> = None;
         let mut condition_node = None;
         let mut ok = true;
+        let rcp = self.kind == DocKind::Rcp;
         const KNOWN: [&str; 9] = [
             "Sid",
             "Effect",
@@ -446,6 +529,34 @@ impl Reader<'_> {
                         ok = false;
                     }
                 },
+                "Principal" if rcp => {
+                    if matches!(&m.value.kind, Kind::String(s) if s == "*") {
+                        principal = self.principal(&m.value, &p);
+                    } else {
+                        self.r.error(
+                            "rcp-principal",
+                            format!("an RCP's `Principal` must be \"*\", found {}", show(&m.value)),
+                            "write \"Principal\": \"*\" and narrow who the statement is about with conditions",
+                            &p,
+                            range,
+                        );
+                        ok = false;
+                    }
+                }
+                "NotPrincipal" | "NotAction" if rcp => {
+                    self.r.error(
+                        "rcp-unsupported-element",
+                        format!("RCPs do not support `{}`", m.key),
+                        if m.key == "NotPrincipal" {
+                            "write \"Principal\": \"*\" and exclude principals with a condition (e.g. StringNotEqualsIfExists on aws:PrincipalOrgID)"
+                        } else {
+                            "list the actions the statement denies in `Action`, e.g. \"sts:AssumeRoleWithWebIdentity\""
+                        },
+                        &p,
+                        (m.key_start, m.key_end),
+                    );
+                    ok = false;
+                }
                 "Principal" => principal = self.principal(&m.value, &p),
                 "NotPrincipal" => {
                     self.r.error(
@@ -472,6 +583,21 @@ impl Reader<'_> {
                     }
                     action = self.action(&m.value, &p, m.key == "NotAction");
                     ok &= action.is_some();
+                }
+                "Resource" | "NotResource" if rcp => {
+                    if resource.is_some() {
+                        self.r.error(
+                            "resource-and-not-resource",
+                            "a statement has either `Resource` or `NotResource`, not both".into(),
+                            "keep \"Resource\": \"*\"",
+                            &p,
+                            (m.key_start, m.key_end),
+                        );
+                        ok = false;
+                        continue;
+                    }
+                    resource = self.resource(&m.value, &p, m.key == "NotResource");
+                    ok &= resource.is_some();
                 }
                 "Resource" | "NotResource" => {
                     self.r.error(
@@ -500,7 +626,20 @@ impl Reader<'_> {
                 open,
             );
         }
-        if principal.is_none()
+        if rcp
+            && !members
+                .iter()
+                .any(|m| m.key == "Principal" || m.key == "NotPrincipal")
+        {
+            self.r.error(
+                "missing-principal",
+                "the statement has no `Principal`; every RCP statement says \"Principal\": \"*\""
+                    .into(),
+                "add \"Principal\": \"*\"",
+                pointer,
+                open,
+            );
+        } else if principal.is_none()
             && !members
                 .iter()
                 .any(|m| m.key == "Principal" || m.key == "NotPrincipal")
@@ -520,10 +659,35 @@ impl Reader<'_> {
                 open,
             );
         }
+        if rcp
+            && resource.is_none()
+            && !members
+                .iter()
+                .any(|m| m.key == "Resource" || m.key == "NotResource")
+        {
+            self.r.error(
+                "rcp-missing-resource",
+                "the statement has no `Resource`; every RCP statement needs `Resource` or `NotResource`".into(),
+                "add \"Resource\": \"*\"",
+                pointer,
+                open,
+            );
+        }
+        let has_condition = condition_node.is_some();
         let conditions = match condition_node {
             Some((m, p)) => self.conditions(&m.value, &p, version, principal.as_ref()),
             None => Some(Vec::new()),
         };
+        if rcp && ok {
+            ok = self.check_rcp_effect(
+                effect,
+                action.as_ref(),
+                resource.as_ref(),
+                has_condition,
+                members,
+                pointer,
+            );
+        }
         if !ok {
             return None;
         }
@@ -535,6 +699,91 @@ impl Reader<'_> {
             principal: principal?,
             action: action?,
             conditions: conditions?,
+            resource,
+            rcp: None,
+        })
+    }
+
+    /// An RCP statement's `Effect` and `Action` as Organizations accepts them: `Allow` only
+    /// as the AWS-managed `RCPFullAWSAccess` (everything, unconditionally), and never
+    /// `"Action": "*"` in a Deny (domain.md §8.1). Reports and returns whether they are.
+    fn check_rcp_effect(
+        &mut self,
+        effect: Option<Effect>,
+        action: Option<&ActionSpec>,
+        resource: Option<&ResourceSpec>,
+        has_condition: bool,
+        members: &[Member],
+        pointer: &str,
+    ) -> bool {
+        let everything = |texts: &mut dyn Iterator<Item = &str>| {
+            let all: Vec<&str> = texts.collect();
+            all == ["*"]
+        };
+        let all_actions = action.is_some_and(|a| {
+            !a.negated && everything(&mut a.patterns.iter().map(|p| p.text.as_str()))
+        });
+        let at = |key: &str| {
+            members
+                .iter()
+                .find(|m| m.key == key)
+                .map(|m| (push_pointer(pointer, key), (m.value.start, m.value.end)))
+        };
+        match effect {
+            Some(Effect::Allow) => {
+                let full_access = all_actions
+                    && !has_condition
+                    && resource.is_some_and(|r| {
+                        !r.negated && everything(&mut r.patterns.iter().map(|p| p.text.as_str()))
+                    });
+                if !full_access {
+                    let (p, range) = at("Effect").unwrap_or_default();
+                    self.r.error(
+                        "rcp-allow",
+                        "an RCP statement that you write must be `Deny`: `Allow` exists only in the AWS-managed `RCPFullAWSAccess`".into(),
+                        "write \"Effect\": \"Deny\" and turn the conditions around (e.g. StringLike → StringNotLikeIfExists): RCPFullAWSAccess already lets everything else through",
+                        &p,
+                        range,
+                    );
+                }
+                full_access
+            }
+            Some(Effect::Deny) if all_actions => {
+                let (p, range) = at("Action").unwrap_or_default();
+                self.r.error(
+                    "rcp-action-star",
+                    "an RCP that you write cannot deny `\"Action\": \"*\"`; name the service"
+                        .into(),
+                    "write \"Action\": \"sts:AssumeRoleWithWebIdentity\" (or \"sts:*\")",
+                    &p,
+                    range,
+                );
+                false
+            }
+            _ => true,
+        }
+    }
+
+    fn resource(&mut self, node: &Node, pointer: &str, negated: bool) -> Option<ResourceSpec> {
+        let what = if negated {
+            "`NotResource`"
+        } else {
+            "`Resource`"
+        };
+        let location = self.loc(pointer, node);
+        let patterns = self
+            .strings(node, pointer, what)?
+            .into_iter()
+            .map(|(text, p, v)| ResourcePattern {
+                glob: Template::parse(&text, true, false),
+                location: self.loc(&p, v),
+                text,
+            })
+            .collect();
+        Some(ResourceSpec {
+            negated,
+            location,
+            patterns,
         })
     }
 

@@ -35,6 +35,10 @@ pub struct RequestOptions {
     pub now: Option<i64>,
     /// Extra context keys (e.g. `aws:SourceIp`), each with its values.
     pub context: Vec<(String, Vec<String>)>,
+    /// The ARN of the role assumed: the resource an RCP's `Resource` element is matched
+    /// against. Unknown by default: then an RCP statement scoped to some roles is not
+    /// counted (the trace says so).
+    pub role: Option<String>,
 }
 
 /// Where a context key's values came from.
@@ -83,6 +87,9 @@ pub struct Request {
     /// The account given by the caller, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
+    /// The ARN of the role assumed, if given (for RCPs' `Resource`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     /// The key catalog used.
     pub catalog: CatalogVersion,
     /// The request context (read it with [`Request::keys`]: the lookup index follows it).
@@ -268,6 +275,7 @@ impl Request {
             action_lower: action.to_ascii_lowercase(),
             action,
             account: options.account.clone(),
+            role: options.role.clone(),
             catalog: options.catalog,
             keys: Vec::new(),
             unexposed_claims: Vec::new(),

@@ -36,15 +36,17 @@ fn role(role: &Node, text: &str, at: String, out: &mut Vec<Embedded>) {
         return;
     };
     let pointer = format!("{at}/AssumeRolePolicyDocument");
-    match &doc.kind {
+    let mut embedded = match &doc.kind {
         // The raw API returns the document URL-encoded; the CLI decodes it to an object.
-        Kind::String(s) => out.push(from_string(
+        Kind::String(s) => from_string(
             doc,
             text,
             name,
             pointer,
             s.contains('%') && !s.trim_start().starts_with('{'),
-        )),
-        _ => out.push(re_emit(doc, name, pointer, None)),
-    }
+        ),
+        _ => re_emit(doc, name, pointer, None),
+    };
+    embedded.role = string(member(role, "Arn")).map(str::to_string);
+    out.push(embedded);
 }

@@ -238,6 +238,7 @@ fn sub_text(value: &Node, text: &str, known: &Known) -> Option<Embedded> {
         unresolved,
         notes,
         file: 0,
+        role: None,
     })
 }
 

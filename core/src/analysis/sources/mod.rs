@@ -25,6 +25,9 @@ mod account;
 mod cloudformation;
 mod hcl;
 mod plan;
+mod rcp;
+
+pub use rcp::find_rcps;
 
 pub use hcl::{
     is_terraform_file, read_terraform, read_terraform_text, Files, TerraformOptions, TerraformRead,
@@ -260,6 +263,8 @@ pub(super) struct Embedded {
     pub(super) notes: Vec<(String, String)>,
     /// The file the policy is written in (an index into the files of the read).
     pub(super) file: usize,
+    /// The ARN of the role, when the file says it (account dumps, `get-role`).
+    pub(super) role: Option<String>,
 }
 
 /// One re-emitted value or key: where it starts in the policy text, where it is in which
@@ -295,6 +300,10 @@ pub struct FoundPolicy {
     pub pointer: String,
     /// The policy, JSON text.
     pub text: String,
+    /// The ARN of the role the policy belongs to, when the file says it (account details,
+    /// `get-role`): RCP `Resource` elements are matched against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     map: Resolved,
     /// Values replaced by opaque placeholders: (policy pointer, what, why).
     unresolved: Vec<(String, String, String)>,
@@ -323,6 +332,7 @@ impl FoundPolicy {
             text: text.to_string(),
             map: Resolved::Same,
             unresolved: Vec::new(),
+            role: None,
             notes: Vec::new(),
         }
     }
@@ -455,7 +465,16 @@ impl FoundPolicy {
     /// The lint of this policy, every location in the file; `unresolved-value` findings for
     /// the values replaced by placeholders.
     pub fn lint(&self, options: &LintOptions) -> LintReport {
-        let mut report = lint(&self.text, options);
+        let mut report = match (&self.role, &options.role) {
+            (Some(role), None) => lint(
+                &self.text,
+                &LintOptions {
+                    role: Some(role.clone()),
+                    ..options.clone()
+                },
+            ),
+            _ => lint(&self.text, options),
+        };
         if self.map == Resolved::Same {
             return report;
         }
@@ -485,6 +504,7 @@ impl FoundPolicy {
                 location: self.locate(&Location::pointer_only(pointer.clone())),
                 statement: None,
                 scenario: None,
+                blocked_by: None,
             });
         }
         for (pointer, message) in &self.notes {
@@ -497,6 +517,7 @@ impl FoundPolicy {
                 location: self.locate(&Location::pointer_only(pointer.clone())),
                 statement: None,
                 scenario: None,
+                blocked_by: None,
             });
         }
         findings
@@ -544,6 +565,7 @@ impl Embedded {
             text: self.text,
             map,
             unresolved: self.unresolved,
+            role: self.role,
             notes: self.notes,
         }
     }
@@ -575,6 +597,7 @@ pub(super) fn from_string(
         notes: Vec::new(),
         file: 0,
         unresolved: Vec::new(),
+        role: None,
     }
 }
 
@@ -673,6 +696,7 @@ fn re_emit(
         file: 0,
         unresolved: e.unresolved,
         notes: e.notes,
+        role: None,
     }
 }
 

@@ -23,6 +23,7 @@ pub(crate) fn embedded(v: &Val, fallback: At, resource: String) -> Embedded {
         unresolved: e.unresolved,
         notes: Vec::new(),
         file: fallback.file,
+        role: None,
     }
 }
 

@@ -62,6 +62,9 @@ pub struct TerraformRead {
     /// The trust policies, in source order: each names its resource address and the file
     /// it is written in.
     pub policies: Vec<FoundPolicy>,
+    /// The resource control policies (`aws_organizations_policy` of type
+    /// `RESOURCE_CONTROL_POLICY`), read alike: parse them with [`crate::parse_rcp`].
+    pub rcps: Vec<FoundPolicy>,
     /// Problems, each with the file it is located in: a file that is not HCL (with its
     /// line and column), a bad `--var`, a module oidc-trust does not model.
     pub diagnostics: Vec<(String, Diagnostic)>,
@@ -242,24 +245,35 @@ impl State {
                 )
             })
             .collect();
-        let mut policies: Vec<FoundPolicy> = self
+        let (mut rcps, mut policies): (Vec<FoundPolicy>, Vec<FoundPolicy>) = self
             .embedded
             .into_iter()
             .map(|e| e.resolve(&files))
-            .collect();
+            .partition(|p| p.resource.as_deref().is_some_and(is_rcp_address));
         // A module of several files names each policy's file; one of one file too, so
         // that a face reading many modules can always say where a policy is.
-        for p in &mut policies {
+        for p in policies.iter_mut().chain(rcps.iter_mut()) {
             if p.file.is_none() {
                 p.file = files.names.first().map(|n| (*n).to_string());
             }
         }
         TerraformRead {
             policies,
+            rcps,
             diagnostics,
             files: files.names.iter().map(|n| (*n).to_string()).collect(),
         }
     }
+}
+
+/// Whether a resource address is an `aws_organizations_policy`'s (only RCPs are read).
+fn is_rcp_address(address: &str) -> bool {
+    let parts: Vec<&str> = address.split('.').collect();
+    parts
+        .iter()
+        .rev()
+        .nth(1)
+        .is_some_and(|t| *t == "aws_organizations_policy")
 }
 
 /// Reads the module in `dir` (its `.tf`, `.tf.json` and tfvars files).
@@ -858,6 +872,36 @@ fn find(
                     v,
                     format!("{prefix}aws_iam_role.{name}{suffix}"),
                     policy.at,
+                    problems,
+                );
+            }
+        }
+        // Resource control policies: `content` of an `aws_organizations_policy` whose `type`
+        // is RESOURCE_CONTROL_POLICY (SCPs and the other policy types are not read).
+        for b in body.blocks_of("resource") {
+            let (Some(&"aws_organizations_policy"), Some(name)) =
+                (b.labels.first(), b.labels.get(1))
+            else {
+                continue;
+            };
+            let (Some(content), Some(kind)) = (b.body.attr("content"), b.body.attr("type")) else {
+                continue;
+            };
+            for (suffix, scope) in instances(ctx, b, *file) {
+                let kind = ctx.eval(kind.expr, *file, &scope);
+                if kind.as_str() != Some("RESOURCE_CONTROL_POLICY") {
+                    continue;
+                }
+                let v = ctx.eval(content.expr, *file, &scope);
+                if let Kind::Document(i) = v.kind {
+                    used.push(i);
+                }
+                candidate(
+                    ctx,
+                    embedded,
+                    v,
+                    format!("{prefix}aws_organizations_policy.{name}{suffix}"),
+                    content.at,
                     problems,
                 );
             }
