@@ -126,8 +126,18 @@ pub(crate) enum ProviderArg {
 #[derive(Debug, Args)]
 pub(crate) struct GenerateArgs {
     /// The intent as a JSON or YAML file (fields as these flags, camelCase); flags override it.
+    /// With --rcp, repeatable: one intent per CI system.
     #[arg(long, value_name = "FILE")]
-    pub(crate) spec: Option<String>,
+    pub(crate) spec: Vec<String>,
+    /// Write the organisation guardrail instead of a role: a resource control policy that
+    /// lets web-identity federation in only from the intents' tenants (their repositories'
+    /// owners) and issuers. --format json, terraform, summary or all.
+    #[arg(long)]
+    pub(crate) rcp: bool,
+    /// With --rcp: another issuer the organisation trusts as it is (an EKS cluster's),
+    /// repeatable; every issuer not listed is denied.
+    #[arg(long = "rcp-trust", value_name = "HOST", requires = "rcp")]
+    pub(crate) rcp_trust: Vec<String>,
     /// The CI system (default github).
     #[arg(long, value_enum)]
     pub(crate) provider: Option<ProviderArg>,

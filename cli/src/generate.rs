@@ -12,7 +12,22 @@ use crate::Exit;
 use std::io::{self, Write};
 
 pub(crate) fn run(args: &GenerateArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
-    let (intent, spec_name) = match intent(args) {
+    if args.rcp {
+        return guardrail(args, st, out);
+    }
+    if args.spec.len() > 1 {
+        let d = input::usage_error(
+            "invalid-argument",
+            format!(
+                "{} spec files given; a role is generated from one",
+                args.spec.len()
+            ),
+            "give one --spec (several go with --rcp, one per CI system)",
+        );
+        eprint!("{}", render::diagnostic(&d, "options", None, st));
+        return Ok(Exit::BadInput);
+    }
+    let (intent, spec_name) = match intent(args, args.spec.first()) {
         Ok(x) => x,
         Err((d, name, text)) => {
             eprint!("{}", render::diagnostic(&d, &name, text.as_deref(), st));
@@ -74,9 +89,9 @@ fn provider(p: ProviderArg) -> CiProvider {
 /// On error: the diagnostic, the input's name, and its text (for the source excerpt).
 type Failure = (Diagnostic, String, Option<String>);
 
-fn intent(args: &GenerateArgs) -> Result<(Intent, String), Failure> {
+fn intent(args: &GenerateArgs, spec: Option<&String>) -> Result<(Intent, String), Failure> {
     let options = |d| (d, "options".to_string(), None);
-    let (mut intent, name) = match &args.spec {
+    let (mut intent, name) = match spec {
         Some(path) => {
             let source = input::read(path, "spec").map_err(options)?;
             let converted = crate::yaml::to_json_if_yaml(&source.text)
@@ -175,7 +190,8 @@ fn intent(args: &GenerateArgs) -> Result<(Intent, String), Failure> {
     intent.any_ref |= args.any_ref;
     intent.custom_subject |= args.custom_subject;
     intent.immutable_subject |= args.immutable_subject;
-    if intent.account.is_empty() {
+    // A guardrail is about tenants, not a role's account.
+    if intent.account.is_empty() && !args.rcp {
         return Err(options(Diagnostic::options(
             "invalid-intent",
             "no AWS account given".into(),
@@ -207,6 +223,77 @@ fn intent(args: &GenerateArgs) -> Result<(Intent, String), Failure> {
         }
     }
     Ok((intent, name))
+}
+
+/// `generate --rcp`: the organisation guardrail for the intents (one per spec file, or the
+/// flags' one).
+fn guardrail(args: &GenerateArgs, st: &Style, out: &mut dyn Write) -> io::Result<Exit> {
+    let specs: Vec<Option<&String>> = if args.spec.is_empty() {
+        vec![None]
+    } else {
+        args.spec.iter().map(Some).collect()
+    };
+    let mut intents = Vec::new();
+    for spec in specs {
+        match intent(args, spec) {
+            Ok((i, _)) => intents.push(i),
+            Err((d, name, text)) => {
+                eprint!("{}", render::diagnostic(&d, &name, text.as_deref(), st));
+                return Ok(Exit::BadInput);
+            }
+        }
+    }
+    let g = match oidc_trust::generate_rcp(&intents, &args.rcp_trust) {
+        Ok(g) => g,
+        Err(d) => {
+            let name = args.spec.first().map(String::as_str).unwrap_or("options");
+            eprint!("{}", render::diagnostic(&d, name, None, st));
+            return Ok(Exit::BadInput);
+        }
+    };
+    let summary = || {
+        let mut s = g.summary.clone();
+        for w in &g.warnings {
+            s.push_str(&format!("Warning: {w}\n"));
+        }
+        s
+    };
+    let text = match args.format {
+        GenerateFormat::Json => g.policy.clone(),
+        GenerateFormat::Terraform => g.terraform.clone(),
+        GenerateFormat::Summary => summary(),
+        GenerateFormat::All => {
+            let files = [
+                ("rcp.json".to_string(), g.policy.clone()),
+                ("rcp.tf".to_string(), g.terraform.clone()),
+                ("RCP-SUMMARY.txt".to_string(), summary()),
+            ];
+            return Ok(match write_files(&files, args.out.as_deref(), out)? {
+                Ok(()) => Exit::Ok,
+                Err(d) => {
+                    eprint!("{}", render::diagnostic(&d, "options", None, st));
+                    Exit::BadInput
+                }
+            });
+        }
+        other => {
+            let d = input::usage_error(
+                "invalid-argument",
+                format!("--rcp writes json, terraform, summary or all, not {other:?}")
+                    .to_lowercase(),
+                "the guardrail is one policy: --format json or terraform",
+            );
+            eprint!("{}", render::diagnostic(&d, "options", None, st));
+            return Ok(Exit::BadInput);
+        }
+    };
+    out.write_all(text.as_bytes())?;
+    if args.format != GenerateFormat::Summary {
+        for w in &g.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    Ok(Exit::Ok)
 }
 
 fn one(g: &Generated, format: GenerateFormat) -> Result<String, Diagnostic> {
@@ -254,21 +341,12 @@ fn summary(g: &Generated) -> String {
     out
 }
 
-/// Writes every output into `dir`: the names say what each is.
-/// Writes every output into `dir`, saying so on `out`. The outer error is standard
-/// output's, the inner one the files'.
+/// Writes every output of a role into `dir`: the names say what each is.
 fn write_all(
     g: &Generated,
     dir: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<Result<(), Diagnostic>> {
-    let Some(dir) = dir else {
-        return Ok(Err(input::usage_error(
-            "invalid-argument",
-            "--format all needs --out DIR".into(),
-            "name the folder to write into, e.g. --out generated",
-        )));
-    };
     let mut files = vec![
         ("trust-policy.json".to_string(), g.policy.clone()),
         ("main.tf".to_string(), g.terraform.clone()),
@@ -282,8 +360,25 @@ fn write_all(
     for f in &g.layer3 {
         files.push((f.path.clone(), f.content.clone()));
     }
+    write_files(&files, dir, out)
+}
+
+/// Writes each (name, text) into `dir`, saying so on `out`. The outer error is standard
+/// output's, the inner one the files'.
+fn write_files(
+    files: &[(String, String)],
+    dir: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<Result<(), Diagnostic>> {
+    let Some(dir) = dir else {
+        return Ok(Err(input::usage_error(
+            "invalid-argument",
+            "--format all needs --out DIR".into(),
+            "name the folder to write into, e.g. --out generated",
+        )));
+    };
     for (name, text) in files {
-        let path = Path::new(dir).join(&name);
+        let path = Path::new(dir).join(name);
         let io = |e: io::Error| {
             input::usage_error(
                 "io",

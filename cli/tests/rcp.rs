@@ -249,3 +249,115 @@ fn lint_with_rcps_counts_open_and_closed_holes() {
     ]);
     assert!(text(&sarif.stdout).contains("\"blockedBy\""));
 }
+
+#[test]
+fn generate_rcp_writes_a_guardrail_that_prove_confirms() {
+    let dir = std::env::temp_dir().join(format!("oidc-trust-gen-rcp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run(&[
+        "generate",
+        "--rcp",
+        "--spec",
+        "examples/intents/github.yaml",
+        "--spec",
+        "examples/intents/gitlab.yaml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(
+        "warning: the RCP denies web-identity federation from every issuer it does not list"
+    ));
+    let rcp = dir.join("rcp.json");
+    std::fs::write(&rcp, &out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["Statement"][1]["Condition"]["StringNotLikeIfExists"]["gitlab.com:sub"][0],
+        "project_path:acme/*"
+    );
+    // The loose role, guarded by the generated RCP, admits only acme's repositories: by
+    // name, or by immutable subject for the owner id the spec gives.
+    let prove = |only: &str| {
+        run(&[
+            "prove",
+            LOOSE,
+            "--only",
+            only,
+            "--rcp",
+            rcp.to_str().unwrap(),
+        ])
+    };
+    assert_eq!(prove("sub=repo:acme*/*").status.code(), Some(0));
+    let by_name = prove("sub=repo:acme/*");
+    assert_eq!(
+        by_name.status.code(),
+        Some(1),
+        "the immutable subject is a counterexample"
+    );
+    assert!(
+        text(&by_name.stdout).contains("repo:acme@65/"),
+        "{}",
+        text(&by_name.stdout)
+    );
+    // Terraform: the policy and its attachment, read back by --rcp as well.
+    let all = run(&[
+        "generate",
+        "--rcp",
+        "--repo",
+        "acme/api",
+        "--format",
+        "all",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(all.status.code(), Some(0), "{}", text(&all.stderr));
+    assert!(text(&all.stdout).contains("rcp.tf"));
+    let tf = dir.join("rcp.tf");
+    let eval = run(&[
+        "eval",
+        "--policy",
+        LOOSE,
+        "--claims",
+        "examples/tokens/other-org.json",
+        "--rcp",
+        tf.to_str().unwrap(),
+        "--expect",
+        "deny",
+    ]);
+    assert_eq!(
+        eval.status.code(),
+        Some(0),
+        "{}{}",
+        text(&eval.stdout),
+        text(&eval.stderr)
+    );
+    // Other issuers trusted as given; formats an RCP has not are refused.
+    let eks = run(&[
+        "generate",
+        "--rcp",
+        "--repo",
+        "acme/api",
+        "--rcp-trust",
+        "oidc.eks.us-east-1.amazonaws.com/id/ABC",
+        "--format",
+        "json",
+    ]);
+    assert!(text(&eks.stdout).contains("\"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub\": \"true\""));
+    let bad = run(&[
+        "generate",
+        "--rcp",
+        "--repo",
+        "acme/api",
+        "--format",
+        "cloudformation",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    let two = run(&[
+        "generate",
+        "--spec",
+        "examples/intents/github.yaml",
+        "--spec",
+        "examples/intents/gitlab.yaml",
+    ]);
+    assert_eq!(two.status.code(), Some(2));
+}

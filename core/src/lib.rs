@@ -61,7 +61,10 @@ pub use analysis::who_can::{diff, prove, who_can, AdmittedCase, PolicyDiff, Proo
 pub use ci::TemplateAssumption;
 
 // --- generation ------------------------------------------------------------------------------
-pub use generate::{generate, read_intent, CiProvider, ControlFile, Generated, Intent, Repository};
+pub use generate::{
+    generate, generate_rcp, read_intent, CiProvider, ControlFile, Generated, GeneratedRcp, Intent,
+    Repository,
+};
 
 /// Helpers the faces (CLI, npm package, playground) share so that they read options and
 /// write output alike. Not the engine: a program that evaluates policies needs none of them.

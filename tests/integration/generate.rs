@@ -1526,3 +1526,228 @@ mod layer3_round_trip {
         }
     }
 }
+
+// --- The organisation guardrail (generate --rcp) ---------------------------------------------
+
+/// A role that trusts every token of `issuer`: what an RCP must make safe.
+fn loose_role(issuer: &str) -> oidc_trust::Policy {
+    parse_policy(
+        &json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Federated": format!("arn:aws:iam::123456789012:oidc-provider/{issuer}")},
+            "Action": "sts:AssumeRoleWithWebIdentity"}]})
+        .to_string(),
+    )
+    .policy
+    .unwrap()
+}
+
+fn rcp_of(intent: &Intent) -> (oidc_trust::GeneratedRcp, Vec<oidc_trust::Rcp>) {
+    let g = oidc_trust::generate_rcp(std::slice::from_ref(intent), &[]).unwrap();
+    let parsed = oidc_trust::parse_rcp(&g.policy);
+    assert!(
+        parsed.diagnostics.is_empty(),
+        "{:?}\n{}",
+        parsed.diagnostics,
+        g.policy
+    );
+    let rcp = oidc_trust::Rcp {
+        name: "generated".into(),
+        policy: parsed.policy.unwrap(),
+    };
+    (g, vec![rcp])
+}
+
+fn decide_claims(policy: &oidc_trust::Policy, claims: &serde_json::Value) -> Decision {
+    let claims = read_claims(&claims.to_string()).unwrap();
+    oidc_trust::decide(
+        policy,
+        &Request::new(&claims, &RequestOptions::default()).unwrap(),
+    )
+}
+
+/// The round trip of the guardrail, for any intent: the generated role with the RCP still
+/// admits every intended job (the RCP locks nobody out); a role that trusts the whole issuer,
+/// with the RCP, admits the intended jobs and no attacker token of another tenant, and no
+/// token of another issuer.
+fn check_guardrail(
+    intent: &Intent,
+    jobs: &[serde_json::Value],
+    foreign: &[serde_json::Value],
+) -> Result<(), TestCaseError> {
+    let role = generate(intent).unwrap();
+    let (g, rcps) = rcp_of(intent);
+    let guarded_role = parse_policy(&role.policy).policy.unwrap().guarded_by(&rcps);
+    let loose = loose_role(&role.issuer).guarded_by(&rcps);
+    for job in jobs {
+        prop_assert_eq!(
+            decide_claims(&guarded_role, job),
+            Decision::Allow,
+            "locked out: {}\n{}",
+            job,
+            g.policy
+        );
+        prop_assert_eq!(
+            decide_claims(&loose, job),
+            Decision::Allow,
+            "locked out of a loose role: {}\n{}",
+            job,
+            g.policy
+        );
+    }
+    for token in foreign {
+        prop_assert_eq!(
+            decide_claims(&loose, token),
+            Decision::Deny,
+            "another tenant got in: {}\n{}",
+            token,
+            g.policy
+        );
+    }
+    // The replay of the loose role: every token that gets in is one of the tenant's own.
+    for r in oidc_trust::replay(&loose) {
+        for a in r.attempts.iter().filter(|a| a.decision == Decision::Allow) {
+            let sub = a.claims.get("sub").and_then(|v| v.as_str()).unwrap_or("");
+            let own = g.tenants.iter().any(|(_, subjects)| {
+                subjects.is_empty()
+                    || subjects
+                        .iter()
+                        .any(|s| sub.starts_with(s.trim_end_matches('*')))
+            });
+            prop_assert!(
+                own,
+                "replay {} got in as `{}`\n{}",
+                a.scenario,
+                sub,
+                g.policy
+            );
+        }
+    }
+    // Another issuer altogether (an EKS cluster): denied unless trusted as well.
+    let eks = "oidc.eks.us-east-1.amazonaws.com/id/ABCDEF";
+    let pod = json!({"iss": format!("https://{eks}"), "sub": "system:serviceaccount:default:app", "aud": "sts.amazonaws.com"});
+    prop_assert_eq!(
+        decide_claims(&loose_role(eks).guarded_by(&rcps), &pod),
+        Decision::Deny
+    );
+    let with_eks =
+        oidc_trust::generate_rcp(std::slice::from_ref(intent), &[eks.to_string()]).unwrap();
+    let eks_rcp = oidc_trust::Rcp {
+        name: "g".into(),
+        policy: oidc_trust::parse_rcp(&with_eks.policy).policy.unwrap(),
+    };
+    prop_assert_eq!(
+        decide_claims(&loose_role(eks).guarded_by(&[eks_rcp]), &pod),
+        Decision::Allow
+    );
+    // The Terraform renders the same policy: read back with the Terraform reader.
+    let read = oidc_trust::read_terraform_text("rcp.tf", &g.terraform);
+    prop_assert_eq!(read.rcps.len(), 1, "{}", g.terraform);
+    let from_tf: serde_json::Value = serde_json::from_str(&read.rcps[0].text).unwrap();
+    let from_json: serde_json::Value = serde_json::from_str(&g.policy).unwrap();
+    prop_assert_eq!(from_tf, from_json);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_github_guardrail_admits_the_organisation_and_refuses_other_tenants(intent in intents()) {
+        let jobs: Vec<serde_json::Value> = intended_jobs(&intent)
+            .iter()
+            .map(|j| serde_json::from_str(&token(j, &intent)).unwrap())
+            .collect();
+        let job = intended_jobs(&intent)[0].clone();
+        let attacker = Job { owner: "zz-attacker".into(), owner_id: "902".into(), ..job };
+        let foreign = vec![serde_json::from_str(&token(&attacker, &intent)).unwrap()];
+        check_guardrail(&intent, &jobs, &foreign)?;
+    }
+
+    #[test]
+    fn every_providers_guardrail_admits_the_organisation(intent in other_intents()) {
+        let (jobs, attackers) = provider_tokens(&intent);
+        // Tenants of the same issuer other than the intent's (the providers' "other
+        // organisation/group" attackers); Bitbucket and CircleCI issuers are per tenant.
+        let foreign: Vec<serde_json::Value> = attackers
+            .into_iter()
+            .filter(|(who, _)| who.contains("other org") || who.contains("other group") || who.contains("another organisation"))
+            .map(|(_, t)| t)
+            .collect();
+        check_guardrail(&intent, &jobs, &foreign)?;
+    }
+}
+
+#[test]
+fn the_guardrail_for_several_ci_systems_is_one_rcp() {
+    let gh = Intent {
+        account: "123456789012".into(),
+        repositories: vec![Repository {
+            owner: "acme".into(),
+            name: "api".into(),
+            owner_id: Some("65".into()),
+            ..Repository::default()
+        }],
+        immutable_subject: false,
+        ..Intent::default()
+    };
+    let gl = Intent {
+        provider: oidc_trust::CiProvider::GitLab,
+        account: "123456789012".into(),
+        repositories: vec![
+            Repository::parse(oidc_trust::CiProvider::GitLab, "acme/platform/web").unwrap(),
+        ],
+        ..Intent::default()
+    };
+    let g = oidc_trust::generate_rcp(&[gh, gl], &[]).unwrap();
+    assert_eq!(
+        g.tenants,
+        vec![
+            (
+                GH.to_string(),
+                vec!["repo:acme/*".to_string(), "repo:acme@65/*".to_string()]
+            ),
+            (
+                "gitlab.com".to_string(),
+                vec!["project_path:acme/*".to_string()]
+            ),
+        ]
+    );
+    let v: serde_json::Value = serde_json::from_str(&g.policy).unwrap();
+    let sids: Vec<&str> = v["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Sid"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sids,
+        [
+            "OnlyOurGitHubTenant",
+            "OnlyOurGitLabTenant",
+            "OnlyOurIdentityProviders"
+        ]
+    );
+    assert!(g.warnings[0].contains("EKS"), "{:?}", g.warnings);
+    assert!(g
+        .terraform
+        .contains("type        = \"RESOURCE_CONTROL_POLICY\""));
+    assert!(g.terraform.contains("target_id = var.rcp_target_id"));
+    // A subject customised without `repo` first cannot be matched by its start.
+    let odd = Intent {
+        account: "123456789012".into(),
+        repositories: vec![Repository {
+            owner: "acme".into(),
+            name: "api".into(),
+            ..Repository::default()
+        }],
+        custom_subject: true,
+        workflow: Some(".github/workflows/deploy.yml@refs/heads/main".into()),
+        subject_keys: vec!["context".into(), "repo".into()],
+        ..Intent::default()
+    };
+    let e = oidc_trust::generate_rcp(&[odd], &[]).unwrap_err();
+    assert_eq!(
+        (e.code, e.location.pointer.as_str()),
+        ("invalid-intent", "/subjectKeys")
+    );
+}

@@ -40,6 +40,11 @@ pub(crate) fn subject(
     format!("organization:{organization}:pipeline:{pipeline}:ref:{r}:commit:{commit}:step:{step}")
 }
 
+/// The subjects of every step of an organisation.
+pub(crate) fn tenant_subject(organization: &str) -> String {
+    format!("organization:{organization}:*")
+}
+
 /// Characters allowed in organisation and pipeline slugs.
 pub(crate) fn valid_name(s: &str) -> bool {
     super::valid_slug(s)

@@ -31,6 +31,11 @@ pub(crate) fn subject(org: &str, project: &str, user: &str) -> String {
     format!("org/{org}/project/{project}/user/{user}")
 }
 
+/// The subjects of every job of an organisation.
+pub(crate) fn tenant_subject(org: &str) -> String {
+    format!("org/{org}/*")
+}
+
 /// CircleCI names organisations, projects and users by UUID.
 pub(crate) fn valid_id(s: &str) -> bool {
     super::uuid_like(s)

@@ -276,6 +276,16 @@ pub(crate) fn repo_segment(owner: &str, name: &str, ids: Option<(&str, &str)>) -
     }
 }
 
+/// The subjects of every job of an owner's repositories, for an organisation guardrail:
+/// `repo:OWNER/*`, and `repo:OWNER@ID/*` (immutable subjects) when the id is known.
+pub(crate) fn tenant_subjects(owner: &str, owner_id: Option<&str>) -> Vec<String> {
+    let mut out = vec![format!("repo:{owner}/*")];
+    if let Some(id) = owner_id {
+        out.push(format!("repo:{owner}@{id}/*"));
+    }
+    out
+}
+
 /// The context of a job on a branch or tag: `ref:refs/heads/main`.
 pub(crate) fn ref_context(r: &str) -> String {
     format!("ref:{r}")

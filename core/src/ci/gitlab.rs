@@ -36,6 +36,11 @@ pub(crate) fn subject(project_path: &str, ref_type: &str, r: &str) -> String {
     format!("project_path:{project_path}:ref_type:{ref_type}:ref:{r}")
 }
 
+/// The subjects of every job of a group's projects (subgroups included).
+pub(crate) fn tenant_subject(group: &str) -> String {
+    format!("project_path:{group}/*")
+}
+
 /// A subject pattern for every ref of a project.
 pub(crate) fn any_ref_subject(project_path: &str) -> String {
     format!("project_path:{project_path}:*")

@@ -30,6 +30,11 @@ pub(crate) fn subject(
     )
 }
 
+/// The subjects of every run of an organisation.
+pub(crate) fn tenant_subject(organization: &str) -> String {
+    format!("organization:{organization}:*")
+}
+
 /// Characters allowed in organisation and workspace names.
 pub(crate) fn valid_name(s: &str) -> bool {
     super::valid_slug(s)

@@ -9,9 +9,11 @@
 mod artifacts;
 mod layer3;
 mod providers;
+mod rcp;
 mod spec;
 
 pub use layer3::ControlFile;
+pub use rcp::{generate_rcp, GeneratedRcp};
 pub use spec::read_intent;
 
 use crate::text::diagnostic::Diagnostic;
