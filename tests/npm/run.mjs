@@ -134,6 +134,7 @@ function fixtures() {
     golden,
     vectors: JSON.parse(read('tests/corpus/subvectors-aws.json')),
     policies: byName('examples/policies', '.json'),
+    rcps: byName('examples/rcps', '.json'),
     tokens: byName('examples/tokens', '.json'),
     jwt: read('examples/tokens/main.jwt').trim(),
     expect: Object.fromEntries(golden.map((c) => [c.name, c.expect])),

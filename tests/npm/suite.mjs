@@ -266,6 +266,57 @@ export function cases(lib, fixtures) {
     throwsCode(() => lib.whoCan('{'), 'json-syntax');
   });
 
+  // --- organisation guardrails: the `rcps` option ---------------------------------------
+  add('rcps: an organisation RCP denies what the role allows, in evaluate, compile, lint, whoCan and prove', () => {
+    const loose = fixtures.policies['loose-any-repo'];
+    const rcp = fixtures.rcps['trusted-oidc-tenants'];
+    const evil = fixtures.tokens['other-org'];
+    equal(lib.evaluate(loose, evil).decision, 'allow', 'the role alone');
+    const e = lib.evaluate(loose, evil, { rcps: [{ name: 'oidc-guard', policy: rcp }] });
+    equal(e.decision, 'deny');
+    equal(e.reason.kind, 'rcpDeny');
+    const s = e.statements[e.reason.statements[0]];
+    equal(s.rcp.name, 'oidc-guard');
+    equal(s.rcp.sid, 'EnforceTrustedGitHubOrg');
+    equal(s.resource.matched, true);
+    ok(e.summary.includes("the organisation's guardrail decides"), e.summary);
+    const compiled = lib.compile(loose, { rcps: [JSON.parse(rcp)] });
+    try {
+      equal(compiled.decide(evil), 'deny', 'compiled, decision only');
+      equal(compiled.decide(fixtures.tokens.main), 'allow', 'the organisation gets in');
+      deepEqual(compiled.decideMany([evil, fixtures.tokens.main]), ['deny', 'allow']);
+      equal(compiled.evaluate(evil).statements[1].rcp.name, 'rcps[0]', 'default name');
+    } finally {
+      compiled.free();
+    }
+    const report = lib.lint(loose, { rcps: [rcp] });
+    const closed = report.findings.find((f) => f.code === 'admits-other-org');
+    equal(closed.severity, 'info');
+    ok(closed.blockedBy.startsWith('RCP `rcps[0]` statement 0'), closed.blockedBy);
+    ok(report.findings.some((f) => f.code === 'admits-sibling-repo' && f.severity === 'high' && !f.blockedBy), 'acme siblings stay open');
+    equal(lib.prove(loose, { sub: 'repo:acme/*' }).result, 'counterexample');
+    equal(lib.prove(loose, { sub: 'repo:acme/*' }, { rcps: [rcp] }).result, 'proved');
+    for (const c of lib.whoCan(loose, { rcps: [rcp] })[0].cases) {
+      equal(lib.evaluate(loose, c.witness, { rcps: [rcp] }).decision, 'allow', 'witness allowed with the RCP');
+    }
+    // A statement scoped to some roles counts only for those roles.
+    const scoped = JSON.parse(rcp);
+    scoped.Statement[0].Resource = 'arn:aws:iam::*:role/deploy-*';
+    const withRole = (roleArn) => lib.evaluate(loose, evil, { rcps: [scoped], roleArn }).decision;
+    equal(withRole(undefined), 'allow');
+    equal(withRole('arn:aws:iam::111122223333:role/deploy-api'), 'deny');
+    equal(withRole('arn:aws:iam::111122223333:role/admin'), 'allow');
+    // What Organizations refuses in an RCP is an error located in that RCP.
+    const err = throwsCode(() => lib.evaluate(loose, evil, { rcps: [rcp, rcp.replace('"Deny"', '"Allow"')] }), 'rcp-allow');
+    equal(err.input, 'rcp');
+    equal(err.index, 1);
+    equal(err.pointer, '/Statement/0/Effect');
+    equal(err.line, 6);
+    throwsCode(() => lib.compile(loose, { rcps: rcp }), 'invalid-option');
+    throwsCode(() => lib.lint(loose, { rcps: [42] }), 'invalid-option');
+    throwsCode(() => lib.whoCan(loose, { rcps: [{ name: 7, policy: rcp }] }), 'invalid-option');
+  });
+
   // --- Terraform (oidc-trust/terraform): the Rust corpus, read the same --------------
   const terraformSummary = (result) => ({
     policies: result.policies.map((p) => ({

@@ -1,5 +1,5 @@
 // Types of `oidc-trust/analysis`: exactly who can assume the role, proofs, diffs.
-import type { Claims } from 'oidc-trust';
+import type { Claims, Rcp } from 'oidc-trust';
 export { OidcTrustError } from 'oidc-trust';
 
 /** One admitted case of a region. */
@@ -38,10 +38,10 @@ export interface PolicyDiff {
 }
 
 /** Exactly who can assume the role (string conditions exact; the rest listed as approximations). */
-export declare function whoCan(policy: object | string, options?: { issuer?: string }): RegionReport[];
+export declare function whoCan(policy: object | string, options?: { issuer?: string; rcps?: Rcp[]; roleArn?: string }): RegionReport[];
 
 /** Proves every admitted token meets `only` ({ claim: glob }), or gives a counterexample. */
-export declare function prove(policy: object | string, only: { [claim: string]: string }, options?: { issuer?: string }): Proof;
+export declare function prove(policy: object | string, only: { [claim: string]: string }, options?: { issuer?: string; rcps?: Rcp[]; roleArn?: string }): Proof;
 
 /** What a policy change newly admits and refuses. */
 export declare function diff(oldPolicy: object | string, newPolicy: object | string): PolicyDiff[];

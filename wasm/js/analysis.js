@@ -2,7 +2,7 @@
 // the role, proofs, and policy diffs. Its own WebAssembly module keeps the main one small.
 // Like api.js, this file keeps to top-level `export function|const` so the build can
 // derive analysis.cjs; its one import is rewritten to a require.
-import { call, describe, escapePointer, optionalString, policyText, usage } from './api.js';
+import { call, describe, escapePointer, optionalString, policyText, rcpsOption, usage } from './api.js';
 
 let raw;
 
@@ -18,12 +18,17 @@ function loadedAnalysis() {
   return raw;
 }
 
-/** Who can assume the role, exactly: per issuer, the admitted cases with a token each. */
+/**
+ * Who can assume the role, exactly: per issuer, the admitted cases with a token each.
+ * Options: `issuer`, and the organisation's `rcps` (with `roleArn`) to subtract.
+ */
 export function whoCan(policy, options) {
   const glue = loadedAnalysis();
   const text = policyText(policy);
-  const issuer = optionalString(options ?? {}, 'issuer');
-  return JSON.parse(call(() => glue.whoCan(text, issuer)));
+  const o = options ?? {};
+  const issuer = optionalString(o, 'issuer');
+  const [rcps, names, role] = rcpsOption(o);
+  return JSON.parse(call(() => glue.whoCan(text, issuer, rcps, names, role)));
 }
 
 /**
@@ -41,13 +46,15 @@ export function prove(policy, only, options) {
     if (typeof glob !== 'string') throw usage('invalid-argument', `constraint \`${claim}\` must be a glob string`, 'e.g. "repo:acme/*"', `/${escapePointer(claim)}`);
     flat.push(claim, glob);
   }
-  let issuer = optionalString(options ?? {}, 'issuer');
+  const o = options ?? {};
+  let issuer = optionalString(o, 'issuer');
   if (issuer === undefined) {
     const issuers = whoCan(text).map((r) => r.issuer);
     if (issuers.length !== 1) throw usage('invalid-option', `the policy trusts ${issuers.length} OIDC issuers`, 'name one: { issuer: "token.actions.githubusercontent.com" }', '/issuer');
     issuer = issuers[0];
   }
-  return JSON.parse(call(() => glue.prove(text, issuer, flat)));
+  const [rcps, names, role] = rcpsOption(o);
+  return JSON.parse(call(() => glue.prove(text, issuer, flat, rcps, names, role)));
 }
 
 /** What a policy change newly admits and refuses, per issuer, with a token each. */

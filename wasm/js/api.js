@@ -15,7 +15,7 @@ export function bind(glue) {
   raw = glue;
 }
 
-const OPTION_NAMES = ['issuer', 'account', 'action', 'allClaimsAreKeys', 'catalog', 'now', 'context'];
+const OPTION_NAMES = ['issuer', 'account', 'action', 'allClaimsAreKeys', 'catalog', 'now', 'context', 'rcps', 'roleArn'];
 
 /** An input the engine cannot use, with where it is and what to do. */
 export class OidcTrustError extends Error {
@@ -138,7 +138,41 @@ function flatOptions(options) {
     optionalString(options, 'catalog'),
     timeOption(options.now),
     contextOption(options.context),
+    ...rcpsOption(options),
   ];
+}
+
+/**
+ * The `rcps` and `roleArn` options as the raw layer takes them: the RCPs' texts, their
+ * names, and the role's ARN. An RCP is its JSON text, its parsed object, or
+ * `{ name, policy }` (the name findings and traces give it; default `rcps[i]`).
+ */
+export function rcpsOption(options) {
+  const rcps = options.rcps ?? [];
+  if (!Array.isArray(rcps)) {
+    throw usage('invalid-option', `option \`rcps\` must be an array of RCPs, got ${describe(rcps)}`,
+      'e.g. { rcps: [rcpJsonText] } or { rcps: [{ name: "oidc-guard", policy: rcpObject }] }', '/rcps');
+  }
+  const texts = [];
+  const names = [];
+  rcps.forEach((rcp, i) => {
+    const named = rcp !== null && typeof rcp === 'object' && !Array.isArray(rcp) && 'policy' in rcp;
+    const policy = named ? rcp.policy : rcp;
+    if (typeof policy === 'string') {
+      texts.push(policy);
+    } else if (policy !== null && typeof policy === 'object' && !Array.isArray(policy)) {
+      texts.push(stringify(policy, 'rcp', i));
+    } else {
+      throw usage('invalid-option', `\`rcps[${i}]\` must be an RCP's JSON text or object, got ${describe(policy)}`,
+        'pass the RCP document, or { name, policy }', `/rcps/${i}`);
+    }
+    const name = named && rcp.name !== undefined ? rcp.name : `rcps[${i}]`;
+    if (typeof name !== 'string') {
+      throw usage('invalid-option', `\`rcps[${i}].name\` must be a string, got ${describe(name)}`, 'e.g. { name: "oidc-guard", policy }', `/rcps/${i}/name`);
+    }
+    names.push(name);
+  });
+  return [texts, names, optionalString(options, 'roleArn')];
 }
 
 function timeOption(now) {
@@ -320,11 +354,12 @@ export function lint(policy, options) {
   }
   const o = options ?? {};
   for (const name of Object.keys(o)) {
-    if (name !== 'account' && name !== 'catalog') {
-      throw usage('unknown-option', `unknown lint option \`${name}\``, 'the lint options are account, catalog', `/${name}`);
+    if (!['account', 'catalog', 'rcps', 'roleArn'].includes(name)) {
+      throw usage('unknown-option', `unknown lint option \`${name}\``, 'the lint options are account, catalog, rcps, roleArn', `/${name}`);
     }
   }
-  return JSON.parse(call(() => glue.lint(text, optionalString(o, 'account'), optionalString(o, 'catalog'))));
+  const [rcps, names, role] = rcpsOption(o);
+  return JSON.parse(call(() => glue.lint(text, optionalString(o, 'account'), optionalString(o, 'catalog'), rcps, names, role)));
 }
 
 /** Parses a policy without evaluating it: the parsed policy (or null) and every diagnostic. */

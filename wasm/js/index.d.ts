@@ -82,6 +82,30 @@ export interface EvaluateOptions {
   now?: Date | number | string;
   /** Extra context keys, e.g. `{ "aws:SourceIp": "203.0.113.7" }`. */
   context?: { [key: string]: string | string[] };
+  /** The organisation's resource control policies, evaluated with the trust policy. */
+  rcps?: Rcp[];
+  /** The role's ARN, for RCP statements whose `Resource` names particular roles. */
+  roleArn?: string;
+}
+
+/**
+ * A resource control policy: its JSON text, its parsed object, or `{ name, policy }` (the
+ * name findings and traces give it; default `rcps[i]`). What Organizations refuses in an
+ * RCP (`Allow`, a principal other than `"*"`, `NotAction`...) throws, with `input: "rcp"`
+ * and the RCP's `index`.
+ */
+export type Rcp = string | object | { name?: string; policy: string | object };
+
+/** Options of `lint`. */
+export interface LintOptions {
+  /** The account that should own the OIDC provider. */
+  account?: string;
+  /** Key catalog version. */
+  catalog?: string;
+  /** The organisation's RCPs: holes they close are marked `blockedBy`. */
+  rcps?: Rcp[];
+  /** The role's ARN, for RCP statements that name particular roles. */
+  roleArn?: string;
 }
 
 export type Decision = 'allow' | 'deny';
@@ -309,6 +333,8 @@ export interface Finding {
   statement?: number;
   /** The attacker scenario that proved a hole. */
   scenario?: string;
+  /** A hole the organisation's RCPs close: the RCP statement that denies it (severity info). */
+  blockedBy?: string;
 }
 
 /** One attacker token and the verdict on it. */
@@ -320,6 +346,8 @@ export interface Attempt {
   decision: Decision;
   statements: number[];
   culprit?: Location;
+  /** Denied by an RCP although the trust policy alone lets it in: that RCP statement. */
+  blockedBy?: string;
 }
 
 /** The attacker replay for one trusted issuer. */
@@ -341,7 +369,7 @@ export interface LintReport {
 }
 
 /** Lints a policy: holes proven by attacker replay, and mistakes. */
-export declare function lint(policy: object | string, options?: { account?: string; catalog?: string }): LintReport;
+export declare function lint(policy: object | string, options?: LintOptions): LintReport;
 
 /** Parses a policy without evaluating it. */
 export declare function parsePolicy(policy: object | string): ParsedPolicy;

@@ -3,19 +3,33 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::{pairs, policy_or_fail, to_json};
+use crate::{guarded_or_fail, pairs, policy_or_fail, to_json};
 
-/// Who can assume the role: the region per issuer, as JSON.
+/// Who can assume the role, with the organisation's RCPs: the region per issuer, as JSON.
 #[wasm_bindgen(js_name = whoCan)]
-pub fn who_can_json(policy: &str, issuer: Option<String>) -> Result<String, JsValue> {
-    let (policy, _) = policy_or_fail(policy)?;
+pub fn who_can_json(
+    policy: &str,
+    issuer: Option<String>,
+    rcps: Vec<String>,
+    rcp_names: Vec<String>,
+    role: Option<String>,
+) -> Result<String, JsValue> {
+    let (policy, _) = guarded_or_fail(policy, &rcps, &rcp_names, role)?;
     to_json(&oidc_trust::who_can(&policy, issuer.as_deref()))
 }
 
-/// Proves `claim ~ glob` for every admitted token (`only` flat: claim, glob, ...).
+/// Proves `claim ~ glob` for every admitted token (`only` flat: claim, glob, ...), with the
+/// organisation's RCPs.
 #[wasm_bindgen(js_name = prove)]
-pub fn prove_json(policy: &str, issuer: &str, only: Vec<String>) -> Result<String, JsValue> {
-    let (policy, _) = policy_or_fail(policy)?;
+pub fn prove_json(
+    policy: &str,
+    issuer: &str,
+    only: Vec<String>,
+    rcps: Vec<String>,
+    rcp_names: Vec<String>,
+    role: Option<String>,
+) -> Result<String, JsValue> {
+    let (policy, _) = guarded_or_fail(policy, &rcps, &rcp_names, role)?;
     to_json(&oidc_trust::prove(&policy, issuer, &pairs(only)))
 }
 

@@ -23,7 +23,7 @@ use oidc_trust::Diagnostic;
     feature = "analysis",
     not(any(feature = "terraform", feature = "generate"))
 ))]
-use oidc_trust::{parse_policy, Policy};
+use oidc_trust::{parse_policy, parse_rcp, Policy, Rcp};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -48,6 +48,49 @@ pub(crate) fn policy_or_fail(text: &str) -> Result<(Policy, Vec<Diagnostic>), Js
     parse_policy(text)
         .into_result()
         .map_err(|refused| fail(&refused.error, &refused.diagnostics))
+}
+
+/// The organisation's RCPs, sent as texts with their names; fails with the first error of
+/// the first RCP IAM would refuse, with that RCP's index.
+#[cfg(any(
+    feature = "analysis",
+    not(any(feature = "terraform", feature = "generate"))
+))]
+pub(crate) fn rcps_or_fail(texts: &[String], names: &[String]) -> Result<Vec<Rcp>, JsValue> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let (policy, _) = parse_rcp(text)
+                .into_result()
+                .map_err(|refused| wire(&refused.error, &refused.diagnostics, Some(i)))?;
+            let name = names
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("rcps[{i}]"));
+            Ok(Rcp { name, policy })
+        })
+        .collect()
+}
+
+/// The trust policy with the role's ARN and guarded by the RCPs (see [`rcps_or_fail`]).
+#[cfg(any(
+    feature = "analysis",
+    not(any(feature = "terraform", feature = "generate"))
+))]
+pub(crate) fn guarded_or_fail(
+    text: &str,
+    rcps: &[String],
+    names: &[String],
+    role: Option<String>,
+) -> Result<(Policy, Vec<Diagnostic>), JsValue> {
+    let (mut policy, warnings) = policy_or_fail(text)?;
+    policy.role = role;
+    if rcps.is_empty() {
+        return Ok((policy, warnings));
+    }
+    let rcps = rcps_or_fail(rcps, names)?;
+    Ok((policy.guarded_by(&rcps), warnings))
 }
 
 /// Pairs sent flat across the boundary (`key, value, key, value...`), as pairs; an odd

@@ -8,7 +8,7 @@ use oidc_trust::{
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{fail, fail_at, policy_or_fail, to_json};
+use crate::{fail, fail_at, guarded_or_fail, rcps_or_fail, to_json};
 
 #[cfg(feature = "swb-bench")]
 #[path = "swb_bench.rs"]
@@ -43,6 +43,9 @@ pub fn compile(
     catalog: Option<String>,
     now: Option<String>,
     context: Vec<String>,
+    rcps: Vec<String>,
+    rcp_names: Vec<String>,
+    role: Option<String>,
 ) -> Result<Compiled, JsValue> {
     let catalog = catalog_arg(catalog)?;
     let now = now_arg(now)?;
@@ -54,7 +57,7 @@ pub fn compile(
             None => pairs.push((key.clone(), vec![value.clone()])),
         }
     }
-    let (compiled, warnings) = policy_or_fail(policy)?;
+    let (compiled, warnings) = guarded_or_fail(policy, &rcps, &rcp_names, role)?;
     Ok(Compiled {
         filter: ClaimFilter::of(&compiled),
         policy: compiled,
@@ -181,6 +184,9 @@ pub fn lint_json(
     policy: &str,
     account: Option<String>,
     catalog: Option<String>,
+    rcps: Vec<String>,
+    rcp_names: Vec<String>,
+    role: Option<String>,
 ) -> Result<String, JsValue> {
     let catalog = catalog_arg(catalog)?;
     let report = lint(
@@ -188,7 +194,8 @@ pub fn lint_json(
         &LintOptions {
             account,
             catalog,
-            ..LintOptions::default()
+            rcps: rcps_or_fail(&rcps, &rcp_names)?,
+            role,
         },
     );
     if let Some(first) = report.diagnostics.iter().find(|d| d.is_error()) {
