@@ -213,6 +213,46 @@ try {
   await page.fill('[data-testid="policy-input"]', basic);
   await page.waitForSelector('[data-testid="verdict"][data-decision]:not([data-decision="none"])');
 
+  // 8b. Organisation RCPs: folded away until used; an RCP denies what the loose role lets in.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const loose = read('examples/policies/loose-any-repo.json');
+  const rcpSample = read('examples/rcps/trusted-oidc-tenants.json');
+  await page.fill('[data-testid="policy-input"]', loose);
+  await page.fill('[data-testid="claims-input"]', read('examples/tokens/other-org.json'));
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]');
+  const rcpBox = page.locator('[data-testid="rcp-box"]');
+  check('the RCP box is folded by default', !(await rcpBox.evaluate((d) => d.open)));
+  await rcpBox.locator('summary').click();
+  await page.click('[data-testid="rcp-example"]');
+  await page.waitForSelector('[data-testid="verdict"][data-decision="deny"]');
+  check('loading the RCP sample fills its box', (await page.inputValue('[data-testid="rcp-input"]')) === rcpSample);
+  check('the RCP box says it is applied', (await page.textContent('[data-testid="rcp-status"]')) === 'applied');
+  const banner = await verdict().textContent();
+  check('the verdict names the RCP statement that decided', /The organisation RCP's statement 1 \(EnforceTrustedGitHubOrg\) denies this token/.test(banner.replace(/\s+/g, ' ')) && /guardrail/.test(banner), banner);
+  const rcpRow = page.locator('[data-testid="statement"].rcp[data-applies="true"]');
+  check('the trace shows the RCP statement beside the trust policy\'s', (await rcpRow.count()) === 1 && /EnforceTrustedGitHubOrg/.test(await rcpRow.textContent()));
+  const rcpMarks = rcpBox.locator('[data-testid="gutter-mark"]');
+  check('the RCP statements have their gutter marks in the RCP box, not in the policy\'s', (await rcpMarks.count()) >= 2 && (await page.locator('[data-testid="gutter-mark"]').count()) - (await rcpMarks.count()) >= 1);
+  // Findings settle once typing pauses: wait for the re-judged one.
+  await page.waitForFunction(() => /blocked by RCP/.test(document.querySelector('[data-testid="finding"][data-code="admits-other-org"]')?.textContent ?? ''), null, { timeout: 5000 }).catch(() => {});
+  const closed = page.locator('[data-testid="finding"][data-code="admits-other-org"]');
+  check('the finding the RCP closes is marked blocked', (await closed.count()) === 1 && /blocked by RCP/.test(await closed.textContent()));
+  await page.screenshot({ path: join(shots, '4b-rcp.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const rcpOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  check('no horizontal overflow at phone width with the RCP box open', rcpOverflow <= 0, `${rcpOverflow}px`);
+  await page.screenshot({ path: join(shots, '4c-rcp-phone-dark.png'), fullPage: false });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.fill('[data-testid="rcp-input"]', rcpSample.replace('"Deny"', '"Allow"'));
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]');
+  check('a refused RCP is reported in its box and not applied', /rcp-allow/.test(await page.textContent('[data-testid="rcp-diagnostics"]')) && /not applied/.test(await page.textContent('[data-testid="rcp-status"]')));
+  await page.fill('[data-testid="rcp-input"]', '');
+  await page.fill('[data-testid="policy-input"]', basic);
+  await page.fill('[data-testid="claims-input"]', mainClaims);
+  await page.waitForSelector('[data-testid="verdict"][data-decision="allow"]');
+
   // 9. Accessibility basics: labelled editors, a live verdict.
   check('the policy editor has a label', (await page.getByLabel('Trust policy (JSON, Terraform, or a CloudFormation template)').count()) === 1);
   check('the token editor has a label', (await page.getByLabel('Token: claims JSON or a raw JWT').count()) === 1);

@@ -379,6 +379,12 @@ pub fn App() -> Html {
         let editor = editor.clone();
         Callback::from(move |span: Span| reveal(&editor, span))
     };
+    // The organisation RCP's box: its errors and statements are located there.
+    let rcp_editor = use_node_ref();
+    let reveal_rcp = {
+        let editor = rcp_editor.clone();
+        Callback::from(move |span: Span| reveal(&editor, span))
+    };
     let dispatch = {
         let state = state.clone();
         Callback::from(move |msg: Msg| state.dispatch(msg))
@@ -560,13 +566,13 @@ pub fn App() -> Html {
             <Announcer text={AttrValue::from(view::verdict_words(&state.analysis).1)} />
             <div class="columns">
                 <section class="inputs" aria-label="Inputs">
-                    { view::policy_editor(&state, &dispatch, &editor, &reveal_span) }
+                    { view::policy_editor(&state, &dispatch, &editor, &reveal_span, (&rcp_editor, &reveal_rcp)) }
                     { view::claims_editor(&state, &dispatch) }
                     { view::options(&state.inputs.options, &dispatch) }
                 </section>
                 <section class="results" aria-label="Result">
                     { view::evaluation_time(&state.analysis, state.inputs.options.time, Some(&dispatch)) }
-                    { view::trace(&state.analysis, Some(&reveal_span)) }
+                    { view::trace(&state.analysis, Some((&reveal_span, &reveal_rcp))) }
                     { view::findings(&state.analysis, &reveal_span) }
                     { view::who_can(&state.analysis, &dispatch) }
                     <ShareBox make={Callback::from(share_link)} current={state.inputs.clone()} />

@@ -22,8 +22,9 @@ macro_rules! example {
     };
 }
 
-/// Example trust policies (the last one in Terraform source).
-pub const POLICIES: [Example; 5] = [
+/// Example trust policies (one in Terraform source; the last one loose, to try an
+/// organisation RCP on).
+pub const POLICIES: [Example; 6] = [
     example!(
         "basic-repo",
         "Repository-scoped (basic)",
@@ -49,7 +50,21 @@ pub const POLICIES: [Example; 5] = [
         "Terraform: two roles (jsonencode, policy document)",
         "terraform/main.tf"
     ),
+    example!(
+        "loose-any-repo",
+        "Any GitHub repository (loose: try an organisation RCP)",
+        "policies/loose-any-repo.json"
+    ),
 ];
+
+/// An organisation RCP in the shape of AWS's "Limit access to trusted OIDC identity
+/// providers" sample: GitHub subjects must start with `repo:acme/`, GitLab's with
+/// `project_path:acme/`.
+pub const RCP_EXAMPLE: Example = example!(
+    "trusted-oidc-tenants",
+    "AWS's sample: only our GitHub organisation and GitLab group",
+    "rcps/trusted-oidc-tenants.json"
+);
 
 /// Example tokens (claims JSON, and one raw JWT).
 pub const TOKENS: [Example; 10] = [

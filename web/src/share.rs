@@ -46,6 +46,9 @@ struct Wire {
     /// The evaluation time: `iat`, `off` or epoch seconds (never "now": see [`fixed`]).
     #[serde(rename = "e", default, skip_serializing_if = "Option::is_none")]
     time: Option<String>,
+    /// The organisation RCP's text.
+    #[serde(rename = "g", default, skip_serializing_if = "String::is_empty")]
+    rcp: String,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -109,6 +112,7 @@ pub fn fragment(inputs: &Inputs, mode: Mode) -> String {
             EvalTime::Off => Some("off".into()),
             EvalTime::At(t) => Some(t.to_string()),
         },
+        rcp: inputs.rcp.clone(),
     };
     let json = serde_json::to_string(&wire).unwrap_or_default();
     let payload = lz_str::compress_to_encoded_uri_component(&json);
@@ -178,6 +182,7 @@ fn decode(payload: &str) -> Result<Inputs, String> {
                 (None, _) => defaults.time,
             },
         },
+        rcp: wire.rcp,
     })
 }
 
@@ -220,6 +225,7 @@ mod tests {
                 time: EvalTime::Off,
                 ..Options::default()
             },
+            rcp: crate::examples::RCP_EXAMPLE.text.into(),
         }
     }
 
@@ -314,7 +320,7 @@ mod tests {
         assert!(frag
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"=.-_+$".contains(&b)));
-        assert!(frag.len() < original.policy.len() + original.claims.len());
+        assert!(frag.len() < original.policy.len() + original.claims.len() + original.rcp.len());
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct Inputs {
     pub claims: String,
     /// The request options.
     pub options: Options,
+    /// The organisation's resource control policy (its JSON, or `aws organizations
+    /// describe-policy` output); empty for none.
+    pub rcp: String,
 }
 
 /// The request options the playground exposes; empty strings mean "default".
@@ -97,6 +100,8 @@ pub enum Msg {
     UndoExample,
     /// Typing paused: bring the findings and who-can up to date with the policy.
     Settle,
+    /// The organisation RCP's text changed.
+    Rcp(String),
 }
 
 /// Who sent a message: the user, a link, or the page itself.
@@ -202,7 +207,7 @@ impl State {
         };
         // Typing in the policy re-evaluates at once but leaves the findings and who-can (the
         // slow part, and independent of the token) to `Settle`, sent once typing pauses.
-        let typed = matches!(msg, Msg::Policy(_));
+        let typed = matches!(msg, Msg::Policy(_) | Msg::Rcp(_));
         let settle = matches!(msg, Msg::Settle | Msg::Reread);
         let msg_kind = match msg {
             Msg::Restore(_) => Kind::Restore,
@@ -213,6 +218,7 @@ impl State {
             Msg::Policy(text) => inputs.policy = text,
             Msg::Resource(r) => inputs.resource = r,
             Msg::Claims(text) => inputs.claims = text,
+            Msg::Rcp(text) => inputs.rcp = text,
             Msg::ExamplePolicy(i) => {
                 if let Some(example) = POLICIES.get(i) {
                     replaced = keep(
@@ -311,6 +317,7 @@ impl Default for State {
                     time: EvalTime::Issued,
                     ..Options::default()
                 },
+                rcp: String::new(),
             },
             None,
         )
@@ -344,6 +351,11 @@ pub struct Analysis {
     /// The findings and who-can are those of the policy before the last keystrokes: they
     /// are brought up to date once typing pauses ([`Msg::Settle`]).
     pub stale: bool,
+    /// Errors and warnings about the organisation RCP, located in its box. With an error
+    /// the RCP is not applied.
+    pub rcp_diagnostics: Vec<Diagnostic>,
+    /// The organisation RCP is applied to the evaluation, findings and who-can.
+    pub rcp_applied: bool,
 }
 
 /// A policy read out of Terraform source, a template or a plan: which one, among which.
@@ -447,6 +459,8 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
         policy_empty,
         time: now,
         stale: false,
+        rcp_diagnostics: Vec::new(),
+        rcp_applied: false,
     };
     if inputs.policy.trim().is_empty() {
         return unevaluated(claims, Vec::new(), false, true);
@@ -465,10 +479,12 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
         .as_ref()
         .map_or(inputs.policy.as_str(), |f| f.text.as_str());
     let parsed = parse_policy(text);
+    let (rcps, rcp_diagnostics) = read_rcp(&inputs.rcp);
+    let guarded = parsed.policy.as_ref().map(|p| p.guarded_by(&rcps));
     // Every location moves from the rendered JSON into the text the user pasted.
     let here = |l: &Location| found.as_ref().map_or_else(|| l.clone(), |f| f.locate(l));
     let mut request_error = None;
-    let evaluation = match (&parsed.policy, claims.claims()) {
+    let evaluation = match (&guarded, claims.claims()) {
         (Some(policy), Some(c)) => match Request::new(c, &request_options(&inputs.options, now)) {
             Ok(request) => {
                 let mut e = evaluate(policy, &request);
@@ -487,6 +503,7 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
     let options = LintOptions {
         account: None,
         catalog: inputs.options.catalog,
+        rcps: rcps.clone(),
         ..LintOptions::default()
     };
     let lint = parsed
@@ -497,8 +514,7 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
             Some(f) => f.lint(&options),
             None => lint(text, &options),
         });
-    let who = parsed
-        .policy
+    let who = guarded
         .as_ref()
         .filter(|_| slow)
         .map(|p| oidc_trust::who_can(p, None))
@@ -524,7 +540,47 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
         policy_empty: false,
         time: now,
         stale: false,
+        rcp_applied: !rcps.is_empty(),
+        rcp_diagnostics,
     }
+}
+
+/// The name the playground's one RCP goes by in traces and findings.
+pub const RCP_NAME: &str = "organisation RCP";
+
+/// The organisation RCP box, read: the RCP when it is one Organizations accepts, and its
+/// diagnostics located in the box (an RCP's JSON, or `describe-policy` output).
+fn read_rcp(text: &str) -> (Vec<oidc_trust::Rcp>, Vec<Diagnostic>) {
+    if text.trim().is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let found = match oidc_trust::find_rcps(text) {
+        Ok(found) => found,
+        Err(d) => return (Vec::new(), vec![d]),
+    };
+    let Some(f) = found.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let parsed = oidc_trust::parse_rcp(&f.text);
+    let diagnostics: Vec<Diagnostic> = parsed
+        .diagnostics
+        .into_iter()
+        .map(|mut d| {
+            d.location = f.locate(&d.location);
+            d
+        })
+        .collect();
+    let rcps = parsed
+        .policy
+        .map(|mut policy| {
+            policy.for_each_location(&mut |l| *l = f.locate(l));
+            vec![oidc_trust::Rcp {
+                name: f.resource.clone().unwrap_or_else(|| RCP_NAME.to_string()),
+                policy,
+            }]
+        })
+        .unwrap_or_default();
+    (rcps, diagnostics)
 }
 
 /// What the policy text holds.
@@ -1135,5 +1191,70 @@ mod tests {
             back,
             serde_json::from_str::<serde_json::Value>(text).unwrap()
         );
+    }
+
+    #[test]
+    fn an_organisation_rcp_is_applied_to_the_verdict_findings_and_who_can() {
+        let s = State::default()
+            .apply(Msg::ExamplePolicy(example_policy("loose-any-repo")), None)
+            .apply(Msg::ExampleToken(example_token("other-org")), None);
+        let e = s.analysis.evaluation.as_ref().unwrap();
+        assert_eq!(
+            e.decision,
+            Decision::Allow,
+            "the loose role alone lets another organisation in"
+        );
+        assert!(!s.analysis.rcp_applied);
+
+        let s = s
+            .apply(Msg::Rcp(crate::examples::RCP_EXAMPLE.text.into()), None)
+            .apply(Msg::Settle, None);
+        assert!(s.analysis.rcp_applied);
+        assert!(s.analysis.rcp_diagnostics.is_empty());
+        let e = s.analysis.evaluation.as_ref().unwrap();
+        assert_eq!(e.decision, Decision::Deny);
+        assert!(matches!(
+            e.reason,
+            oidc_trust::DecisionReason::RcpDeny { .. }
+        ));
+        let rcp = e
+            .statements
+            .iter()
+            .find(|st| st.applies && st.rcp.is_some())
+            .unwrap();
+        assert_eq!(rcp.rcp.as_ref().unwrap().name, RCP_NAME);
+        // Its locations are in the RCP's box: line 4 is the first statement's `{`.
+        assert_eq!(rcp.location.span.unwrap().start.line, 4);
+        let lint = s.analysis.lint.as_ref().unwrap();
+        assert!(lint
+            .findings
+            .iter()
+            .any(|f| f.code == "admits-other-org" && f.blocked_by.is_some()));
+        assert!(
+            s.analysis.who[0].summary[0].contains("acme"),
+            "{:?}",
+            s.analysis.who[0].summary
+        );
+
+        // A refused RCP is reported in its box and not applied.
+        let bad = crate::examples::RCP_EXAMPLE
+            .text
+            .replacen("\"Deny\"", "\"Allow\"", 1);
+        let s = s.apply(Msg::Rcp(bad), None);
+        assert!(!s.analysis.rcp_applied);
+        let d = &s.analysis.rcp_diagnostics[0];
+        assert_eq!(
+            (d.code, d.location.span.unwrap().start.line),
+            ("rcp-allow", 6)
+        );
+        assert_eq!(
+            s.analysis.evaluation.as_ref().unwrap().decision,
+            Decision::Allow
+        );
+
+        // The link carries it.
+        let link = crate::share::fragment(&s.inputs, crate::share::Mode::Edit);
+        let (back, _) = crate::share::restore(&link).unwrap().unwrap();
+        assert_eq!(back.rcp, s.inputs.rcp);
     }
 }

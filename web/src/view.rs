@@ -142,14 +142,16 @@ fn squiggle(d: &Diagnostic) -> Option<Squiggle> {
     })
 }
 
-/// The trace's statements and conditions as gutter marks, at the lines that wrote them.
-fn marks(analysis: &Analysis) -> Vec<Mark> {
+/// The trace's statements and conditions as gutter marks, at the lines that wrote them: the
+/// trust policy's (`rcp` false) or the organisation RCP's.
+fn marks(analysis: &Analysis, rcp: bool) -> Vec<Mark> {
     let Some(e) = &analysis.evaluation else {
         return Vec::new();
     };
     let line = |l: &Location| l.span.filter(|_| l.file.is_none()).map(|s| s.start.line);
     let mut out = Vec::new();
-    for s in &e.statements {
+    // An RCP's statements are written in the RCP's box, with marks of their own.
+    for s in e.statements.iter().filter(|s| s.rcp.is_some() == rcp) {
         let n = s.index + 1;
         if let Some(at) = line(&s.location) {
             out.push(Mark {
@@ -179,6 +181,7 @@ pub(crate) fn policy_editor(
     dispatch: &Callback<Msg>,
     editor: &NodeRef,
     reveal: &Callback<Span>,
+    rcp: (&NodeRef, &Callback<Span>),
 ) -> Html {
     let diagnostics = &state.analysis.policy_diagnostics;
     let invalid = diagnostics.iter().any(Diagnostic::is_error);
@@ -190,7 +193,7 @@ pub(crate) fn policy_editor(
                 oninput={on_text(dispatch, Msg::Policy)}
                 language={Language::guess(&state.inputs.policy)}
                 squiggles={diagnostics.iter().filter_map(squiggle).collect::<Vec<_>>()}
-                marks={marks(&state.analysis)}
+                marks={marks(&state.analysis, false)}
                 {invalid} describedby="policy-diagnostics" rows={18} />
             <ul id="policy-diagnostics" class="diagnostics" data-testid="policy-diagnostics">
                 for d in diagnostics.iter() {
@@ -200,7 +203,61 @@ pub(crate) fn policy_editor(
             if let Some(source) = &state.analysis.source {
                 { source_bar(source, dispatch) }
             }
+            { rcp_box(state, dispatch, rcp.0, rcp.1) }
         </div>
+    }
+}
+
+/// The organisation's resource control policy, optional and folded away until used: its
+/// Deny statements apply to the role whatever the trust policy allows.
+fn rcp_box(
+    state: &State,
+    dispatch: &Callback<Msg>,
+    editor: &NodeRef,
+    reveal: &Callback<Span>,
+) -> Html {
+    let a = &state.analysis;
+    let diagnostics = &a.rcp_diagnostics;
+    let invalid = diagnostics.iter().any(Diagnostic::is_error);
+    let given = !state.inputs.rcp.trim().is_empty();
+    let status = match (given, a.rcp_applied) {
+        (false, _) => "none",
+        (true, true) => "applied",
+        (true, false) => "not applied: see its errors",
+    };
+    let example = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.emit(Msg::Rcp(crate::examples::RCP_EXAMPLE.text.to_string()))
+        })
+    };
+    let load = format!("Load {}", crate::examples::RCP_EXAMPLE.label);
+    html! {
+        <details class="rcp" open={given} data-testid="rcp-box">
+            <summary>{ "Organisation RCPs (optional): " }<span data-testid="rcp-status">{ status }</span></summary>
+            <p class="hint">
+                { "A resource control policy of your AWS organisation applies to every role in the accounts it is attached to: any of its Deny statements denies, whatever the trust policy allows. Paste its JSON or the output of " }
+                <code>{ "aws organizations describe-policy" }</code>{ "." }
+            </p>
+            // Named explicitly: folded away, its text is not rendered and would not name it.
+            <button type="button" class="link" onclick={example} data-testid="rcp-example"
+                aria-label={load.clone()}>
+                { load }
+            </button>
+            <label for="rcp-input" class="editor-label">{ "Resource control policy" }</label>
+            <Editor id="rcp-input" testid="rcp-input" node={editor.clone()}
+                value={AttrValue::from(state.inputs.rcp.clone())}
+                oninput={on_text(dispatch, Msg::Rcp)}
+                language={Language::Json}
+                squiggles={diagnostics.iter().filter_map(squiggle).collect::<Vec<_>>()}
+                marks={marks(a, true)}
+                {invalid} describedby="rcp-diagnostics" rows={12} />
+            <ul id="rcp-diagnostics" class="diagnostics" data-testid="rcp-diagnostics">
+                for d in diagnostics.iter() {
+                    { diagnostic(d, reveal) }
+                }
+            </ul>
+        </details>
     }
 }
 
@@ -603,9 +660,14 @@ pub(crate) fn verdict_words(analysis: &Analysis) -> (&'static str, String, Strin
 /// Statement `i` as people count it, with its Sid: "statement 2 (`Deploy`)".
 fn statement_name(e: &Evaluation, i: usize) -> String {
     if let Some(rcp) = e.statements.get(i).and_then(|s| s.rcp.as_ref()) {
+        let whose = if rcp.name == crate::state::RCP_NAME {
+            "the organisation RCP's".to_string()
+        } else {
+            format!("RCP `{}`'s", rcp.name)
+        };
         return match &rcp.sid {
-            Some(sid) => format!("RCP `{}` statement {} (`{sid}`)", rcp.name, rcp.index + 1),
-            None => format!("RCP `{}` statement {}", rcp.name, rcp.index + 1),
+            Some(sid) => format!("{whose} statement {} (`{sid}`)", rcp.index + 1),
+            None => format!("{whose} statement {}", rcp.index + 1),
         };
     }
     match e.statements.get(i).and_then(|s| s.sid.as_deref()) {
@@ -632,7 +694,12 @@ fn deciding(e: &Evaluation) -> String {
             format!("{} denies this token explicitly (a Deny beats every Allow)", names(e, statements))
         }
         DecisionReason::RcpDeny { statements } => {
-            format!("{} denies this token (the organisation's guardrail)", names(e, statements))
+            let who = names(e, statements);
+            let mut who_upper = who.clone();
+            if let Some(first) = who_upper.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("{who_upper} denies this token: the organisation's guardrail decides, whatever the trust policy allows")
         }
         DecisionReason::TagSessionNotAllowed { statements } => format!(
             "{} applies, but the token carries session tags and no statement allows `sts:TagSession`",
@@ -799,14 +866,18 @@ fn example_button(w: &Claims, dispatch: &Callback<Msg>, case: &str) -> Html {
 /// Every statement, with its principal, action and conditions.
 /// `reveal` selects a span in the policy editor; none in the read-only embed, whose rows
 /// are then plain text rather than buttons that would do nothing.
-pub(crate) fn trace(analysis: &Analysis, reveal: Option<&Callback<Span>>) -> Html {
+pub(crate) fn trace(
+    analysis: &Analysis,
+    reveal: Option<(&Callback<Span>, &Callback<Span>)>,
+) -> Html {
     let Some(e) = &analysis.evaluation else {
         return html! {};
     };
     html! {
         <div class="trace">
             for s in e.statements.iter() {
-                { statement(s, reveal) }
+                // An RCP statement's locations are in the RCP's box, not the policy's.
+                { statement(s, reveal.map(|(policy, rcp)| if s.rcp.is_some() { rcp } else { policy })) }
             }
             { notes_list(&trace_notes(e, &analysis.claims)) }
             { request_keys(e) }
@@ -831,12 +902,24 @@ fn trace_notes(e: &Evaluation, claims: &ClaimsView) -> Vec<Note> {
 
 fn statement(s: &StatementTrace, reveal: Option<&Callback<Span>>) -> Html {
     // Numbered as people count; the JSON pointer (`/Statement/0`) stays in the chips' names.
-    let title = match &s.sid {
-        Some(sid) => format!("Statement {} · {sid}", s.index + 1),
-        None => format!("Statement {}", s.index + 1),
+    let (title, which) = match (&s.rcp, &s.sid) {
+        (Some(r), _) => (
+            match &r.sid {
+                Some(sid) => format!("{} · statement {} · {sid}", r.name, r.index + 1),
+                None => format!("{} · statement {}", r.name, r.index + 1),
+            },
+            format!("{} statement {}", r.name, r.index + 1),
+        ),
+        (None, Some(sid)) => (
+            format!("Statement {} · {sid}", s.index + 1),
+            format!("statement {}", s.index + 1),
+        ),
+        (None, None) => (
+            format!("Statement {}", s.index + 1),
+            format!("statement {}", s.index + 1),
+        ),
     };
     let effect = format!("{:?}", s.effect);
-    let which = format!("statement {}", s.index + 1);
     // Failing conditions first; passing ones folded where something failed.
     // (index in the statement, for the row's id; the trace) in the order shown.
     let failing: Vec<(usize, &ConditionTrace)> = s
@@ -852,7 +935,7 @@ fn statement(s: &StatementTrace, reveal: Option<&Callback<Span>>) -> Html {
         .filter(|(_, c)| c.satisfied)
         .collect();
     html! {
-        <article class={classes!("statement", if s.applies { "applies" } else { "skipped" })}
+        <article class={classes!("statement", if s.applies { "applies" } else { "skipped" }, s.rcp.as_ref().map(|_| "rcp"))}
             id={format!("trace-s{}", s.index + 1)} tabindex="-1"
             data-testid="statement" data-applies={s.applies.to_string()}>
             <h2>
@@ -864,6 +947,9 @@ fn statement(s: &StatementTrace, reveal: Option<&Callback<Span>>) -> Html {
             <ul class="checks">
                 { element("Principal", &s.principal, reveal, &which) }
                 { element("Action", &s.action, reveal, &which) }
+                if let Some(r) = &s.resource {
+                    { element("Resource", r, reveal, &which) }
+                }
                 for (i, c) in failing.iter() {
                     { condition(c, reveal, &which, &format!("trace-s{}-c{i}", s.index + 1)) }
                 }

@@ -580,24 +580,36 @@ fn sentence(issuer: &str, case: &Case) -> String {
         "nobody (the subject must be absent, and tokens always carry one)".to_string()
     } else if positive.is_empty() {
         format!("any subject of `{issuer}`")
-    } else if github {
-        positive
-            .iter()
-            .map(|a| crate::ci::github::describe(&a.text))
-            .collect::<Vec<_>>()
-            .join("; or ")
     } else {
-        positive
+        // A test's values are alternatives; several tests on the subject (a trust policy's
+        // condition and an RCP's, say) must all hold.
+        let test = |t: &Test| {
+            if github {
+                t.any_of
+                    .iter()
+                    .map(|a| crate::ci::github::describe(&a.text))
+                    .collect::<Vec<_>>()
+                    .join("; or ")
+            } else {
+                t.any_of
+                    .iter()
+                    .map(
+                        |a| match (a.text.as_str(), a.glob && a.text.contains(['*', '?'])) {
+                            ("*", true) => "any subject".to_string(),
+                            (t, true) => format!("subjects like `{t}`"),
+                            (t, false) => format!("subject `{t}`"),
+                        },
+                    )
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            }
+        };
+        sub.tests
             .iter()
-            .map(
-                |a| match (a.text.as_str(), a.glob && a.text.contains(['*', '?'])) {
-                    ("*", true) => "any subject".to_string(),
-                    (t, true) => format!("subjects like `{t}`"),
-                    (t, false) => format!("subject `{t}`"),
-                },
-            )
+            .filter(|t| !t.negated)
+            .map(test)
             .collect::<Vec<_>>()
-            .join(" or ")
+            .join("; limited to ")
     };
     let except: Vec<String> = sub
         .tests
