@@ -75,5 +75,5 @@ pub mod support {
     pub use crate::request::context::{catalog_option, time_option};
     pub use crate::request::pasted::{unwrap_pasted_token, UnwrappedToken};
     pub use crate::text::diagnostic::FlatDiagnostic;
-    pub use crate::text::json::push_json_string;
+    pub use crate::text::json::{indent_json, push_json_string};
 }

@@ -675,63 +675,9 @@ fn read_source(text: &str, resource: &str) -> Read {
         kind,
         resources,
         chosen,
-        rendered: indent_json(&found.text),
+        rendered: oidc_trust::support::indent_json(&found.text),
     };
     Read::Found(Box::new(found), view, diagnostics)
-}
-
-/// JSON text indented two spaces, keys in their order (Terraform writes it compact).
-fn indent_json(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
-    let mut depth = 0usize;
-    let (mut in_string, mut escaped) = (false, false);
-    let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        out.push_str(&"  ".repeat(depth));
-    };
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if in_string {
-            out.push(c);
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '{' | '[' => {
-                out.push(c);
-                // Empty containers stay on one line.
-                if matches!(chars.peek(), Some('}' | ']')) {
-                    continue;
-                }
-                depth += 1;
-                newline(&mut out, depth);
-            }
-            '}' | ']' => {
-                if !out.ends_with(['{', '[']) {
-                    depth = depth.saturating_sub(1);
-                    newline(&mut out, depth);
-                }
-                out.push(c);
-            }
-            ',' => {
-                out.push(c);
-                newline(&mut out, depth);
-            }
-            ':' => out.push_str(": "),
-            c if c.is_whitespace() => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn read_claims_as_typed(text: &str) -> ClaimsView {
@@ -1179,7 +1125,7 @@ mod tests {
     #[test]
     fn rendered_json_is_indented_in_its_own_order() {
         let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"","Effect":"Allow","Action":[],"Condition":{"StringLike":{"k":"a,b:{c}\\\"d"}}}]}"#;
-        let shown = indent_json(text);
+        let shown = oidc_trust::support::indent_json(text);
         assert!(
             shown.starts_with("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n"),
             "{shown}"

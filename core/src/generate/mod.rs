@@ -80,7 +80,7 @@ impl CiProvider {
         }
     }
 
-    fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             CiProvider::GitHub => "GitHub Actions",
             CiProvider::GitLab => "GitLab CI/CD",

@@ -119,7 +119,7 @@ pub fn generate_rcp(
     }
 
     let compact = document(&tenants, &trusted);
-    let pretty = indent(&compact);
+    let pretty = format!("{}\n", crate::text::json::indent_json(&compact));
     if compact.chars().count() > RCP_QUOTA {
         return Err(intent_error(
             format!(
@@ -147,12 +147,12 @@ pub fn generate_rcp(
         if subjects.is_empty() {
             summary.push_str(&format!(
                 "- {} ({issuer}): the issuer is the organisation's own; any of its tokens\n",
-                label(*provider)
+                provider.label()
             ));
         } else {
             summary.push_str(&format!(
                 "- {} ({issuer}): only subjects {}\n",
-                label(*provider),
+                provider.label(),
                 subjects
                     .iter()
                     .map(|s| format!("`{s}`"))
@@ -264,55 +264,6 @@ fn document(tenants: &[(String, CiProvider, Vec<String>)], trusted: &[String]) -
     )
 }
 
-/// Compact JSON (as [`document`] writes it) laid out two spaces per level, one member or
-/// element per line, as the role generator's policies are.
-fn indent(compact: &str) -> String {
-    let mut out = String::with_capacity(compact.len() * 2);
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let newline = |out: &mut String, depth: usize| {
-        out.push('\n');
-        out.push_str(&"  ".repeat(depth));
-    };
-    for c in compact.chars() {
-        if in_string {
-            out.push(c);
-            match (escaped, c) {
-                (true, _) => escaped = false,
-                (false, '\\') => escaped = true,
-                (false, '"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => {
-                in_string = true;
-                out.push(c);
-            }
-            '{' | '[' => {
-                out.push(c);
-                depth += 1;
-                newline(&mut out, depth);
-            }
-            '}' | ']' => {
-                depth = depth.saturating_sub(1);
-                newline(&mut out, depth);
-                out.push(c);
-            }
-            ',' => {
-                out.push(c);
-                newline(&mut out, depth);
-            }
-            ':' => out.push_str(": "),
-            _ => out.push(c),
-        }
-    }
-    out.push('\n');
-    out
-}
-
 fn sid_name(p: CiProvider) -> &'static str {
     match p {
         CiProvider::GitHub => "GitHub",
@@ -320,17 +271,6 @@ fn sid_name(p: CiProvider) -> &'static str {
         CiProvider::CircleCi => "CircleCI",
         CiProvider::Terraform => "HCPTerraform",
         CiProvider::Bitbucket => "Bitbucket",
-        CiProvider::Buildkite => "Buildkite",
-    }
-}
-
-fn label(p: CiProvider) -> &'static str {
-    match p {
-        CiProvider::GitHub => "GitHub Actions",
-        CiProvider::GitLab => "GitLab CI/CD",
-        CiProvider::CircleCi => "CircleCI",
-        CiProvider::Terraform => "HCP Terraform",
-        CiProvider::Bitbucket => "Bitbucket Pipelines",
         CiProvider::Buildkite => "Buildkite",
     }
 }
