@@ -62,7 +62,7 @@ pub struct LintOptions {
     pub catalog: CatalogVersion,
     /// The organisation's resource control policies: holes they close are marked, issuers
     /// they leave open and identities they lock out are reported.
-    pub rcps: Vec<crate::policy::model::Rcp>,
+    pub rcps: Vec<Rcp>,
     /// The ARN of the role, for RCP statements that name particular roles.
     pub role: Option<String>,
 }
@@ -124,7 +124,8 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
         template_findings(p, r, &mut out);
         out
     };
-    let mut findings = holes(policy, &replays);
+    let trust_holes = holes(policy, &replays);
+    let mut findings = trust_holes.clone();
     for s in &policy.statements {
         statement_findings(policy, s, options, &mut findings);
     }
@@ -148,7 +149,13 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
     if !options.rcps.is_empty() {
         let mut policy = policy.clone();
         policy.role = options.role.clone();
-        replays = judge_with_rcps(&policy, &options.rcps, &holes, &replays, &mut findings);
+        replays = judge_with_rcps(
+            &policy,
+            &options.rcps,
+            &holes,
+            (&replays, &trust_holes),
+            &mut findings,
+        );
     }
     // Most severe first; stable within a severity (document order of rules).
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -163,25 +170,24 @@ pub fn lint(text: &str, options: &LintOptions) -> LintReport {
 /// The hole findings of a policy judged on some replays (the lint's replay rules).
 type HoleRules<'a> = &'a dyn Fn(&Policy, &[Replay]) -> Vec<Finding>;
 
-/// Re-judges the trust policy's hole findings with `rcps` in force. `holes` are the hole
-/// findings of the trust policy alone (already in `findings`); they are replaced by those
-/// that still hold, plus, at severity info, those the RCPs close. Returns the replays judged
-/// with the RCPs, which the report carries.
+/// Re-judges the trust policy's hole findings with `rcps` in force. `before` is the trust
+/// policy's own replay and the hole findings `holes` drew from it (already in `findings`);
+/// they are replaced by those that still hold, plus, at severity info, those the RCPs close.
+/// Returns the replays judged with the RCPs, which the report carries.
 fn judge_with_rcps(
     policy: &Policy,
     rcps: &[Rcp],
     holes: HoleRules<'_>,
-    replays: &[Replay],
+    (replays, before): (&[Replay], &[Finding]),
     findings: &mut Vec<Finding>,
 ) -> Vec<Replay> {
     let guarded_replays = guardrails::guarded_replays(policy, rcps);
-    let before = holes(policy, replays);
     let after = holes(policy, &guarded_replays);
     let same = |a: &Finding, b: &Finding| {
         a.code == b.code && a.statement == b.statement && a.location.pointer == b.location.pointer
     };
     findings.retain(|f| !before.iter().any(|b| b == f));
-    for b in &before {
+    for b in before {
         if after.iter().any(|a| same(a, b)) {
             continue;
         }
@@ -220,7 +226,7 @@ fn judge_with_rcps(
                 .flat_map(|s| &s.principal.values)
                 .find(|v| {
                     v.kind == PrincipalKind::Federated
-                        && crate::policy::arn::named_issuer(&v.value).eq_ignore_ascii_case(&issuer)
+                        && named_issuer(&v.value).eq_ignore_ascii_case(&issuer)
                 });
             let location = principal
                 .map(|p| p.location.clone())

@@ -133,7 +133,7 @@ pub fn parse_policy(text: &str) -> Parsed {
 ///   }]
 /// }"#;
 /// assert!(oidc_trust::parse_rcp(rcp).policy.is_some());
-/// let refused = oidc_trust::parse_rcp(&rcp.replace("Deny", "Allow")).into_result().unwrap_err();
+/// let refused = oidc_trust::parse_rcp(&rcp.replace("Deny", "Allow")).into_result().unwrap_err(); // ok: a doc example on a literal input
 /// assert_eq!((refused.error.code, refused.error.location.pointer.as_str()), ("rcp-allow", "/Statement/0/Effect"));
 /// ```
 pub fn parse_rcp(text: &str) -> Parsed {
