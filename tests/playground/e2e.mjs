@@ -234,7 +234,7 @@ try {
   const rcpMarks = rcpBox.locator('[data-testid="gutter-mark"]');
   check('the RCP statements have their gutter marks in the RCP box, not in the policy\'s', (await rcpMarks.count()) >= 2 && (await page.locator('[data-testid="gutter-mark"]').count()) - (await rcpMarks.count()) >= 1);
   // Findings settle once typing pauses: wait for the re-judged one.
-  await page.waitForFunction(() => /blocked by RCP/.test(document.querySelector('[data-testid="finding"][data-code="admits-other-org"]')?.textContent ?? ''), null, { timeout: 5000 }).catch(() => {});
+  await page.waitForFunction(() => /blocked by RCP/.test(document.querySelector('[data-testid="finding"][data-code="admits-other-org"]')?.textContent ?? ''), null, { timeout: 20000 }).catch(() => {});
   const closed = page.locator('[data-testid="finding"][data-code="admits-other-org"]');
   check('the finding the RCP closes is marked blocked', (await closed.count()) === 1 && /blocked by RCP/.test(await closed.textContent()));
   await page.screenshot({ path: join(shots, '4b-rcp.png'), fullPage: true });

@@ -427,8 +427,12 @@ pub fn App() -> Html {
     // restarts the wait; dropping the timeout cancels it).
     {
         let dispatch = dispatch.clone();
-        let key = (state.inputs.policy.clone(), state.analysis.stale);
-        use_effect_with(key, move |(_, stale)| {
+        let key = (
+            state.inputs.policy.clone(),
+            state.inputs.rcp.clone(),
+            state.analysis.stale,
+        );
+        use_effect_with(key, move |(_, _, stale)| {
             let timeout = stale.then(|| {
                 gloo_timers::callback::Timeout::new(SETTLE_MS, move || dispatch.emit(Msg::Settle))
             });

@@ -275,8 +275,10 @@ impl State {
             Msg::Settle => replaced = self.replaced.clone(),
         }
         let old = &self.analysis;
+        // The RCP is part of what the findings and who-can judge.
         let same_policy = inputs.policy == self.inputs.policy
             && inputs.resource == self.inputs.resource
+            && inputs.rcp == self.inputs.rcp
             && inputs.options.catalog == self.inputs.options.catalog;
         let analysis = if settle || !(typed || same_policy) {
             analyse(&inputs, now)
@@ -1152,9 +1154,15 @@ mod tests {
         );
         assert!(!s.analysis.rcp_applied);
 
-        let s = s
-            .apply(Msg::Rcp(crate::examples::RCP_EXAMPLE.text.into()), None)
-            .apply(Msg::Settle, None);
+        // The verdict follows the RCP at once; the findings and who-can are stale until
+        // typing pauses.
+        let typed = s.apply(Msg::Rcp(crate::examples::RCP_EXAMPLE.text.into()), None);
+        assert!(
+            typed.analysis.stale,
+            "an RCP change makes the findings stale"
+        );
+        let s = typed.apply(Msg::Settle, None);
+        assert!(!s.analysis.stale);
         assert!(s.analysis.rcp_applied);
         assert!(s.analysis.rcp_diagnostics.is_empty());
         let e = s.analysis.evaluation.as_ref().unwrap();
