@@ -87,13 +87,15 @@ fn evaluate_files(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> Result
     }
     .map_err(input_failure)?;
 
-    let (policy, mut diagnostics) = match parse_policy(&loaded.policy.text).into_result() {
+    let (mut policy, mut diagnostics) = match parse_policy(&loaded.policy.text).into_result() {
         Ok(parsed) => parsed,
         Err(refused) => return Err(refused_policy(args, refused, &loaded, style)),
     };
     for d in &mut diagnostics {
         d.location = loaded.locate(&d.location);
     }
+    // An account dump names the role: RCP statements scoped to roles are decided.
+    policy.role.clone_from(&loaded.policy.role);
     let policy =
         crate::guardrails::guard(policy, &args.guardrails, style).map_err(|_| Failure::Reported)?;
     let warnings: Vec<&Diagnostic> = diagnostics.iter().filter(|d| !d.is_error()).collect();

@@ -524,7 +524,11 @@ pub(crate) fn load_policy(
         fail(&d, source)
     })?;
     match oidc_trust::parse_policy(&loaded.policy.text).into_result() {
-        Ok((policy, _)) => Ok((loaded, policy)),
+        Ok((mut policy, _)) => {
+            // An account dump names the role: RCP statements scoped to roles are decided.
+            policy.role.clone_from(&loaded.policy.role);
+            Ok((loaded, policy))
+        }
         Err(refused) => {
             for d in refused.diagnostics.iter().filter(|d| d.is_error()) {
                 let mut d = d.clone();

@@ -575,3 +575,65 @@ fn account_dump_roles_are_matched_against_the_rcp_resource() {
     assert!(blocked(0), "deploy-api is covered by the RCP");
     assert!(!blocked(1), "admin is not");
 }
+
+// Review fixes: an RCP that narrows a role's wildcard keeps the rest of the role's subject
+// (no false lock-out); policy variables in `Resource` are not guessed at; an instance key
+// with a dot still files a Terraform RCP as an RCP.
+#[test]
+fn guardrail_edge_cases() {
+    let env_role = gh_role("repo:*:environment:prod");
+    let found = lint_with(&env_role, vec![rcp("oidc-guard", &org_rcp())]);
+    assert!(
+        !found.iter().any(|(c, _, _)| *c == "rcp-locks-out"),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|(c, s, b)| *c == "admits-sibling-repo"
+            && *s >= oidc_trust::FindingSeverity::High
+            && b.is_none()),
+        "{found:?}"
+    );
+
+    let mut variable = org_rcp();
+    variable["Statement"][0]["Resource"] = json!("arn:aws:iam::${aws:PrincipalAccount}:role/*");
+    let guarded = loose_role().guarded_by(&[rcp("variable", &variable)]);
+    let r = request(
+        "repo:evil/api:ref:refs/heads/main",
+        RequestOptions {
+            role: Some("arn:aws:iam::111122223333:role/deploy".into()),
+            ..Default::default()
+        },
+    );
+    let e = evaluate(&guarded, &r);
+    assert_eq!(
+        (e.decision, decide(&guarded, &r)),
+        (Decision::Allow, Decision::Allow)
+    );
+    assert!(e.statements[1]
+        .resource
+        .as_ref()
+        .unwrap()
+        .why
+        .contains("policy variables"));
+
+    let read = oidc_trust::read_terraform_text(
+        "org.tf",
+        r#"
+resource "aws_organizations_policy" "oidc" {
+  for_each = toset(["team.a"])
+  name     = each.key
+  type     = "RESOURCE_CONTROL_POLICY"
+  content  = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Deny", Principal = "*", Action = "sts:AssumeRoleWithWebIdentity", Resource = "*" }] })
+}
+"#,
+    );
+    assert!(
+        read.policies.is_empty(),
+        "{:?}",
+        read.policies
+            .iter()
+            .map(|p| &p.resource)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(read.rcps.len(), 1);
+}

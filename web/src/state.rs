@@ -482,7 +482,12 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
         .map_or(inputs.policy.as_str(), |f| f.text.as_str());
     let parsed = parse_policy(text);
     let (rcps, rcp_diagnostics) = read_rcp(&inputs.rcp);
-    let guarded = parsed.policy.as_ref().map(|p| p.guarded_by(&rcps));
+    let guarded = parsed.policy.as_ref().map(|p| {
+        let mut p = p.guarded_by(&rcps);
+        // An account dump or `get-role` output names the role, for RCPs scoped to roles.
+        p.role = found.as_ref().and_then(|f| f.role.clone());
+        p
+    });
     // Every location moves from the rendered JSON into the text the user pasted.
     let here = |l: &Location| found.as_ref().map_or_else(|| l.clone(), |f| f.locate(l));
     let mut request_error = None;
@@ -550,8 +555,9 @@ fn analyse_with(inputs: &Inputs, now: Option<i64>, slow: bool) -> Analysis {
 /// The name the playground's one RCP goes by in traces and findings.
 pub const RCP_NAME: &str = "organisation RCP";
 
-/// The organisation RCP box, read: the RCP when it is one Organizations accepts, and its
-/// diagnostics located in the box (an RCP's JSON, or `describe-policy` output).
+/// The organisation RCP box, read: the RCPs it holds (an RCP's JSON, `describe-policy`
+/// output, a plan with several), and their diagnostics located in the box. With any error,
+/// none is applied.
 fn read_rcp(text: &str) -> (Vec<oidc_trust::Rcp>, Vec<Diagnostic>) {
     if text.trim().is_empty() {
         return (Vec::new(), Vec::new());
@@ -560,28 +566,25 @@ fn read_rcp(text: &str) -> (Vec<oidc_trust::Rcp>, Vec<Diagnostic>) {
         Ok(found) => found,
         Err(d) => return (Vec::new(), vec![d]),
     };
-    let Some(f) = found.first() else {
-        return (Vec::new(), Vec::new());
-    };
-    let parsed = oidc_trust::parse_rcp(&f.text);
-    let diagnostics: Vec<Diagnostic> = parsed
-        .diagnostics
-        .into_iter()
-        .map(|mut d| {
+    let mut rcps = Vec::new();
+    let mut diagnostics = Vec::new();
+    for f in &found {
+        let parsed = oidc_trust::parse_rcp(&f.text);
+        diagnostics.extend(parsed.diagnostics.into_iter().map(|mut d| {
             d.location = f.locate(&d.location);
             d
-        })
-        .collect();
-    let rcps = parsed
-        .policy
-        .map(|mut policy| {
+        }));
+        if let Some(mut policy) = parsed.policy {
             policy.for_each_location(&mut |l| *l = f.locate(l));
-            vec![oidc_trust::Rcp {
+            rcps.push(oidc_trust::Rcp {
                 name: f.resource.clone().unwrap_or_else(|| RCP_NAME.to_string()),
                 policy,
-            }]
-        })
-        .unwrap_or_default();
+            });
+        }
+    }
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        rcps.clear();
+    }
     (rcps, diagnostics)
 }
 

@@ -20,7 +20,7 @@ pub(crate) fn guarded_replays(policy: &Policy, rcps: &[Rcp]) -> Vec<Replay> {
 /// varies the tenant, repository, ref, workflow and actor; an RCP that constrains only a
 /// claim it never varies is taken as leaving the issuer open. The exact region analysis
 /// would decide it, at the cost of the main npm module's size budget.)
-pub(crate) fn leaves_open(issuer: &str, rcps: &[Rcp]) -> bool {
+pub(crate) fn leaves_open(issuer: &str, rcps: &[Rcp], role: Option<&str>) -> bool {
     let mut text = String::from(
         r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"#,
     );
@@ -29,9 +29,10 @@ pub(crate) fn leaves_open(issuer: &str, rcps: &[Rcp]) -> bool {
         &format!("arn:aws:iam::000000000000:oidc-provider/{issuer}"),
     );
     text.push_str(r#"},"Action":"sts:AssumeRoleWithWebIdentity"}]}"#);
-    let Some(everyone) = parse_policy(&text).policy else {
+    let Some(mut everyone) = parse_policy(&text).policy else {
         return false;
     };
+    everyone.role = role.map(str::to_string);
     replay(&everyone.guarded_by(rcps)).iter().all(|r| {
         r.intended_decision == Decision::Allow
             && r.attempts.iter().all(|a| a.decision == Decision::Allow)

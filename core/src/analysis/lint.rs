@@ -191,12 +191,17 @@ fn judge_with_rcps(
         if after.iter().any(|a| same(a, b)) {
             continue;
         }
+        // Credited to an RCP only when the attacker token behind it is denied by one; a
+        // finding that changed for another reason (or has no scenario) stays as it was.
         let by = guarded_replays
             .iter()
             .flat_map(|r| &r.attempts)
-            .filter(|a| b.scenario.is_none_or(|s| s == a.scenario))
+            .filter(|a| b.scenario == Some(a.scenario))
             .find_map(|a| a.blocked_by.clone());
-        let Some(by) = by else { continue };
+        let Some(by) = by else {
+            findings.push(b.clone());
+            continue;
+        };
         let mut closed = b.clone();
         closed.message = format!("{} — blocked by {by}", b.message);
         closed.severity = FindingSeverity::Info;
@@ -218,7 +223,7 @@ fn judge_with_rcps(
         }
     }
     for issuer in trusted_issuers(policy) {
-        if guardrails::leaves_open(&issuer, rcps) {
+        if guardrails::leaves_open(&issuer, rcps, policy.role.as_deref()) {
             let principal = policy
                 .statements
                 .iter()

@@ -173,10 +173,21 @@ fn named(policy: &Policy, issuer: &str) -> Named {
             else {
                 continue;
             };
+            let rcp = first.text.as_str();
             match pairs.iter_mut().find(|(k, _)| k == claim) {
-                Some((_, v)) if literal(&first.text) > literal(v) => *v = first.text.clone(),
-                Some(_) => {}
-                None => pairs.push((claim.to_string(), first.text.clone())),
+                // The RCP narrows the policy's own prefix (`repo:acme/` within `repo:`): the
+                // identity keeps what the policy says after its wildcard (`repo:*:environment:prod`
+                // becomes `repo:acme/*:environment:prod`). A prefix that does not refine the
+                // policy's leaves the policy's value: its identity may be locked out.
+                Some((_, v)) => {
+                    let (own, theirs) = (&v[..literal(v)], &rcp[..literal(rcp)]);
+                    if theirs.len() > own.len() && theirs.starts_with(own) {
+                        let rest = v.get(literal(v)..).unwrap_or("");
+                        let after = rest.strip_prefix('*').unwrap_or(rest);
+                        *v = format!("{theirs}*{after}");
+                    }
+                }
+                None => pairs.push((claim.to_string(), rcp.to_string())),
             }
         }
     }

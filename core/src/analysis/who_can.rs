@@ -380,8 +380,11 @@ fn region_of(policy: &Policy, issuer: &str) -> (Vec<Case>, Vec<String>) {
             (Effect::Allow, StatementCase::Approximate(c)) => allow.push(c),
             (Effect::Deny, StatementCase::Case(c)) => deny.push(c),
             (Effect::Deny, StatementCase::Approximate(_)) => notes.push(format!(
-                "Deny statement {} has conditions analysed only approximately: left out, so the region may be larger than what the policy admits",
-                s.index
+                "{} has conditions analysed only approximately: left out, so the region may be larger than what the policy admits",
+                s.rcp
+                    .as_ref()
+                    .map(|r| format!("{} (Deny)", r.describe()))
+                    .unwrap_or_else(|| format!("Deny statement {}", s.index))
             )),
             (_, StatementCase::Never) => {}
         }

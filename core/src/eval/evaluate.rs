@@ -253,7 +253,7 @@ fn trace_statement(
         notes.push(Note::warning(
             "rcp-role-unknown",
             format!(
-                "{} covers only some roles and the role assumed is unknown, so it is not counted; give the role's ARN (--role-arn) to decide it",
+                "{} covers only some roles, and which role is assumed is unknown (or its `Resource` has policy variables), so it is not counted; give the role's ARN (--role-arn) to decide it",
                 s.rcp.as_ref().map(|r| r.describe()).unwrap_or_else(|| "a statement".into())
             ),
         ));

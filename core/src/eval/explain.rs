@@ -32,11 +32,12 @@ pub(crate) fn principal(spec: &PrincipalSpec, issuer: &str, matched: bool) -> St
     }
 }
 
-/// Why the action element covers the action or not.
+/// Whether an RCP's resource element covers the role, in words.
 pub(crate) fn resource(negated: bool, listed: Option<bool>, role: Option<&str>) -> String {
     let element = if negated { "NotResource" } else { "Resource" };
     match (listed, role) {
-        (None, _) => format!("the role is unknown, so whether `{element}` covers it is unknown: the statement is not counted (give the role's ARN)"),
+        (None, None) => format!("the role is unknown, so whether `{element}` covers it is unknown: the statement is not counted (give the role's ARN)"),
+        (None, Some(_)) => format!("`{element}` has policy variables, which oidc-trust does not resolve in ARNs: whether it covers the role is unknown, so the statement is not counted"),
         (Some(true), Some(role)) if !negated => format!("`Resource` covers the role `{role}`"),
         (Some(true), _) if !negated => "`Resource` covers every role".to_string(),
         (Some(true), _) => format!("`NotResource` lists the role `{}`, so the statement does not cover it", role.unwrap_or("*")),
@@ -45,6 +46,7 @@ pub(crate) fn resource(negated: bool, listed: Option<bool>, role: Option<&str>) 
     }
 }
 
+/// Why the action element covers the action or not.
 pub(crate) fn action(negated: bool, listed: bool) -> String {
     match (negated, listed) {
         (false, true) => "the action is listed".into(),

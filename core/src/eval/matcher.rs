@@ -92,8 +92,12 @@ pub(crate) fn resource_matches(
 ) -> Option<bool> {
     let Some(spec) = spec else { return Some(true) };
     let everything = spec.patterns.iter().any(|p| p.text == "*");
+    // Policy variables in an ARN (`${aws:PrincipalAccount}`) are not resolved here: such an
+    // element is as undecidable as an unknown role.
+    let variables = spec.patterns.iter().any(|p| p.text.contains("${"));
     let listed = match (role, everything) {
         (_, true) => Some(true),
+        _ if variables => None,
         (Some(role), false) => Some(
             spec.patterns
                 .iter()

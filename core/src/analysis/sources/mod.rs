@@ -465,8 +465,9 @@ impl FoundPolicy {
     /// The lint of this policy, every location in the file; `unresolved-value` findings for
     /// the values replaced by placeholders.
     pub fn lint(&self, options: &LintOptions) -> LintReport {
+        // The role's own ARN (an account dump names each role's) wins over a global one.
         let mut report = match (&self.role, &options.role) {
-            (Some(role), None) => lint(
+            (Some(role), _) => lint(
                 &self.text,
                 &LintOptions {
                     role: Some(role.clone()),

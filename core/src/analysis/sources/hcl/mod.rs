@@ -268,12 +268,13 @@ impl State {
 
 /// Whether a resource address is an `aws_organizations_policy`'s (only RCPs are read).
 fn is_rcp_address(address: &str) -> bool {
-    let parts: Vec<&str> = address.split('.').collect();
-    parts
-        .iter()
-        .rev()
-        .nth(1)
-        .is_some_and(|t| *t == "aws_organizations_policy")
+    // The resource's type is the segment before its name; an instance key (`["a.b"]`)
+    // may hold dots, so it goes first.
+    let bare = match address.strip_suffix(']') {
+        Some(inner) => inner.rfind('[').map_or(address, |i| &address[..i]),
+        None => address,
+    };
+    bare.rsplit('.').nth(1) == Some("aws_organizations_policy")
 }
 
 /// Reads the module in `dir` (its `.tf`, `.tf.json` and tfvars files).
