@@ -103,7 +103,7 @@ impl LintReport {
 ///   }]
 /// }"#;
 /// let report = oidc_trust::lint(policy, &oidc_trust::LintOptions::default());
-/// let pr = report.findings.iter().find(|f| f.code == "admits-pull-request").expect("found");
+/// let pr = report.findings.iter().find(|f| f.code == "admits-pull-request").expect("found"); // ok: a doc example on a literal input
 /// assert_eq!(pr.severity, oidc_trust::FindingSeverity::High);
 /// assert_eq!(pr.location.pointer, "/Statement/0/Condition/StringLike/token.actions.githubusercontent.com:sub");
 /// ```

@@ -212,11 +212,6 @@ impl Policy {
     pub fn has_rcps(&self) -> bool {
         self.statements.iter().any(|s| s.rcp.is_some())
     }
-
-    /// The trust policy's own statements (those not from an RCP).
-    pub fn trust_statements(&self) -> impl Iterator<Item = &Statement> {
-        self.statements.iter().filter(|s| s.rcp.is_none())
-    }
 }
 
 /// The `Principal` element.

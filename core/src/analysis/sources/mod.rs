@@ -101,8 +101,8 @@ pub struct SourceLint {
 /// assert_eq!(found[0].resource.as_deref(), Some("Deploy"));
 /// // No `sub` condition: the lint says so, at the statement's place in the template.
 /// let report = found[0].lint(&Default::default());
-/// let missing = report.findings.iter().find(|f| f.code == "missing-sub").unwrap();
-/// assert_eq!(missing.location.span.unwrap().start.line, 2);
+/// let missing = report.findings.iter().find(|f| f.code == "missing-sub").unwrap(); // ok: a doc example on a literal input
+/// assert_eq!(missing.location.span.unwrap().start.line, 2); // ok: a doc example on a literal input
 /// ```
 pub fn find_policies(text: &str) -> Result<(SourceKind, Vec<FoundPolicy>), Diagnostic> {
     let r = Reporter::new(text, "policy");

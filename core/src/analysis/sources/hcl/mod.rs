@@ -129,8 +129,8 @@ fn is_tfvars(name: &str) -> bool {
 /// assert!(role.text.contains(r#""repo:acme/*""#));
 /// // Findings point into main.tf.
 /// let report = role.lint(&LintOptions::default());
-/// let wide = report.findings.iter().find(|f| f.code == "admits-sibling-repo").unwrap();
-/// assert_eq!(wide.location.span.unwrap().start.line, 9);
+/// let wide = report.findings.iter().find(|f| f.code == "admits-sibling-repo").unwrap(); // ok: a doc example on a literal input
+/// assert_eq!(wide.location.span.unwrap().start.line, 9); // ok: a doc example on a literal input
 /// ```
 pub fn read_terraform(dir: &str, files: &dyn Files, options: &TerraformOptions) -> TerraformRead {
     let mut state = State::default();
