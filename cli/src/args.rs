@@ -410,6 +410,9 @@ pub(crate) struct ReplayArgs {
     /// Include the full evaluation trace of every attacker token that gets in.
     #[arg(long)]
     pub(crate) trace: bool,
+    /// The JSON trace format (1 is deprecated and goes in the next minor release).
+    #[arg(long, value_enum, value_name = "N", default_value_t = TraceVersion::V2, hide_possible_values = true)]
+    pub(crate) trace_version: TraceVersion,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub(crate) format: Format,
@@ -445,6 +448,28 @@ pub(crate) struct TestArgs {
 pub(crate) enum Format {
     Text,
     Json,
+}
+
+/// The JSON trace format: 2 (current) or 1 (deprecated, kept for one minor release).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TraceVersion {
+    /// Format v1: every location written in full, in every trace.
+    #[value(name = "1")]
+    V1,
+    /// Format v2: locations by index into the trace's `locations` table (docs/trace.md).
+    #[value(name = "2")]
+    V2,
+}
+
+impl TraceVersion {
+    /// An evaluation as JSON in this format (v2 self-contained: its `locations` inlined).
+    pub(crate) fn json(self, e: &oidc_trust::Evaluation) -> serde_json::Value {
+        let value = match self {
+            TraceVersion::V1 => serde_json::to_value(e.v1()),
+            TraceVersion::V2 => serde_json::to_value(e.one_shot()),
+        };
+        value.unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -498,6 +523,9 @@ pub(crate) struct EvalArgs {
     /// With --batch: include the full trace in every output line.
     #[arg(long, requires = "batch")]
     pub(crate) trace: bool,
+    /// The JSON trace format (1 is deprecated and goes in the next minor release).
+    #[arg(long, value_enum, value_name = "N", default_value_t = TraceVersion::V2, hide_possible_values = true)]
+    pub(crate) trace_version: TraceVersion,
     /// With a file that holds several trust policies (Terraform, CloudFormation, a plan):
     /// the one to use, by resource address or logical id.
     #[arg(long, value_name = "ADDRESS")]

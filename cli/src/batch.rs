@@ -130,7 +130,7 @@ fn one(
     let request = Request::from_claims(claims, &options).map_err(fail)?;
     Ok(if args.trace {
         let e = evaluate(policy, &request);
-        json!({ "id": id, "decision": e.decision, "trace": e })
+        json!({ "id": id, "decision": e.decision, "trace": args.trace_version.json(&e) })
     } else {
         json!({ "id": id, "decision": decide(policy, &request) })
     })

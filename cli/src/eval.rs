@@ -120,10 +120,11 @@ fn evaluate_files(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> Result
         }
         Format::Json => {
             let report = evaluation.with_inputs(&diagnostics, header);
+            let json = args.trace_version.json(&report);
             writeln!(
                 out,
                 "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
+                serde_json::to_string_pretty(&json).unwrap_or_default()
             )?;
         }
     }

@@ -45,7 +45,7 @@ pub(crate) fn run(args: &ReplayArgs, st: &Style, out: &mut dyn Write) -> io::Res
         Format::Json => {
             let mut value = serde_json::json!({ "version": 1, "replays": replays });
             if args.trace {
-                add_traces(&policy, &loaded, &mut value);
+                add_traces(&policy, &loaded, args.trace_version, &mut value);
             }
             writeln!(
                 out,
@@ -128,6 +128,7 @@ fn trace(
 fn add_traces(
     policy: &oidc_trust::Policy,
     loaded: &policies::Loaded,
+    version: crate::args::TraceVersion,
     value: &mut serde_json::Value,
 ) {
     let Some(replays) = value["replays"].as_array_mut() else {
@@ -144,7 +145,7 @@ fn add_traces(
                 .ok()
                 .and_then(|c| trace(policy, loaded, &issuer, &c));
             if let (Some(e), serde_json::Value::Object(m)) = (e, a) {
-                m.insert("trace".into(), serde_json::to_value(e).unwrap_or_default());
+                m.insert("trace".into(), version.json(&e));
             }
         }
     }

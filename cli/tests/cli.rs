@@ -73,12 +73,39 @@ fn json_output_is_the_versioned_trace() {
     );
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     assert_eq!(v["decision"], "allow");
+    // v2: the condition's key is an entry of the inlined location table.
+    let key_at = v["statements"][0]["conditions"][1]["keyAt"]
+        .as_u64()
+        .unwrap() as usize;
     assert_eq!(
-        v["statements"][0]["conditions"][1]["key"],
+        v["locations"][key_at]["text"],
         "token.actions.githubusercontent.com:sub"
     );
+    assert_eq!(v["locations"][key_at]["span"]["start"]["line"], 16);
+    // v1 stays available for one release.
+    let mut args = vec![
+        "eval",
+        "--policy",
+        POLICY,
+        "--claims",
+        "examples/tokens/main.json",
+        "--format",
+        "json",
+        "--trace-version",
+        "1",
+    ];
+    let v1: serde_json::Value = serde_json::from_slice(&run(&args, None).stdout).unwrap();
+    assert_eq!(v1["version"], 1);
+    assert_eq!(
+        v1["statements"][0]["conditions"][1]["key"],
+        "token.actions.githubusercontent.com:sub"
+    );
+    args[8] = "3";
+    let refused = run(&args, None);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("--trace-version"));
 }
 
 #[test]
@@ -161,5 +188,9 @@ fn batch_answers_every_line_in_order() {
     assert!(lines[3]["error"]["code"].is_string());
     let out = run(&["eval", "--batch", "--trace"], Some(&format!("{good}\n")));
     let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
-    assert_eq!(line["trace"]["version"], 1);
+    assert_eq!(line["trace"]["version"], 2);
+    assert!(
+        line["trace"]["locations"].is_array(),
+        "each line stands alone"
+    );
 }

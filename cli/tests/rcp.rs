@@ -57,7 +57,8 @@ fn eval_with_an_rcp_names_the_layer_that_decided() {
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["reason"]["kind"], "rcpDeny");
     assert_eq!(v["statements"][1]["rcp"]["name"], RCP);
-    assert_eq!(v["statements"][1]["location"]["file"], RCP);
+    let at = v["statements"][1]["at"].as_u64().unwrap() as usize;
+    assert_eq!(v["locations"][at]["file"], RCP);
     assert_eq!(v["statements"][1]["resource"]["matched"], true);
 }
 

@@ -320,12 +320,14 @@ fn every_policy_command_reads_a_tf_module_with_resource() {
     let v = eval("aws_iam_role.deploy", "feature.json");
     assert_eq!(v["decision"], "allow");
     // The trace points into the .tf file.
-    let sub = &v["statements"][0]["conditions"]
+    // (v2: a condition's operator and key are entries of the `locations` table.)
+    let at = |c: &serde_json::Value| &v["locations"][c.as_u64().unwrap() as usize];
+    let sub = at(&v["statements"][0]["conditions"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["key"] == "token.actions.githubusercontent.com:sub")
-        .unwrap()["location"];
+        .find(|c| at(&c["keyAt"])["text"] == "token.actions.githubusercontent.com:sub")
+        .unwrap()["at"]);
     assert_eq!(sub["span"]["start"]["line"], 16, "{sub}");
     assert_eq!(sub["file"], "main.tf", "{sub}");
     assert_eq!(

@@ -45,8 +45,9 @@ pub use eval::evaluate::evaluate;
 pub use eval::matcher::decide;
 pub use eval::trace::{
     Absence, ConditionTrace, Decision, DecisionReason, ElementTrace, ElementValue, Evaluation,
-    RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION,
+    RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION_1,
 };
+pub use eval::wire::{LocationTable, TraceV1, TraceV2, TRACE_VERSION};
 
 // --- beyond one token ------------------------------------------------------------------------
 pub use analysis::lint::{lint, Finding, LintOptions, LintReport, LINT_VERSION};

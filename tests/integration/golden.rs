@@ -22,7 +22,7 @@ fn seed_policy_traces_match_golden_files() {
             case.name,
             e.summary
         );
-        let actual = serde_json::to_string_pretty(&e).unwrap() + "\n";
+        let actual = serde_json::to_string_pretty(&e.one_shot()).unwrap() + "\n";
         let path = root().join(format!("tests/golden/{}.json", case.name));
         if update {
             std::fs::write(&path, &actual).unwrap();

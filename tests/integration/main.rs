@@ -10,6 +10,8 @@
 mod conformance;
 // Golden traces of the seed policies against realistic GitHub tokens.
 mod golden;
+// Trace format v2 carries what v1 does, on the whole corpus.
+mod trace;
 // Per-operator and per-rule semantics, each citing domain.md.
 mod semantics;
 // Bad input: every error is located and coded.

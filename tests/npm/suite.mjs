@@ -55,7 +55,12 @@ export function cases(lib, fixtures) {
         const many = compiled.evaluateMany(claims);
         equal(many.length, claims.length, 'one trace per input');
         claims.forEach((text, i) => {
-          deepEqual(many[i], lib.evaluate(policyText, text, { now }), `evaluateMany[${i}]`);
+          // One-shot output inlines the table and the warnings; compiled output refers to
+          // `compiled.locations` by the same indexes.
+          const { locations, diagnostics, ...oneShot } = lib.evaluate(policyText, text, { now });
+          deepEqual(many[i], oneShot, `evaluateMany[${i}]`);
+          deepEqual(compiled.locations, locations, `locations[${i}]`);
+          deepEqual(compiled.diagnostics, diagnostics, `diagnostics[${i}]`);
           deepEqual(compiled.evaluate(text), many[i], `evaluate[${i}]`);
           equal(compiled.decide(text), many[i].decision, `decide[${i}]`);
         });
@@ -97,7 +102,9 @@ export function cases(lib, fixtures) {
     equal(e.request.catalog, '2023-06');
     const ip = e.request.keys.find((k) => k.key === 'aws:SourceIp');
     deepEqual(ip && ip.values, ['203.0.113.7', '198.51.100.1'], 'context values');
-    ok(e.request.keys.some((k) => k.source.kind === 'whatIf'), 'what-if keys');
+    equal(ip.source, 'given');
+    ok(e.request.keys.some((k) => k.source === 'whatIf'), 'what-if keys');
+    equal(e.request.claims.sub, 'repo:acme/api:ref:refs/heads/main', 'exposed claims as the token has them');
   });
 
   // --- errors: located, typed, and the module keeps working --------------------------
@@ -352,8 +359,8 @@ export function cases(lib, fixtures) {
       const claims = { iss: 'https://token.actions.githubusercontent.com', aud: 'sts.amazonaws.com', sub: subject.replace('*', 'x') };
       const e = source.evaluate(claims, { resource: p.resource ?? undefined });
       equal(e.decision, lib.evaluate(p.policy, claims).decision, 'the same verdict as the JSON');
-      const condition = e.statements[0].conditions.find((x) => x.key.endsWith(':sub'));
-      const at = condition.keyLocation.span;
+      const condition = e.statements[0].conditions.find((x) => e.locations[x.keyAt].text.endsWith(':sub'));
+      const at = e.locations[condition.keyAt].span;
       ok(at, 'located');
       const line = text.split('\n')[at.start.line - 1];
       ok(line.includes('token.actions.githubusercontent.com:sub') || line.includes('variable'), `points into the HCL: ${line}`);

@@ -231,6 +231,7 @@ function claimsList(list) {
 export class CompiledPolicy {
   #compiled;
   #claimNames;
+  #locations;
 
   constructor(compiled) {
     if (compiled === undefined || compiled === null || typeof compiled.evaluate !== 'function') {
@@ -258,7 +259,17 @@ export class CompiledPolicy {
     return JSON.parse(call(() => compiled.policy()));
   }
 
-  /** Evaluates one token or claims object; returns the full trace. */
+  /**
+   * The policy's locations, each with the text written there: the table that every trace
+   * of this policy refers to by index (`at`, `keyAt`). Read once, then cached.
+   */
+  get locations() {
+    const compiled = this.#live();
+    this.#locations ??= JSON.parse(call(() => compiled.locations()));
+    return this.#locations;
+  }
+
+  /** Evaluates one token or claims object; returns its trace (locations by index into `locations`). */
   evaluate(claimsOrToken) {
     const compiled = this.#live();
     const text = claimsText(claimsOrToken);
@@ -321,11 +332,18 @@ export function compile(policy, options) {
   return new CompiledPolicy(call(() => glue.compile(text, ...args)));
 }
 
-/** Evaluates a policy against one token or claims object; returns the full trace. */
+/**
+ * Evaluates a policy against one token or claims object; returns the full trace,
+ * self-contained: its `locations` table and the policy's warnings inlined.
+ */
 export function evaluate(policy, claimsOrToken, options) {
-  const compiled = compile(policy, options);
+  const glue = loaded();
+  const text = policyText(policy);
+  const args = flatOptions(options);
+  const compiled = call(() => glue.compile(text, ...args));
   try {
-    return compiled.evaluate(claimsOrToken);
+    const claims = claimsText(claimsOrToken);
+    return JSON.parse(call(() => compiled.evaluateOneShot(claims)));
   } finally {
     compiled.free();
   }
@@ -369,5 +387,5 @@ export function parsePolicy(text) {
   return JSON.parse(call(() => glue.parsePolicy(source)));
 }
 
-/** The trace format version every Evaluation carries. */
-export const TRACE_VERSION = 1;
+/** The trace format version every Evaluation carries (docs/trace.md). */
+export const TRACE_VERSION = 2;

@@ -126,44 +126,61 @@ export interface Note {
   pointer?: string;
 }
 
-export type KeySource =
-  | { kind: 'claim'; claim: string }
-  | { kind: 'whatIf'; claim: string }
-  | { kind: 'sessionTags' }
-  | { kind: 'clock' }
-  | { kind: 'given' };
-
-/** One condition key of the request context. */
+/**
+ * A request key that does not come from the claim it is named after (those are in
+ * `RequestSummary.claims`).
+ */
 export interface ContextKey {
   key: string;
   values: string[];
-  source: KeySource;
+  /** `claim`/`whatIf`: from the token claim `claim` (`whatIf`: made a key by `allClaimsAreKeys`). */
+  source: 'claim' | 'whatIf' | 'sessionTags' | 'clock' | 'given';
+  claim?: string;
 }
 
 export interface RequestSummary {
   issuer: string;
-  /** `arn:aws:iam::ACCOUNT:oidc-provider/ISSUER`, or a built-in provider's name. */
-  principal: string;
+  /**
+   * Present only for AWS's built-in providers (their name). Otherwise the caller is
+   * `arn:aws:iam::ACCOUNT:oidc-provider/ISSUER`, with `account` or the literal `ACCOUNT`.
+   */
+  principal?: string;
   account?: string;
   accountSource: 'given' | 'policy' | 'unknown';
   action: string;
   catalog: string;
-  keys: ContextKey[];
+  /**
+   * The keys `ISSUER:NAME` that come from the token claim `NAME`, as the token has them:
+   * a string, or an array for a list.
+   */
+  claims?: Record<string, string | string[]>;
+  /** The other request keys (AWS keys, what-if claims, given context). */
+  keys?: ContextKey[];
   /** Claims AWS does not expose as condition keys for this issuer. */
-  unexposedClaims: string[];
+  unexposedClaims?: string[];
 }
 
+/**
+ * A place in the policy (or in an RCP or the file it was read from) and the text written
+ * there: an entry of `Evaluation.locations` / `CompiledPolicy.locations`. Traces refer to
+ * entries by index (`at`, `keyAt`).
+ */
+export interface TraceLocation extends Location {
+  /** The operator, key or value written there; absent for a whole statement or element. */
+  text?: string;
+}
+
+/** One value of a Principal, Action or Resource element: its text is `locations[at].text`. */
 export interface ElementValue {
-  value: string;
   matched: boolean;
-  location: Location;
+  at: number;
 }
 
-/** The check of a Principal or Action element. */
+/** The check of a Principal, Action or Resource element. */
 export interface ElementTrace {
   matched: boolean;
   why: string;
-  location: Location;
+  at: number;
   values: ElementValue[];
 }
 
@@ -175,36 +192,44 @@ export type Absence =
   | { kind: 'timeNotGiven' }
   | { kind: 'notGiven' };
 
-/** One policy value compared with one request value. */
+/**
+ * One policy value (`locations[at].text`) compared with one request value: for each policy
+ * value in order, one entry per request value; one entry without `request` when the key is
+ * absent.
+ */
 export interface ValueTrace {
-  value: string;
-  /** After policy-variable substitution, when the value has variables. */
-  resolved?: string;
   /** The request value compared; absent when the key is absent. */
   request?: string;
+  /** After policy-variable substitution, when the value has variables. */
+  resolved?: string;
   /** Before negation. */
   matched: boolean;
   why: string;
-  location: Location;
+  at: number;
 }
 
 export interface ConditionTrace {
-  operator: string;
-  key: string;
   satisfied: boolean;
   why: string;
+  /** The operator as written is `locations[at].text`. */
+  at: number;
+  /** The key as written is `locations[keyAt].text`. */
+  keyAt: number;
+  /**
+   * The request's values for the key, when they are not simply those of the request key
+   * named like it (ASCII case-insensitively): look there first.
+   */
   requestValues?: string[];
+  /** Why the key is absent, when it is. */
   absence?: Absence;
-  location: Location;
-  keyLocation: Location;
   values: ValueTrace[];
 }
 
+/** One statement, in policy order (its index is its position). */
 export interface StatementTrace {
-  index: number;
-  sid?: string;
   effect: 'Allow' | 'Deny';
-  location: Location;
+  sid?: string;
+  at: number;
   /** Principal, action and every condition matched. */
   applies: boolean;
   summary: string;
@@ -217,19 +242,26 @@ export interface StatementTrace {
   rcp?: { name: string; index: number; sid?: string };
 }
 
-/** The full answer, the same JSON as `oidc-trust eval --format json`. */
+/**
+ * The full answer in trace format v2, the same JSON as `oidc-trust eval --format json`.
+ * `evaluate()` returns it self-contained (`locations` and `diagnostics` inlined);
+ * `CompiledPolicy.evaluate` leaves both out: they are `compiled.locations` and
+ * `compiled.diagnostics`.
+ */
 export interface Evaluation {
-  version: 1;
+  version: 2;
   decision: Decision;
   reason: DecisionReason;
   summary: string;
   request: RequestSummary;
   statements: StatementTrace[];
   notes: Note[];
-  /** Warnings about the policy. */
-  diagnostics: Diagnostic[];
   /** The JOSE header, when the claims came from a JWT. */
   tokenHeader?: Claims;
+  /** Warnings about the policy (one-shot `evaluate()` only). */
+  diagnostics?: Diagnostic[];
+  /** The table `at` and `keyAt` index (one-shot `evaluate()` only). */
+  locations?: TraceLocation[];
 }
 
 /** The parsed policy, as `parsePolicy` and `CompiledPolicy.policy` return it. */
@@ -291,7 +323,9 @@ export declare class CompiledPolicy {
   readonly diagnostics: Diagnostic[];
   /** The parsed policy. */
   readonly policy: Policy;
-  /** Evaluates one token (raw JWT), claims JSON text, or claims object. */
+  /** The policy's locations with their text: what every trace's `at` and `keyAt` index. */
+  readonly locations: TraceLocation[];
+  /** Evaluates one token (raw JWT), claims JSON text, or claims object (the trace refers to `locations`). */
   evaluate(claimsOrToken: Claims | string): Evaluation;
   /** Evaluates many in one call; a bad item throws with its `index`. */
   evaluateMany(list: ReadonlyArray<Claims | string>): Evaluation[];
@@ -375,4 +409,4 @@ export declare function lint(policy: object | string, options?: LintOptions): Li
 export declare function parsePolicy(policy: object | string): ParsedPolicy;
 
 /** The trace format version every Evaluation carries. */
-export declare const TRACE_VERSION: 1;
+export declare const TRACE_VERSION: 2;

@@ -79,11 +79,12 @@ function readArgs(options) {
   return { vars: flat, varFiles };
 }
 
-// A location as the engine writes it: `pointer`, and `span` / `file` when known.
+// A location as the engine writes it: `pointer`, and `span` / `file` when known (and, in
+// a trace's `locations` table, the `text` written there).
 function isLocation(value) {
   if (typeof value.pointer !== 'string') return false;
   for (const key of Object.keys(value)) {
-    if (key !== 'pointer' && key !== 'span' && key !== 'file') return false;
+    if (key !== 'pointer' && key !== 'span' && key !== 'file' && key !== 'text') return false;
   }
   return true;
 }

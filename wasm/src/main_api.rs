@@ -3,7 +3,7 @@
 use oidc_trust::support::{catalog_option, time_option, token_time_notes};
 use oidc_trust::{
     decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token, ClaimFilter,
-    Decision, Diagnostic, LintOptions, Policy, Request, RequestOptions,
+    Decision, Diagnostic, LintOptions, LocationTable, Policy, Request, RequestOptions,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -24,6 +24,8 @@ pub struct Compiled {
     warnings: Vec<Diagnostic>,
     /// The claims a decision can depend on: `decide` builds its request from these alone.
     filter: ClaimFilter,
+    /// The policy's locations, sent once (`locations`); each trace refers to them by index.
+    table: LocationTable,
 }
 
 /// Parses `policy` and the options; fails with every error in the policy.
@@ -60,6 +62,7 @@ pub fn compile(
     let (compiled, warnings) = guarded_or_fail(policy, &rcps, &rcp_names, role)?;
     Ok(Compiled {
         filter: ClaimFilter::of(&compiled),
+        table: LocationTable::of_policy(&compiled),
         policy: compiled,
         options: RequestOptions {
             issuer,
@@ -77,13 +80,22 @@ pub fn compile(
 
 #[wasm_bindgen]
 impl Compiled {
-    /// Evaluates one claims document or JWT; returns the report as JSON.
+    /// Evaluates one claims document or JWT; returns its v2 trace as JSON, referring to
+    /// [`Compiled::locations`] (the policy's warnings are in [`Compiled::diagnostics`]).
     pub fn evaluate(&self, claims: &str) -> Result<String, JsValue> {
         let (evaluation, header) = self.trace(claims).map_err(|d| fail(&d, &[]))?;
-        to_json(&evaluation.with_inputs(&self.warnings, header))
+        to_json(&evaluation.with_inputs(&[], header).wire(&self.table))
     }
 
-    /// Evaluates each input; returns a JSON array of reports. The first bad input fails
+    /// Evaluates one input as a self-contained v2 trace: the locations table and the
+    /// policy's warnings inlined (one-shot `evaluate`).
+    #[wasm_bindgen(js_name = evaluateOneShot)]
+    pub fn evaluate_one_shot(&self, claims: &str) -> Result<String, JsValue> {
+        let (evaluation, header) = self.trace(claims).map_err(|d| fail(&d, &[]))?;
+        to_json(&evaluation.with_inputs(&self.warnings, header).one_shot())
+    }
+
+    /// Evaluates each input; returns a JSON array of v2 traces. The first bad input fails
     /// the call, with its index.
     #[wasm_bindgen(js_name = evaluateMany)]
     pub fn evaluate_many(&self, inputs: Vec<String>) -> Result<String, JsValue> {
@@ -94,10 +106,18 @@ impl Compiled {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(&to_json(&evaluation.with_inputs(&self.warnings, header))?);
+            out.push_str(&to_json(
+                &evaluation.with_inputs(&[], header).wire(&self.table),
+            )?);
         }
         out.push(']');
         Ok(out)
+    }
+
+    /// The policy's locations, each with the text written there, as a JSON array: the
+    /// table every trace of this compiled policy refers to by index.
+    pub fn locations(&self) -> Result<String, JsValue> {
+        to_json(&self.table)
     }
 
     /// The decision alone (no trace): `true` for allow.

@@ -177,7 +177,7 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
         (None, _) => format!("arn:aws:iam::ACCOUNT:oidc-provider/{}", request.issuer),
     };
     Evaluation {
-        version: TRACE_VERSION,
+        version: TRACE_VERSION_1,
         decision,
         reason,
         summary,

@@ -1,9 +1,9 @@
 //! The evaluation trace: one serialisable type shared by the CLI, the npm package and
 //! the playground.
 //!
-//! # Wire format (version 1)
+//! # Format v1 (deprecated)
 //!
-//! `Evaluation` serialises to camelCase JSON: `version` (1), `decision` (`allow` or
+//! The wire format is v2 ([`crate::eval::wire`]). `Evaluation` itself still serialises to camelCase JSON: `version` (1), `decision` (`allow` or
 //! `deny`), `reason` (`{kind: allowed|explicitDeny|rcpDeny|noAllow|tagSessionNotAllowed,
 //! statements}`), `summary`, `request` (issuer, principal, account, action, catalog,
 //! context keys, unexposed claims), `statements` (each with its principal, action and
@@ -20,8 +20,9 @@ use crate::request::context::ContextKey;
 use crate::text::note::Note;
 use crate::text::source::Location;
 
-/// The trace format version.
-pub const TRACE_VERSION: u32 = 1;
+/// The version of [`Evaluation`]'s own serialisation: format v1, deprecated (the wire
+/// format is v2, written by [`crate::eval::wire`]).
+pub const TRACE_VERSION_1: u32 = 1;
 
 /// Allow or deny.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -76,7 +77,8 @@ pub enum DecisionReason {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evaluation {
-    /// Always [`TRACE_VERSION`].
+    /// Always [`TRACE_VERSION_1`]: this type serialises as format v1; `wire` and
+    /// `one_shot` write v2.
     pub version: u32,
     /// Allow or deny.
     pub decision: Decision,
