@@ -15,7 +15,8 @@ const options: EvaluateOptions = { issuer: 'token.actions.githubusercontent.com'
 const e: Evaluation = evaluate(policy, { sub: 'repo:acme/api:ref:refs/heads/main' }, options);
 const decision: Decision = e.decision;
 const failing: ConditionTrace[] = e.statements.flatMap((s) => s.conditions.filter((c) => !c.satisfied));
-const version: 1 = TRACE_VERSION;
+const version: 2 = TRACE_VERSION;
+const keyOfFirst: string | undefined = e.locations?.[failing[0]?.keyAt ?? 0]?.text;
 
 const compiled: CompiledPolicy = compile(JSON.stringify(policy));
 const many: Evaluation[] = compiled.evaluateMany(['eyJ...', { sub: 'x' }]);
@@ -45,7 +46,8 @@ evaluate(policy, {}, { issuer: 3 });
 
 const source: TerraformSource = readTerraform({ 'main.tf': 'resource ...' }, { vars: { org: 'acme' }, varFiles: ['prod.tfvars'] });
 const found: TerraformPolicy[] = source.policies;
-const located: string | undefined = source.evaluate({ sub: 'x' }, { resource: 'aws_iam_role.deploy', now: new Date() }).statements[0]?.location.file;
+const tfTrace = source.evaluate({ sub: 'x' }, { resource: 'aws_iam_role.deploy', now: new Date() });
+const located: string | undefined = tfTrace.locations?.[tfTrace.statements[0]?.at ?? 0]?.file;
 const perResource: (string | null)[] = lintTerraform('jsonencode({})').policies.map((p) => p.resource);
 const tfDecision: Decision = evaluateTerraform('resource ...', 'eyJ...', { resource: 'aws_iam_role.x', vars: { org: 'a' } }).decision;
 source.free();
@@ -64,4 +66,4 @@ const loadedDecision: Decision = evaluateLoaded(policy, { sub: 'x' }).decision;
 // @ts-expect-error: variables are text, as after --var
 readTerraform('x', { vars: { count: 3 } });
 
-void [decision, failing, version, many, decisions, firstKey, alg, critical, who, counter, widened, found, located, perResource, tfDecision, loadedDecision];
+void [decision, failing, version, keyOfFirst, many, decisions, firstKey, alg, critical, who, counter, widened, found, located, perResource, tfDecision, loadedDecision];
