@@ -20,7 +20,7 @@
 //! `docs/trace.md` documents the format with an example. v1 (the derived serialisation of
 //! [`Evaluation`] through [`TraceV1`]) stays available for one minor release.
 
-use std::collections::HashMap;
+use std::cell::Cell;
 
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
@@ -35,14 +35,18 @@ use super::trace::{Absence, ConditionTrace, ElementTrace, Evaluation, StatementT
 pub const TRACE_VERSION: u32 = 2;
 
 /// The locations a v2 trace refers to by index, each with the text written there.
+///
+/// Both constructors list locations in the order a trace visits them (statement,
+/// principal and its values, action and its values, resource, then each condition's
+/// operator, key and values), so writing a trace walks the table with a cursor instead
+/// of looking each location up: no hashing, and nothing to add to the WebAssembly module.
 #[derive(Debug, Clone, Default)]
 pub struct LocationTable {
     entries: Vec<Entry>,
-    index: HashMap<Entry, u32>,
 }
 
 /// One location and the text written at it (absent for a whole statement or element).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Entry {
     location: Location,
     text: Option<String>,
@@ -69,8 +73,13 @@ impl LocationTable {
                     table.intern(&p.location, Some(&p.text));
                 }
             }
+            // Conditions under one operator share its location: the table holds it once.
+            let mut operator: Option<&Location> = None;
             for c in &s.conditions {
-                table.intern(&c.operator_location, Some(&c.operator_text));
+                if operator != Some(&c.operator_location) {
+                    table.intern(&c.operator_location, Some(&c.operator_text));
+                }
+                operator = Some(&c.operator_location);
                 table.intern(&c.key_location, Some(&c.key));
                 for v in &c.values {
                     table.intern(&v.location, Some(&v.text));
@@ -93,11 +102,21 @@ impl LocationTable {
                     table.intern(&v.location, Some(&v.value));
                 }
             }
+            let mut operator: Option<&Location> = None;
             for c in &s.conditions {
-                table.intern(&c.location, Some(&c.operator));
+                if operator != Some(&c.location) {
+                    table.intern(&c.location, Some(&c.operator));
+                }
+                operator = Some(&c.location);
                 table.intern(&c.key_location, Some(&c.key));
+                // A policy value compared with several request values is listed once per
+                // comparison, one after the other: the table holds it once.
+                let mut last: Option<&Location> = None;
                 for v in &c.values {
-                    table.intern(&v.location, Some(&v.value));
+                    if last != Some(&v.location) {
+                        table.intern(&v.location, Some(&v.value));
+                    }
+                    last = Some(&v.location);
                 }
             }
         }
@@ -116,25 +135,25 @@ impl LocationTable {
 
     /// The index of `location` with `text`, if the table has it.
     pub fn find(&self, location: &Location, text: Option<&str>) -> Option<u32> {
-        // A borrowed key would need a second Hash impl; the clone is one short string.
-        self.index
-            .get(&Entry {
-                location: location.clone(),
-                text: text.map(str::to_string),
-            })
-            .copied()
+        self.find_from(0, location, text)
+    }
+
+    /// The index of `location` with `text`, looking at `hint` first: a trace visits the
+    /// table in order, so the next location is almost always the one after the last.
+    fn find_from(&self, hint: usize, location: &Location, text: Option<&str>) -> Option<u32> {
+        let is = |e: &Entry| e.location == *location && e.text.as_deref() == text;
+        let at = match self.entries.get(hint) {
+            Some(e) if is(e) => hint,
+            _ => self.entries.iter().position(is)?,
+        };
+        u32::try_from(at).ok()
     }
 
     fn intern(&mut self, location: &Location, text: Option<&str>) {
-        let entry = Entry {
+        self.entries.push(Entry {
             location: location.clone(),
             text: text.map(str::to_string),
-        };
-        if !self.index.contains_key(&entry) {
-            let next = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-            self.index.insert(entry.clone(), next);
-            self.entries.push(entry);
-        }
+        });
     }
 }
 
@@ -219,17 +238,31 @@ impl TraceV2<'_> {
     }
 }
 
+/// Where the trace being written is in its table.
+struct Cursor<'a> {
+    table: &'a LocationTable,
+    next: Cell<usize>,
+}
+
+impl Cursor<'_> {
+    fn index(&self, location: &Location, text: Option<&str>) -> Option<u32> {
+        let i = self.table.find_from(self.next.get(), location, text)?;
+        self.next.set(i as usize + 1);
+        Some(i)
+    }
+}
+
 /// A reference into the table; a location the table lacks (never expected: a test
 /// checks every corpus trace) is written whole rather than lost.
 struct At<'a> {
-    table: &'a LocationTable,
+    cursor: &'a Cursor<'a>,
     location: &'a Location,
     text: Option<&'a str>,
 }
 
 impl Serialize for At<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.table.find(self.location, self.text) {
+        match self.cursor.index(self.location, self.text) {
             Some(i) => s.serialize_u32(i),
             None => Entry {
                 location: self.location.clone(),
@@ -244,6 +277,11 @@ impl Serialize for TraceV2<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let e = self.evaluation;
         let table = self.table();
+        let cursor = Cursor {
+            table,
+            next: Cell::new(0),
+        };
+        let cursor = &cursor;
         let inline = matches!(self.table, Table::Inline(_));
         let mut m = s.serialize_struct("Trace", 10)?;
         m.serialize_field("version", &TRACE_VERSION)?;
@@ -255,7 +293,7 @@ impl Serialize for TraceV2<'_> {
             "statements",
             &seq(&e.statements, |st| StatementV2 {
                 t: st,
-                table,
+                cursor,
                 keys: &e.request.keys,
             }),
         )?;
@@ -385,13 +423,13 @@ impl Serialize for KeyV2<'_> {
 
 struct StatementV2<'a> {
     t: &'a StatementTrace,
-    table: &'a LocationTable,
+    cursor: &'a Cursor<'a>,
     keys: &'a [ContextKey],
 }
 
 impl Serialize for StatementV2<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (t, table) = (self.t, self.table);
+        let (t, table) = (self.t, self.cursor);
         let mut m = s.serialize_map(None)?;
         m.serialize_entry::<str, Effect>("effect", &t.effect)?;
         if let Some(sid) = &t.sid {
@@ -409,7 +447,7 @@ impl Serialize for StatementV2<'_> {
             "conditions",
             &seq(&t.conditions, |c| ConditionV2 {
                 c,
-                table,
+                cursor: table,
                 keys: self.keys,
             }),
         )?;
@@ -420,15 +458,15 @@ impl Serialize for StatementV2<'_> {
     }
 }
 
-fn at<'a>(table: &'a LocationTable, location: &'a Location, text: Option<&'a str>) -> At<'a> {
+fn at<'a>(cursor: &'a Cursor<'a>, location: &'a Location, text: Option<&'a str>) -> At<'a> {
     At {
-        table,
+        cursor,
         location,
         text,
     }
 }
 
-struct ElementV2<'a>(&'a ElementTrace, &'a LocationTable);
+struct ElementV2<'a>(&'a ElementTrace, &'a Cursor<'a>);
 
 impl Serialize for ElementV2<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -456,7 +494,7 @@ struct ValueRef<'a> {
 
 struct ConditionV2<'a> {
     c: &'a ConditionTrace,
-    table: &'a LocationTable,
+    cursor: &'a Cursor<'a>,
     keys: &'a [ContextKey],
 }
 
@@ -477,7 +515,7 @@ impl ConditionV2<'_> {
 
 impl Serialize for ConditionV2<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (c, table) = (self.c, self.table);
+        let (c, table) = (self.c, self.cursor);
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("satisfied", &c.satisfied)?;
         m.serialize_entry("why", &c.why)?;
@@ -489,14 +527,17 @@ impl Serialize for ConditionV2<'_> {
         if let Some(a) = &c.absence {
             m.serialize_entry::<str, Absence>("absence", a)?;
         }
-        m.serialize_entry("values", &seq(&c.values, |v| ComparisonV2 { v, table }))?;
+        m.serialize_entry(
+            "values",
+            &seq(&c.values, |v| ComparisonV2 { v, cursor: table }),
+        )?;
         m.end()
     }
 }
 
 struct ComparisonV2<'a> {
     v: &'a ValueTrace,
-    table: &'a LocationTable,
+    cursor: &'a Cursor<'a>,
 }
 
 impl Serialize for ComparisonV2<'_> {
@@ -511,7 +552,7 @@ impl Serialize for ComparisonV2<'_> {
         }
         m.serialize_entry("matched", &v.matched)?;
         m.serialize_entry("why", &v.why)?;
-        m.serialize_entry("at", &at(self.table, &v.location, Some(&v.value)))?;
+        m.serialize_entry("at", &at(self.cursor, &v.location, Some(&v.value)))?;
         m.end()
     }
 }

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One point in a text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Position {
     /// Byte offset from the start of the text (0-based).
     pub byte: u32,
@@ -20,7 +20,7 @@ pub struct Position {
 }
 
 /// A range of text, from `start` (inclusive) to `end` (exclusive).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
     /// First position of the range.
     pub start: Position,
@@ -29,7 +29,7 @@ pub struct Span {
 }
 
 /// Where something is: an RFC 6901 JSON pointer, and its span in the text when known.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     /// JSON pointer into the document, e.g. `/Statement/0/Condition/StringLike`.
     pub pointer: String,
