@@ -277,9 +277,10 @@ pub fn decode_token(text: &str) -> Result<DecodedToken, Diagnostic> {
         ));
     }
     let start = text.len() - text.trim_start().len();
-    let trimmed = text.trim();
-    let trimmed = trimmed.strip_prefix("Bearer ").unwrap_or(trimmed);
-    let offset = text.find(trimmed).unwrap_or(start);
+    let whole = text.trim();
+    let trimmed = whole.strip_prefix("Bearer ").unwrap_or(whole);
+    // Arithmetic, not a search: finding a 1 KB token in itself costs more than decoding it.
+    let offset = start + (whole.len() - trimmed.len());
     if trimmed.is_empty() {
         return Err(fail(
             "token-empty",
@@ -327,12 +328,14 @@ pub fn decode_token(text: &str) -> Result<DecodedToken, Diagnostic> {
                 range,
             ));
         }
-        if let Some(bad) = seg
-            .char_indices()
-            .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_' || *c == '='))
+        if let Some(at) = seg
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'='))
         {
-            let pos = range.0 + bad.0;
-            return Err(fail("token-base64", format!("the token's {name} segment has `{}`, which is not base64url", bad.1.escape_default()), "JWT segments use only A-Z a-z 0-9 - and _; check for spaces or line breaks from copying", (pos, pos + bad.1.len_utf8())));
+            // A non-ASCII character starts at a char boundary: the first bad byte is its first.
+            let bad = seg.get(at..).and_then(|t| t.chars().next()).unwrap_or('?');
+            let pos = range.0 + at;
+            return Err(fail("token-base64", format!("the token's {name} segment has `{}`, which is not base64url", bad.escape_default()), "JWT segments use only A-Z a-z 0-9 - and _; check for spaces or line breaks from copying", (pos, pos + bad.len_utf8())));
         }
         let bytes = decode_base64(seg).ok_or_else(|| {
             fail(
