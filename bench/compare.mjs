@@ -40,9 +40,17 @@ const tokens = readdirSync(join(root, 'examples', 'tokens'))
   .filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(readFileSync(join(root, 'examples', 'tokens', f), 'utf8')));
 
-// The context keys oidc-trust derives from each token (its trace says which).
+// The context keys oidc-trust derives from each token (its trace says which: the keys
+// that come from the claim they are named after in `request.claims`, the others in
+// `request.keys`).
 const compiled = oidc.compile(policyText);
-const contexts = tokens.map((t) => Object.fromEntries(compiled.evaluate(t).request.keys.map((k) => [k.key, k.values.length === 1 ? k.values[0] : k.values])));
+const contexts = tokens.map((t) => {
+  const { issuer, claims = {}, keys = [] } = compiled.evaluate(t).request;
+  return Object.fromEntries([
+    ...Object.entries(claims).map(([name, v]) => [`${issuer}:${name}`, v]),
+    ...keys.map((k) => [k.key, k.values.length === 1 ? k.values[0] : k.values]),
+  ]);
+});
 const simulation = (contextVariables) => ({
   identityPolicies: [],
   serviceControlPolicies: [],

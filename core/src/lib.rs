@@ -42,7 +42,7 @@ pub use request::context::{
 
 // --- the decision ----------------------------------------------------------------------------
 pub use eval::evaluate::evaluate;
-pub use eval::matcher::decide;
+pub use eval::matcher::{decide, verdict};
 pub use eval::trace::{
     Absence, ConditionTrace, Decision, DecisionReason, ElementTrace, ElementValue, Evaluation,
     RequestSummary, StatementTrace, ValueTrace, TRACE_VERSION_1,

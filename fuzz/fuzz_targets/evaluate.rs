@@ -1,8 +1,8 @@
-//! A policy and claims (split at the first NUL byte): `decide` and `evaluate` never panic
-//! and always agree.
+//! A policy and claims (split at the first NUL byte): `decide`, `verdict` and `evaluate`
+//! never panic and always agree.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use oidc_trust::{decide, evaluate, parse_policy, read_claims_or_token, Request, RequestOptions};
+use oidc_trust::{decide, evaluate, parse_policy, read_claims_or_token, verdict, Request, RequestOptions};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
@@ -15,5 +15,7 @@ fuzz_target!(|data: &[u8]| {
         ..RequestOptions::default()
     };
     let Ok(request) = Request::new(&claims.claims, &options) else { return };
-    assert_eq!(decide(&policy, &request), evaluate(&policy, &request).decision);
+    let e = evaluate(&policy, &request);
+    assert_eq!(decide(&policy, &request), e.decision);
+    assert_eq!(verdict(&policy, &request), (e.decision, e.reason));
 });

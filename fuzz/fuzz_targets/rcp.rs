@@ -36,7 +36,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let Ok(request) = Request::new(&claims.claims, &options) else { return };
     let verdict = decide(&guarded, &request);
-    assert_eq!(verdict, evaluate(&guarded, &request).decision);
+    let e = evaluate(&guarded, &request);
+    assert_eq!(verdict, e.decision);
+    assert_eq!(oidc_trust::verdict(&guarded, &request), (e.decision, e.reason));
     if decide(&role, &request) == Decision::Deny {
         assert_eq!(verdict, Decision::Deny, "an RCP never grants");
     }

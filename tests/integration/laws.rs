@@ -93,10 +93,12 @@ fn decision(statements: Vec<Value>, req: &Request) -> Decision {
             .policy
             .expect("valid");
     let d = decide(&policy, req);
+    let e = evaluate(&policy, req);
+    assert_eq!(d, e.decision, "decide and evaluate agree");
     assert_eq!(
-        d,
-        evaluate(&policy, req).decision,
-        "decide and evaluate agree"
+        oidc_trust::verdict(&policy, req),
+        (e.decision, e.reason),
+        "verdict and evaluate agree"
     );
     d
 }

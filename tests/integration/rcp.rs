@@ -54,6 +54,11 @@ fn run(policy: &Policy, sub: &str) -> oidc_trust::Evaluation {
     let r = request(sub, RequestOptions::default());
     let e = evaluate(policy, &r);
     assert_eq!(decide(policy, &r), e.decision, "decide and evaluate agree");
+    assert_eq!(
+        oidc_trust::verdict(policy, &r),
+        (e.decision, e.reason.clone()),
+        "verdict and evaluate agree"
+    );
     e
 }
 

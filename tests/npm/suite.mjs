@@ -72,6 +72,40 @@ export function cases(lib, fixtures) {
     }
   });
 
+  add('compiled.evaluate: decision and reason at once, the explanation when read, valid after further calls', () => {
+    const compiled = lib.compile(fixtures.policies['basic-repo'], { now: 1787166800 });
+    try {
+      const claims = JSON.parse(fixtures.tokens.main);
+      const first = compiled.evaluate(claims);
+      // Eager: plain data properties, no trace built yet.
+      const own = Object.getOwnPropertyDescriptor(first, 'decision');
+      ok('value' in own, 'decision is data');
+      ok('get' in Object.getOwnPropertyDescriptor(first, 'statements'), 'statements is read lazily');
+      equal(first.decision, 'allow');
+      deepEqual(first.reason, { kind: 'allowed', statements: [0] });
+      // Further calls, and a change to the caller's claims, leave the first result as it was.
+      const second = compiled.evaluate(fixtures.tokens['other-org']);
+      claims.sub = 'repo:evil/api:ref:refs/heads/main';
+      const [eager] = compiled.evaluateMany([fixtures.tokens.main]);
+      deepEqual(first, eager, 'the lazy result equals the eager one');
+      equal(JSON.stringify(first), JSON.stringify(eager), 'and serialises the same');
+      equal(second.reason.kind, 'noAllow');
+      ok(!('statements' in second.reason), 'noAllow has no statements');
+      // A JWT: the header is part of the explanation.
+      const fromJwt = compiled.evaluate(fixtures.jwt);
+      equal(fromJwt.tokenHeader.alg, 'RS256');
+      ok(!('tokenHeader' in first), 'no header for claims');
+      // Read the explanation before free(): afterwards it throws, the verdict stays.
+      const late = compiled.evaluate(fixtures.tokens.main);
+      compiled.free();
+      equal(late.decision, 'allow');
+      throwsCode(() => late.statements, 'freed');
+      ok(first.statements.length === 1, 'an explanation already read stays');
+    } finally {
+      compiled.free();
+    }
+  });
+
   add('compiled policy exposes its parsed form and warnings', () => {
     const compiled = lib.compile(fixtures.policies['basic-repo']);
     equal(compiled.policy.statements.length, 1);

@@ -48,6 +48,11 @@ pub fn check_eval(policy_text: &str, claims_text: &str, options: &RequestOptions
         evaluation.decision,
         "decide and evaluate disagree"
     );
+    assert_eq!(
+        oidc_trust::verdict(&policy, &request),
+        (evaluation.decision, evaluation.reason.clone()),
+        "verdict and evaluate disagree"
+    );
     evaluation
 }
 

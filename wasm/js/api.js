@@ -227,6 +227,12 @@ function claimsList(list) {
   return list.map((claims, i) => claimsText(claims, i));
 }
 
+// The raw verdict's reason kinds, in the order `Compiled::verdict` numbers them.
+const REASON_KINDS = ['allowed', 'explicitDeny', 'rcpDeny', 'noAllow', 'tagSessionNotAllowed'];
+// The parts of a compiled evaluation built when first read.
+const EXPLAINED = ['summary', 'request', 'statements', 'notes'];
+const EXPLAINED_WITH_HEADER = [...EXPLAINED, 'tokenHeader'];
+
 /** A policy parsed once with its options; evaluate as many tokens as you like. */
 export class CompiledPolicy {
   #compiled;
@@ -269,11 +275,38 @@ export class CompiledPolicy {
     return this.#locations;
   }
 
-  /** Evaluates one token or claims object; returns its trace (locations by index into `locations`). */
+  /**
+   * Evaluates one token or claims object; returns its trace (locations by index into
+   * `locations`). `decision` and `reason` are computed at once, without the trace; the
+   * explanation (`summary`, `request`, `statements`, `notes`, `tokenHeader`) is built the
+   * first time one of them is read, from this compiled policy and a copy of the claims
+   * taken now. A result stays valid whatever is evaluated afterwards; read its explanation
+   * before `free()`.
+   */
   evaluate(claimsOrToken) {
     const compiled = this.#live();
     const text = claimsText(claimsOrToken);
-    return JSON.parse(call(() => compiled.evaluate(text)));
+    const decisionText = this.#decisionText(claimsOrToken);
+    const verdict = call(() => compiled.verdict(decisionText));
+    let trace;
+    const explain = () => {
+      if (trace === undefined) {
+        const live = this.#live();
+        trace = JSON.parse(call(() => live.evaluate(text)));
+      }
+      return trace;
+    };
+    const kind = REASON_KINDS[verdict[1]];
+    const e = {
+      version: TRACE_VERSION,
+      decision: verdict[0] === 1 ? 'allow' : 'deny',
+      reason: kind === 'noAllow' ? { kind } : { kind, statements: Array.from(verdict.subarray(3)) },
+    };
+    const names = verdict[2] === 1 ? EXPLAINED_WITH_HEADER : EXPLAINED;
+    for (const name of names) {
+      Object.defineProperty(e, name, { get: () => explain()[name], enumerable: true, configurable: true });
+    }
+    return e;
   }
 
   /** Evaluates each token or claims object in one call; returns one trace per input. */

@@ -325,9 +325,15 @@ export declare class CompiledPolicy {
   readonly policy: Policy;
   /** The policy's locations with their text: what every trace's `at` and `keyAt` index. */
   readonly locations: TraceLocation[];
-  /** Evaluates one token (raw JWT), claims JSON text, or claims object (the trace refers to `locations`). */
+  /**
+   * Evaluates one token (raw JWT), claims JSON text, or claims object (the trace refers to
+   * `locations`). `decision` and `reason` are computed at once, without the trace; the rest
+   * of the explanation is built the first time it is read, from this policy and a copy of
+   * the claims taken now: a result stays valid after further calls, but its explanation
+   * must be read before `free()` (afterwards reading it throws `freed`).
+   */
   evaluate(claimsOrToken: Claims | string): Evaluation;
-  /** Evaluates many in one call; a bad item throws with its `index`. */
+  /** Evaluates many in one call, every trace built at once; a bad item throws with its `index`. */
   evaluateMany(list: ReadonlyArray<Claims | string>): Evaluation[];
   /** The decision alone, faster: no trace is built. */
   decide(claimsOrToken: Claims | string): Decision;

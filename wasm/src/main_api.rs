@@ -2,8 +2,9 @@
 
 use oidc_trust::support::{catalog_option, time_option, token_time_notes};
 use oidc_trust::{
-    decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token, ClaimFilter,
-    Decision, Diagnostic, LintOptions, LocationTable, Policy, Request, RequestOptions,
+    decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token, verdict,
+    ClaimFilter, Decision, DecisionReason, Diagnostic, LintOptions, LocationTable, Policy,
+    Request, RequestOptions,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -118,6 +119,29 @@ impl Compiled {
     /// table every trace of this compiled policy refers to by index.
     pub fn locations(&self) -> Result<String, JsValue> {
         to_json(&self.table)
+    }
+
+    /// The decision and its reason without the trace, as numbers (no text to parse):
+    /// `[decision, kind, header, statements...]`: decision 1 allow, 0 deny; kind 0
+    /// `allowed`, 1 `explicitDeny`, 2 `rcpDeny`, 3 `noAllow`, 4 `tagSessionNotAllowed`;
+    /// header 1 when the claims came from a JWT (the trace will have `tokenHeader`); then
+    /// the deciding statements' indexes. The eager part of a lazy `evaluate`.
+    pub fn verdict(&self, claims: &str) -> Result<Vec<u32>, JsValue> {
+        let (request, header) = self.request(claims, true).map_err(|d| fail(&d, &[]))?;
+        let (decision, reason) = verdict(&self.policy, &request);
+        let (kind, statements): (u32, &[usize]) = match &reason {
+            DecisionReason::Allowed { statements } => (0, statements),
+            DecisionReason::ExplicitDeny { statements } => (1, statements),
+            DecisionReason::RcpDeny { statements } => (2, statements),
+            DecisionReason::NoAllow => (3, &[]),
+            DecisionReason::TagSessionNotAllowed { statements } => (4, statements),
+        };
+        let mut out = Vec::with_capacity(2 + statements.len());
+        out.push(u32::from(decision == Decision::Allow));
+        out.push(kind);
+        out.push(u32::from(header.is_some()));
+        out.extend(statements.iter().map(|&i| u32::try_from(i).unwrap_or(u32::MAX)));
+        Ok(out)
     }
 
     /// The decision alone (no trace): `true` for allow.

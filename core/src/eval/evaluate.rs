@@ -4,9 +4,8 @@
 use crate::ci::Provider;
 use crate::eval::explain;
 use crate::eval::matcher::{
-    action_allowed, action_matches, condition_holds_for, condition_key, needs_tag_session,
-    principal_matches, resolve_account, resolve_role, resource_matches, statement_applies,
-    value_matches, TAG_SESSION,
+    action_matches, condition_holds_for, condition_key, principal_matches, resolve_account,
+    resolve_role, resource_matches, value_matches, Applying,
 };
 use crate::eval::trace::*;
 use crate::policy::model::split_key;
@@ -69,101 +68,55 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
             "RCPs restrict roles in the organisation's member accounts: a role in the management account, or a service-linked role, is not restricted by them".into(),
         ));
     }
-    let applying = |e: Effect, from_rcp: bool| {
-        statements
-            .iter()
-            .filter(|t| t.applies && t.effect == e && t.rcp.is_some() == from_rcp)
-            .map(|t| t.index)
-            .collect::<Vec<_>>()
-    };
-    let (trust_denies, rcp_denies, allows) = (
-        applying(Effect::Deny, false),
-        applying(Effect::Deny, true),
-        applying(Effect::Allow, false),
-    );
-    // An RCP that denies `sts:TagSession` stops a token that carries session tags, as a
-    // Deny of the trust policy would.
-    let rcp_tag_denies: Vec<usize> = if needs_tag_session(request) {
-        policy
-            .statements
-            .iter()
-            .filter(|s| s.rcp.is_some() && s.effect == Effect::Deny)
-            .filter(|s| statement_applies(s, request, account, role, TAG_SESSION))
-            .map(|s| s.index)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // The reason comes from the same sorting as `verdict`'s: the two cannot disagree.
+    let applying = Applying::sort(policy, |s| {
+        statements.get(s.index).is_some_and(|t| t.applies)
+    });
+    let (decision, reason) = applying.reason(policy, request, account, role);
     let names = |idx: &[usize]| {
         idx.iter()
             .map(|i| statement_name(policy, *i))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let (decision, reason, summary) = if !trust_denies.is_empty() {
-        let also = if rcp_denies.is_empty() {
-            String::new()
-        } else {
-            format!("; {} denies it too", names(&rcp_denies))
-        };
-        let s = format!(
-            "deny: {} explicitly denies this token (explicit deny beats any allow){also}",
-            names(&trust_denies)
-        );
-        (
-            Decision::Deny,
-            DecisionReason::ExplicitDeny {
-                statements: trust_denies,
-            },
-            s,
-        )
-    } else if !rcp_denies.is_empty() || (!allows.is_empty() && !rcp_tag_denies.is_empty()) {
-        let (denying, what) = if rcp_denies.is_empty() {
-            (
-                rcp_tag_denies,
-                "the session tags this token carries (`sts:TagSession`)",
+    let summary = match &reason {
+        DecisionReason::ExplicitDeny { statements } => {
+            let also = if applying.rcp_denies.is_empty() {
+                String::new()
+            } else {
+                format!("; {} denies it too", names(&applying.rcp_denies))
+            };
+            format!(
+                "deny: {} explicitly denies this token (explicit deny beats any allow){also}",
+                names(statements)
             )
-        } else {
-            (rcp_denies, "this token")
-        };
-        let trust = if allows.is_empty() {
-            "no Allow statement of the trust policy applies either".to_string()
-        } else {
-            format!("the trust policy alone would allow it ({})", names(&allows))
-        };
-        let s = format!(
-            "deny: {} denies {what}: the organisation's guardrail decides; {trust}",
-            names(&denying)
-        );
-        (
-            Decision::Deny,
-            DecisionReason::RcpDeny {
-                statements: denying,
-            },
-            s,
-        )
-    } else if allows.is_empty() {
-        (
-            Decision::Deny,
-            DecisionReason::NoAllow,
-            "deny: no Allow statement applies to this token (denied by default)".to_string(),
-        )
-    } else if needs_tag_session(request)
-        && !action_allowed(policy, request, account, role, TAG_SESSION)
-    {
-        let s = format!("deny: {} allows this token, but it carries session tags and no statement allows `sts:TagSession`", names(&allows));
-        (
-            Decision::Deny,
-            DecisionReason::TagSessionNotAllowed { statements: allows },
-            s,
-        )
-    } else {
-        let s = format!("allow: {} allows this token", names(&allows));
-        (
-            Decision::Allow,
-            DecisionReason::Allowed { statements: allows },
-            s,
-        )
+        }
+        DecisionReason::RcpDeny { statements } => {
+            let what = if applying.rcp_denies.is_empty() {
+                "the session tags this token carries (`sts:TagSession`)"
+            } else {
+                "this token"
+            };
+            let trust = if applying.allows.is_empty() {
+                "no Allow statement of the trust policy applies either".to_string()
+            } else {
+                format!(
+                    "the trust policy alone would allow it ({})",
+                    names(&applying.allows)
+                )
+            };
+            format!(
+                "deny: {} denies {what}: the organisation's guardrail decides; {trust}",
+                names(statements)
+            )
+        }
+        DecisionReason::NoAllow => {
+            "deny: no Allow statement applies to this token (denied by default)".to_string()
+        }
+        DecisionReason::TagSessionNotAllowed { statements } => format!("deny: {} allows this token, but it carries session tags and no statement allows `sts:TagSession`", names(statements)),
+        DecisionReason::Allowed { statements } => {
+            format!("allow: {} allows this token", names(statements))
+        }
     };
     if request.has_session_tags && decision == Decision::Allow {
         notes.push(Note::info(

@@ -67,6 +67,141 @@ pub fn decide(policy: &Policy, request: &Request) -> Decision {
     }
 }
 
+/// The decision and its reason without a trace: which statements decided, by the rules
+/// `evaluate` uses (it sorts its traced statements with the same [`Applying::reason`]).
+/// Cheaper than `evaluate` when the explanation is not read.
+///
+/// # Example
+/// ```
+/// let policy = r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+///   "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"},
+///   "Action": "sts:AssumeRoleWithWebIdentity",
+///   "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}}]}"#;
+/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid"); // ok: a doc example on a literal input
+/// let claims = oidc_trust::read_claims(r#"{"iss": "https://token.actions.githubusercontent.com",
+///   "sub": "repo:acme/api:ref:refs/heads/main"}"#)?;
+/// let request = oidc_trust::Request::new(&claims, &Default::default())?;
+/// let (decision, reason) = oidc_trust::verdict(&policy, &request);
+/// assert_eq!(decision, oidc_trust::Decision::Allow);
+/// assert_eq!(reason, oidc_trust::DecisionReason::Allowed { statements: vec![0] });
+/// # Ok::<(), oidc_trust::Diagnostic>(())
+/// ```
+pub fn verdict(policy: &Policy, request: &Request) -> (Decision, DecisionReason) {
+    let account = resolve_account(policy, request);
+    let role = resolve_role(policy, request);
+    let action = request.action_lower.as_str();
+    Applying::sort(policy, |s| {
+        statement_applies(s, request, account, role, action)
+    })
+    .reason(policy, request, account, role)
+}
+
+/// The statements that apply, sorted by what they do to the decision.
+pub(crate) struct Applying {
+    /// Deny statements of the trust policy.
+    pub(crate) trust_denies: Vec<usize>,
+    /// Deny statements of the organisation's RCPs.
+    pub(crate) rcp_denies: Vec<usize>,
+    /// Allow statements.
+    pub(crate) allows: Vec<usize>,
+}
+
+impl Applying {
+    /// Sorts the statements for which `applies` holds.
+    pub(crate) fn sort(policy: &Policy, applies: impl Fn(&Statement) -> bool) -> Applying {
+        let mut a = Applying {
+            trust_denies: Vec::new(),
+            rcp_denies: Vec::new(),
+            allows: Vec::new(),
+        };
+        for s in policy.statements.iter().filter(|s| applies(s)) {
+            match (s.effect, s.rcp.is_some()) {
+                (Effect::Deny, false) => a.trust_denies.push(s.index),
+                (Effect::Deny, true) => a.rcp_denies.push(s.index),
+                (Effect::Allow, _) => a.allows.push(s.index),
+            }
+        }
+        a
+    }
+
+    /// The decision: an explicit Deny of the trust policy beats everything; then an RCP's
+    /// Deny (of the action, or of `sts:TagSession` for a token with session tags); then no
+    /// Allow; then session tags no statement allows; else allow.
+    pub(crate) fn reason(
+        &self,
+        policy: &Policy,
+        request: &Request,
+        account: Option<&str>,
+        role: Option<&str>,
+    ) -> (Decision, DecisionReason) {
+        if !self.trust_denies.is_empty() {
+            return (
+                Decision::Deny,
+                DecisionReason::ExplicitDeny {
+                    statements: self.trust_denies.clone(),
+                },
+            );
+        }
+        if !self.rcp_denies.is_empty() {
+            return (
+                Decision::Deny,
+                DecisionReason::RcpDeny {
+                    statements: self.rcp_denies.clone(),
+                },
+            );
+        }
+        let rcp_tag_denies = self.rcp_tag_denies(policy, request, account, role);
+        if !self.allows.is_empty() && !rcp_tag_denies.is_empty() {
+            return (
+                Decision::Deny,
+                DecisionReason::RcpDeny {
+                    statements: rcp_tag_denies,
+                },
+            );
+        }
+        if self.allows.is_empty() {
+            return (Decision::Deny, DecisionReason::NoAllow);
+        }
+        if needs_tag_session(request)
+            && !action_allowed(policy, request, account, role, TAG_SESSION)
+        {
+            return (
+                Decision::Deny,
+                DecisionReason::TagSessionNotAllowed {
+                    statements: self.allows.clone(),
+                },
+            );
+        }
+        (
+            Decision::Allow,
+            DecisionReason::Allowed {
+                statements: self.allows.clone(),
+            },
+        )
+    }
+
+    /// The RCP statements that deny `sts:TagSession` to a token with session tags: an RCP
+    /// stops it as a Deny of the trust policy would.
+    pub(crate) fn rcp_tag_denies(
+        &self,
+        policy: &Policy,
+        request: &Request,
+        account: Option<&str>,
+        role: Option<&str>,
+    ) -> Vec<usize> {
+        if !needs_tag_session(request) {
+            return Vec::new();
+        }
+        policy
+            .statements
+            .iter()
+            .filter(|s| s.rcp.is_some() && s.effect == Effect::Deny)
+            .filter(|s| statement_applies(s, request, account, role, TAG_SESSION))
+            .map(|s| s.index)
+            .collect()
+    }
+}
+
 pub(crate) fn statement_applies(
     s: &Statement,
     request: &Request,
