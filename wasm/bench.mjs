@@ -25,6 +25,7 @@ const now = 1787166800;
 const fmt = (ns) => (ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(0)} ns`);
 const rows = [];
 const figures = [];
+const stages = [];
 const row = (name, ns) => {
   figures.push({ name, ns });
   rows.push([name, fmt(ns), `${Math.round(1e9 / ns).toLocaleString('en-US')}/s`]);
@@ -34,8 +35,9 @@ for (const [name, text] of policies) {
   const compiled = lib.compile(text, { now });
   row(`${name}: evaluate(policy, jwt) one-shot`, measure(() => lib.evaluate(text, jwt, { now })));
   row(`${name}: compile(policy)`, measure(() => lib.compile(text, { now }).free()));
-  row(`${name}: compiled.evaluate(jwt)`, measure(() => compiled.evaluate(jwt)));
-  row(`${name}: compiled.evaluate(claims object)`, measure(() => compiled.evaluate(claims)));
+  row(`${name}: compiled.evaluate(jwt), explanation read`, measure(() => compiled.evaluate(jwt).statements));
+  row(`${name}: compiled.evaluate(claims object), decision and reason read`, measure(() => compiled.evaluate(claims).reason));
+  row(`${name}: compiled.evaluate(claims object), explanation read`, measure(() => compiled.evaluate(claims).statements));
   row(`${name}: compiled.decide(jwt)`, measure(() => compiled.decide(jwt)));
   row(`${name}: compiled.decide(claims object)`, measure(() => compiled.decide(claims)));
   row(`${name}: compiled.evaluateMany(1000), per token`, measure(() => compiled.evaluateMany(batch), batch.length, 1000));
@@ -55,6 +57,24 @@ const intent = { account: '123456789012', repositories: [{ repo: 'acme/api', id:
   workflow: '.github/workflows/deploy.yml@refs/heads/main', actors: ['release-bot'], customSubject: true };
 row('generate(intent), every artefact', measure(() => generator.generate(intent)));
 row('generate(intent + layer 3)', measure(() => generator.generate({ ...intent, layer3: true, codeOwners: ['@acme/platform'], reviewers: ['acme/sre'] })));
+// Where a full-trace call's time goes, stage by stage, through the raw layer (layer-2 policy,
+// the main token as claims text): reading the claims and deciding; building the trace and
+// writing it as JSON (v2); JSON.parse of that text in JS; and the claims object's
+// JSON.stringify on the way in.
+{
+  const glue = await import(join(here, 'pkg', 'oidc_trust_wasm.js'));
+  glue.initSync({ module: readFileSync(join(here, 'pkg', 'oidc_trust_wasm_bg.wasm')) });
+  const raw = glue.compile(policies[1][1], undefined, undefined, undefined, false, undefined, String(now), [], [], [], undefined);
+  const text = JSON.stringify(claims);
+  const traceText = raw.evaluate(text);
+  stages.push(
+    ['JSON.stringify(claims object)', measure(() => JSON.stringify(claims))],
+    ['read claims + request + decision and reason (raw verdict)', measure(() => raw.verdict(text))],
+    ['read claims + request + full trace + v2 JSON (raw evaluate)', measure(() => raw.evaluate(text))],
+    [`JSON.parse of the v2 trace (${traceText.length} B)`, measure(() => JSON.parse(traceText))],
+  );
+  raw.free();
+}
 // The boundary's share: JSON.parse of a typical trace alone.
 const traceJson = JSON.stringify(lib.evaluate(policies[1][1], jwt, { now }));
 row(`(reference) JSON.parse of one trace, ${(traceJson.length / 1000).toFixed(1)} KB`, measure(() => JSON.parse(traceJson)));
@@ -63,6 +83,8 @@ const wasm = readFileSync(join(here, 'pkg', 'oidc_trust_wasm_bg.wasm'));
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`oidc-trust npm package, Node ${process.version}; .wasm ${(wasm.length / 1000).toFixed(1)} KB raw, ${(gzipSync(wasm, { level: 9 }).length / 1000).toFixed(1)} KB gzip -9\n`);
 for (const [name, t, rate] of rows) console.log(`${name.padEnd(width)}  ${t.padStart(9)}  ${rate.padStart(12)}`);
+console.log('\nStages of compiled.evaluate(claims object) with the explanation read, hardening-layer2:');
+for (const [name, ns] of stages) console.log(`  ${name.padEnd(62)}  ${fmt(ns).padStart(9)}`);
 
 const jsonAt = process.argv.indexOf('--json');
 if (jsonAt > 0) {
@@ -82,5 +104,6 @@ if (jsonAt > 0) {
       return { raw: t.length, gzip: gzipSync(t, { level: 9 }).length };
     })(),
     figures,
+    stages: stages.map(([name, ns]) => ({ name, ns })),
   }, null, 2));
 }
