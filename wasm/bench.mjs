@@ -2,6 +2,7 @@
 // boundary included. Figures, not assertions: CI never times anything.
 //
 //   npm --prefix wasm run build && npm --prefix wasm run bench [-- --json FILE]
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +76,25 @@ row('generate(intent + layer 3)', measure(() => generator.generate({ ...intent, 
   );
   raw.free();
 }
+// Trace size: the seed's basic policy and the main token, compact JSON (v1 from the CLI's
+// --trace-version 1, when the release binary is there).
+const traceBytes = (() => {
+  const basic = policies[0][1];
+  const compiled = lib.compile(basic, { now });
+  const perToken = JSON.stringify(compiled.evaluate(claims)).length;
+  const table = JSON.stringify(compiled.locations).length;
+  compiled.free();
+  const oneShot = JSON.stringify(lib.evaluate(basic, claims, { now })).length;
+  let v1;
+  try {
+    const out = execFileSync(join(root, 'target', 'release', 'oidc-trust'), ['eval', '--policy', 'examples/policies/basic-repo.json', '--claims', 'examples/tokens/main.json', '--now', String(now), '--format', 'json', '--trace-version', '1'], { cwd: root, encoding: 'utf8' });
+    const { diagnostics, ...trace } = JSON.parse(out);
+    v1 = JSON.stringify(trace).length;
+  } catch {
+    v1 = undefined;
+  }
+  return { perToken, table, oneShot, v1 };
+})();
 // The boundary's share: JSON.parse of a typical trace alone.
 const traceJson = JSON.stringify(lib.evaluate(policies[1][1], jwt, { now }));
 row(`(reference) JSON.parse of one trace, ${(traceJson.length / 1000).toFixed(1)} KB`, measure(() => JSON.parse(traceJson)));
@@ -83,6 +103,7 @@ const wasm = readFileSync(join(here, 'pkg', 'oidc_trust_wasm_bg.wasm'));
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`oidc-trust npm package, Node ${process.version}; .wasm ${(wasm.length / 1000).toFixed(1)} KB raw, ${(gzipSync(wasm, { level: 9 }).length / 1000).toFixed(1)} KB gzip -9\n`);
 for (const [name, t, rate] of rows) console.log(`${name.padEnd(width)}  ${t.padStart(9)}  ${rate.padStart(12)}`);
+console.log(`\ntrace bytes (basic-repo, main token): v2 per token ${traceBytes.perToken}, table ${traceBytes.table}, one-shot ${traceBytes.oneShot}, v1 ${traceBytes.v1}`);
 console.log('\nStages of compiled.evaluate(claims object) with the explanation read, hardening-layer2:');
 for (const [name, ns] of stages) console.log(`  ${name.padEnd(62)}  ${fmt(ns).padStart(9)}`);
 
@@ -105,5 +126,6 @@ if (jsonAt > 0) {
     })(),
     figures,
     stages: stages.map(([name, ns]) => ({ name, ns })),
+    traceBytes,
   }, null, 2));
 }
