@@ -35,7 +35,7 @@ const gen = build('swb_generate', 'generate,swb-bench');
 const read = (p) => readFileSync(join(root, p), 'utf8');
 const policy = read('examples/policies/hardening-layer2.json');
 const claims = JSON.parse(read('examples/tokens/main.json'));
-const compiled = main.glue.compile(policy, undefined, undefined, undefined, false, undefined, '1787166800', []);
+const compiled = main.glue.compile(policy, undefined, undefined, undefined, false, undefined, '1787166800', [], [], [], undefined);
 const names = JSON.parse(compiled.claimNames());
 const only = (c) => Object.fromEntries(Object.entries(c).filter(([k]) => names.includes(k.toLowerCase())));
 const intent = { account: '123456789012', repositories: [{ repo: 'acme/api', id: '74', ownerId: '65' }], branches: ['main'], environments: ['production'],
@@ -45,7 +45,7 @@ const intent = { account: '123456789012', repositories: [{ repo: 'acme/api', id:
 const viaText = JSON.parse(compiled.evaluate(JSON.stringify(claims)));
 const viaSwb = compiled.evaluateSwbSwb(claims);
 if (viaText.decision !== viaSwb.decision || viaText.statements.length !== viaSwb.statements.length) throw new Error('the two paths disagree');
-if (JSON.stringify(JSON.parse(main.glue.lint(policy))) !== JSON.stringify(main.glue.lintSwb(policy))) throw new Error('lint differs between paths');
+if (JSON.stringify(JSON.parse(main.glue.lint(policy, undefined, undefined, [], [], undefined))) !== JSON.stringify(main.glue.lintSwb(policy))) throw new Error('lint differs between paths');
 
 const rows = [];
 const pair = (what, text, swb) => {
@@ -57,7 +57,7 @@ pair('claims object in → trace object out', () => JSON.parse(compiled.evaluate
 pair('claims object in (trace as text out)', () => compiled.evaluate(JSON.stringify(claims)), () => compiled.evaluateSwbText(claims));
 pair('trace out (claims as text in)', () => JSON.parse(compiled.evaluate(JSON.stringify(claims))), () => compiled.evaluateTextSwb(JSON.stringify(claims)));
 pair('claims object in → decision', () => compiled.decide(JSON.stringify(only(claims))), () => compiled.decideSwb(claims));
-pair('lint report (findings) out', () => JSON.parse(main.glue.lint(policy)), () => main.glue.lintSwb(policy));
+pair('lint report (findings) out', () => JSON.parse(main.glue.lint(policy, undefined, undefined, [], [], undefined)), () => main.glue.lintSwb(policy));
 pair('intent object in → every artefact', () => JSON.parse(gen.glue.generate(JSON.stringify(intent))), () => JSON.parse(gen.glue.generateSwb(intent)));
 
 const us = (ns) => `${(ns / 1000).toFixed(2)} µs`;

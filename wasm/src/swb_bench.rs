@@ -1,6 +1,7 @@
 //! The boundary measurement (feature `swb-bench`, never published): the same calls as the
 //! main module's, with serde-wasm-bindgen carrying objects across instead of JSON text, so
-//! that wasm/swb-bench.mjs can time each direction both ways.
+//! that wasm/swb-bench.mjs can time each direction both ways. Traces cross as format v2,
+//! as the main module's `Compiled::evaluate` sends them.
 
 use oidc_trust::{evaluate, lint, ClaimValue, Claims, LintOptions, Request};
 use serde::Serialize;
@@ -48,7 +49,7 @@ impl Compiled {
     pub fn evaluate_swb_swb(&self, claims: JsValue) -> Result<JsValue, JsValue> {
         let request =
             Request::from_claims(claims_of(claims)?, &self.options).map_err(|d| fail(&d, &[]))?;
-        to_js(&evaluate(&self.policy, &request).with_inputs(&self.warnings, None))
+        to_js(&evaluate(&self.policy, &request).wire(&self.table))
     }
 
     /// Object in, JSON text out.
@@ -56,14 +57,14 @@ impl Compiled {
     pub fn evaluate_swb_text(&self, claims: JsValue) -> Result<String, JsValue> {
         let request =
             Request::from_claims(claims_of(claims)?, &self.options).map_err(|d| fail(&d, &[]))?;
-        to_json(&evaluate(&self.policy, &request).with_inputs(&self.warnings, None))
+        to_json(&evaluate(&self.policy, &request).wire(&self.table))
     }
 
     /// JSON text in, object out.
     #[wasm_bindgen(js_name = evaluateTextSwb)]
     pub fn evaluate_text_swb(&self, claims: &str) -> Result<JsValue, JsValue> {
         let (evaluation, header) = self.trace(claims).map_err(|d| fail(&d, &[]))?;
-        to_js(&evaluation.with_inputs(&self.warnings, header))
+        to_js(&evaluation.with_inputs(&[], header).wire(&self.table))
     }
 
     /// The decision, claims object in.
