@@ -131,23 +131,22 @@ const fig = (name) => node.figures.find((f) => f.name === name)?.ns;
 const jwtDecide = fig('hardening-layer2: compiled.decide(jwt)');
 const objDecide = fig('hardening-layer2: compiled.decide(claims object)');
 if (jwtDecide && objDecide) {
-  say();
   say(`Raw-JWT \`decide\` against the claims-object path (layer-2 policy): ${time(jwtDecide)} against ${time(objDecide)}, ${(jwtDecide / objDecide).toFixed(1)}× (target within 2× ${mark(jwtDecide / objDecide <= 2)}).`);
+  say();
 }
 
 say('### Node: the npm package per call (boundary included, median)');
 say();
 table(['Call', 'Time', 'Rate'], node.figures.map((f) => [f.name, time(f.ns), rate(1e9 / f.ns)]));
 if (node.stages) {
-  say();
   say('Where a full-trace call goes, stage by stage (layer-2 policy, the main token; raw layer):');
   say();
   table(['Stage', 'Time'], node.stages.map((st) => [st.name, time(st.ns)]));
 }
 if (node.traceBytes) {
   const t = node.traceBytes;
-  say();
   say(`Trace size, seed basic policy and the main GitHub token, compact JSON: v2 per token ${t.perToken.toLocaleString('en')} B (${mark(t.perToken <= 2048)} ≤ 2 KB), its locations table ${t.table.toLocaleString('en')} B once per compiled policy, one-shot (table and warnings inlined) ${t.oneShot.toLocaleString('en')} B${t.v1 ? `; v1 ${t.v1.toLocaleString('en')} B` : ''}.`);
+  say();
 }
 
 say('### Size');

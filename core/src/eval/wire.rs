@@ -58,31 +58,31 @@ impl LocationTable {
     pub fn of_policy(policy: &Policy) -> LocationTable {
         let mut table = LocationTable::default();
         for s in &policy.statements {
-            table.intern(&s.location, None);
-            table.intern(&s.principal.location, None);
+            table.push(&s.location, None);
+            table.push(&s.principal.location, None);
             for v in &s.principal.values {
-                table.intern(&v.location, Some(&v.value));
+                table.push(&v.location, Some(&v.value));
             }
-            table.intern(&s.action.location, None);
+            table.push(&s.action.location, None);
             for p in &s.action.patterns {
-                table.intern(&p.location, Some(&p.text));
+                table.push(&p.location, Some(&p.text));
             }
             if let Some(r) = &s.resource {
-                table.intern(&r.location, None);
+                table.push(&r.location, None);
                 for p in &r.patterns {
-                    table.intern(&p.location, Some(&p.text));
+                    table.push(&p.location, Some(&p.text));
                 }
             }
             // Conditions under one operator share its location: the table holds it once.
             let mut operator: Option<&Location> = None;
             for c in &s.conditions {
                 if operator != Some(&c.operator_location) {
-                    table.intern(&c.operator_location, Some(&c.operator_text));
+                    table.push(&c.operator_location, Some(&c.operator_text));
                 }
                 operator = Some(&c.operator_location);
-                table.intern(&c.key_location, Some(&c.key));
+                table.push(&c.key_location, Some(&c.key));
                 for v in &c.values {
-                    table.intern(&v.location, Some(&v.text));
+                    table.push(&v.location, Some(&v.text));
                 }
             }
         }
@@ -94,27 +94,27 @@ impl LocationTable {
     pub fn of_evaluation(evaluation: &Evaluation) -> LocationTable {
         let mut table = LocationTable::default();
         for s in &evaluation.statements {
-            table.intern(&s.location, None);
+            table.push(&s.location, None);
             let elements = [Some(&s.principal), Some(&s.action), s.resource.as_ref()];
             for e in elements.into_iter().flatten() {
-                table.intern(&e.location, None);
+                table.push(&e.location, None);
                 for v in &e.values {
-                    table.intern(&v.location, Some(&v.value));
+                    table.push(&v.location, Some(&v.value));
                 }
             }
             let mut operator: Option<&Location> = None;
             for c in &s.conditions {
                 if operator != Some(&c.location) {
-                    table.intern(&c.location, Some(&c.operator));
+                    table.push(&c.location, Some(&c.operator));
                 }
                 operator = Some(&c.location);
-                table.intern(&c.key_location, Some(&c.key));
+                table.push(&c.key_location, Some(&c.key));
                 // A policy value compared with several request values is listed once per
                 // comparison, one after the other: the table holds it once.
                 let mut last: Option<&Location> = None;
                 for v in &c.values {
                     if last != Some(&v.location) {
-                        table.intern(&v.location, Some(&v.value));
+                        table.push(&v.location, Some(&v.value));
                     }
                     last = Some(&v.location);
                 }
@@ -139,17 +139,23 @@ impl LocationTable {
     }
 
     /// The index of `location` with `text`, looking at `hint` first: a trace visits the
-    /// table in order, so the next location is almost always the one after the last.
+    /// table in order, so the next location is almost always the one after the last. The
+    /// exceptions (an operator shared by conditions, a value compared with several request
+    /// values) are a little behind, so the search goes back from there first.
     fn find_from(&self, hint: usize, location: &Location, text: Option<&str>) -> Option<u32> {
         let is = |e: &Entry| e.location == *location && e.text.as_deref() == text;
-        let at = match self.entries.get(hint) {
+        let (before, after) = self.entries.split_at(hint.min(self.entries.len()));
+        let at = match after.first() {
             Some(e) if is(e) => hint,
-            _ => self.entries.iter().position(is)?,
+            _ => match before.iter().rposition(is) {
+                Some(i) => i,
+                None => hint + after.iter().position(is)?,
+            },
         };
         u32::try_from(at).ok()
     }
 
-    fn intern(&mut self, location: &Location, text: Option<&str>) {
+    fn push(&mut self, location: &Location, text: Option<&str>) {
         self.entries.push(Entry {
             location: location.clone(),
             text: text.map(str::to_string),
