@@ -2,9 +2,9 @@
 
 use oidc_trust::support::{catalog_option, time_option, token_time_notes};
 use oidc_trust::{
-    decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token, verdict,
-    ClaimFilter, Decision, DecisionReason, Diagnostic, LintOptions, LocationTable, Policy,
-    Request, RequestOptions,
+    decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token, verdict, ClaimFilter,
+    Decision, DecisionReason, Diagnostic, LintOptions, LocationTable, Policy, Request,
+    RequestOptions,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -140,7 +140,11 @@ impl Compiled {
         out.push(u32::from(decision == Decision::Allow));
         out.push(kind);
         out.push(u32::from(header.is_some()));
-        out.extend(statements.iter().map(|&i| u32::try_from(i).unwrap_or(u32::MAX)));
+        out.extend(
+            statements
+                .iter()
+                .map(|&i| u32::try_from(i).unwrap_or(u32::MAX)),
+        );
         Ok(out)
     }
 
