@@ -68,7 +68,7 @@ pub fn decide(policy: &Policy, request: &Request) -> Decision {
 }
 
 /// The decision and its reason without a trace: which statements decided, by the rules
-/// `evaluate` uses (it sorts its traced statements with the same [`Applying::reason`]).
+/// `evaluate` uses (it sorts its traced statements with the same `Applying::reason`).
 /// Cheaper than `evaluate` when the explanation is not read.
 ///
 /// # Example

@@ -3,7 +3,7 @@
 //!
 //! # Format v1 (deprecated)
 //!
-//! The wire format is v2 ([`crate::eval::wire`]). `Evaluation` itself still serialises to camelCase JSON: `version` (1), `decision` (`allow` or
+//! The wire format is v2 ([`Evaluation::wire`], [`Evaluation::one_shot`]). `Evaluation` itself still serialises to camelCase JSON: `version` (1), `decision` (`allow` or
 //! `deny`), `reason` (`{kind: allowed|explicitDeny|rcpDeny|noAllow|tagSessionNotAllowed,
 //! statements}`), `summary`, `request` (issuer, principal, account, action, catalog,
 //! context keys, unexposed claims), `statements` (each with its principal, action and
@@ -21,7 +21,7 @@ use crate::text::note::Note;
 use crate::text::source::Location;
 
 /// The version of [`Evaluation`]'s own serialisation: format v1, deprecated (the wire
-/// format is v2, written by [`crate::eval::wire`]).
+/// format is v2, written by [`Evaluation::wire`] and [`Evaluation::one_shot`]).
 pub const TRACE_VERSION_1: u32 = 1;
 
 /// Allow or deny.
