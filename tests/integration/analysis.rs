@@ -245,6 +245,60 @@ fn the_claim_filter_never_changes_a_decision() {
     );
 }
 
+/// `ClaimFilter::read` (what a bulk decision reads) gives the claims `apply` keeps from a
+/// whole read, from claims JSON and from a JWT, and the same error for every bad claims or
+/// token input of the shared bad-input suite.
+#[test]
+fn reading_only_the_kept_claims_equals_reading_all_then_filtering() {
+    fn b64url(bytes: &[u8]) -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b))
+                << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            }
+        }
+        out
+    }
+    let mut checked = 0;
+    for (name, policy) in &policies() {
+        let filter = oidc_trust::ClaimFilter::of(policy);
+        for token in samples(policy).into_iter().take(20) {
+            let json = serde_json::to_string(&token).unwrap();
+            let jwt = format!(
+                "{}.{}.sig",
+                b64url(br#"{"alg":"RS256","typ":"JWT"}"#),
+                b64url(json.as_bytes())
+            );
+            for text in [&json, &jwt] {
+                let whole = oidc_trust::read_claims_or_token(text).unwrap();
+                let kept = filter.read(text).unwrap();
+                assert_eq!(kept.claims, filter.apply(whole.claims), "{name}: {text}");
+                assert_eq!(kept.header, whole.header, "{name}: {text}");
+                checked += 1;
+            }
+        }
+    }
+    let cases: Vec<serde_json::Value> =
+        serde_json::from_str(&oidc_trust_tests::read("tests/bad-inputs/cases.json")).unwrap();
+    let policy =
+        oidc_trust_tests::policy(&oidc_trust_tests::read("examples/policies/basic-repo.json"));
+    let filter = oidc_trust::ClaimFilter::of(&policy);
+    for case in cases.iter().filter(|c| c["kind"] != "policy") {
+        let text = case["text"].as_str().unwrap_or_default();
+        assert_eq!(
+            filter.read(text).err(),
+            oidc_trust::read_claims_or_token(text).err(),
+            "{}",
+            case["name"]
+        );
+        checked += 1;
+    }
+    assert!(checked > 500, "{checked} inputs");
+}
+
 /// GitHub names hold letters, digits, `-`, `_` and `.`.
 fn github_name(s: &str) -> bool {
     !s.is_empty()

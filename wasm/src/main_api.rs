@@ -201,13 +201,12 @@ impl Compiled {
         claims: &str,
         decision_only: bool,
     ) -> Result<(Request, Option<oidc_trust::Claims>), Diagnostic> {
-        let input = read_claims_or_token(claims)?;
-        let claims = if decision_only {
-            self.filter.apply(input.claims)
+        let input = if decision_only {
+            self.filter.read(claims)?
         } else {
-            input.claims
+            read_claims_or_token(claims)?
         };
-        let request = Request::from_claims(claims, &self.options)?;
+        let request = Request::from_claims(input.claims, &self.options)?;
         Ok((request, input.header))
     }
 

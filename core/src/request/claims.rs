@@ -7,7 +7,7 @@
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use crate::policy::value::{decode_base64, format_epoch};
+use crate::policy::value::{decode_base64url, format_epoch};
 use crate::text::diagnostic::{Diagnostic, Reporter, Severity};
 use crate::text::json::{self, Kind, Node};
 use crate::text::note::Note;
@@ -196,6 +196,12 @@ pub struct ClaimsInput {
 
 /// Reads claims from a JSON object.
 pub fn read_claims(text: &str) -> Result<Claims, Diagnostic> {
+    read_claims_keeping(text, &|_| true)
+}
+
+/// [`read_claims`], keeping only the claims `keep` names (the others are read, so errors
+/// are the same, but not kept).
+fn read_claims_keeping(text: &str, keep: &dyn Fn(&str) -> bool) -> Result<Claims, Diagnostic> {
     let r = Reporter::new(text, "claims");
     if text.len() > MAX_CLAIMS_BYTES {
         return Err(r.make(
@@ -211,7 +217,7 @@ pub fn read_claims(text: &str) -> Result<Claims, Diagnostic> {
         ));
     }
     let node = r.json(text)?;
-    object_claims(node).map_err(|node| {
+    object_claims(node, keep).map_err(|node| {
         r.make(
             Severity::Error,
             "claims-not-object",
@@ -223,12 +229,14 @@ pub fn read_claims(text: &str) -> Result<Claims, Diagnostic> {
     })
 }
 
-/// The claims of an object node; any other node comes back for the error message.
-fn object_claims(node: Node) -> Result<Claims, Node> {
+/// The claims of an object node that `keep` names; any other node comes back for the
+/// error message.
+fn object_claims(node: Node, keep: &dyn Fn(&str) -> bool) -> Result<Claims, Node> {
     match node.kind {
         Kind::Object(members) => Ok(Claims::from_pairs(
             members
                 .into_iter()
+                .filter(|m| keep(&m.key))
                 .map(|m| (m.key, ClaimValue::from_node(m.value))),
         )),
         kind => Err(Node { kind, ..node }),
@@ -244,13 +252,23 @@ pub fn is_claims_json(text: &str) -> bool {
 
 /// Reads claims from a JSON object or a raw JWT, whichever `text` is.
 pub fn read_claims_or_token(text: &str) -> Result<ClaimsInput, Diagnostic> {
+    read_claims_or_token_keeping(text, &|_| true)
+}
+
+/// [`read_claims_or_token`], keeping only the claims `keep` names: every claim is still
+/// read (a malformed one is the same error), but only those are built, which is most of
+/// the cost of a whole token when a decision reads a few.
+pub(crate) fn read_claims_or_token_keeping(
+    text: &str,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<ClaimsInput, Diagnostic> {
     if is_claims_json(text) {
         Ok(ClaimsInput {
-            claims: read_claims(text)?,
+            claims: read_claims_keeping(text, keep)?,
             header: None,
         })
     } else {
-        let token = decode_token(text)?;
+        let token = decode_token_keeping(text, keep)?;
         Ok(ClaimsInput {
             claims: token.claims,
             header: Some(token.header),
@@ -260,6 +278,14 @@ pub fn read_claims_or_token(text: &str) -> Result<ClaimsInput, Diagnostic> {
 
 /// Decodes a JWT (`header.payload.signature`, base64url) without checking its signature.
 pub fn decode_token(text: &str) -> Result<DecodedToken, Diagnostic> {
+    decode_token_keeping(text, &|_| true)
+}
+
+/// [`decode_token`], keeping only the payload's claims that `keep` names.
+fn decode_token_keeping(
+    text: &str,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<DecodedToken, Diagnostic> {
     let r = Reporter::new(text, "token");
     let fail =
         |code: &'static str, message: String, help: &str, range: (usize, usize)| -> Diagnostic {
@@ -328,23 +354,24 @@ pub fn decode_token(text: &str) -> Result<DecodedToken, Diagnostic> {
                 range,
             ));
         }
-        if let Some(at) = seg
-            .bytes()
-            .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'='))
-        {
-            // A non-ASCII character starts at a char boundary: the first bad byte is its first.
-            let bad = seg.get(at..).and_then(|t| t.chars().next()).unwrap_or('?');
-            let pos = range.0 + at;
-            return Err(fail("token-base64", format!("the token's {name} segment has `{}`, which is not base64url", bad.escape_default()), "JWT segments use only A-Z a-z 0-9 - and _; check for spaces or line breaks from copying", (pos, pos + bad.len_utf8())));
-        }
-        let bytes = decode_base64(seg).ok_or_else(|| {
-            fail(
+        // Decoding checks every character; only a failure is looked at again, to say where.
+        let Some(bytes) = decode_base64url(seg) else {
+            if let Some(at) = seg
+                .bytes()
+                .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'='))
+            {
+                // A non-ASCII character starts at a char boundary: the first bad byte is its first.
+                let bad = seg.get(at..).and_then(|t| t.chars().next()).unwrap_or('?');
+                let pos = range.0 + at;
+                return Err(fail("token-base64", format!("the token's {name} segment has `{}`, which is not base64url", bad.escape_default()), "JWT segments use only A-Z a-z 0-9 - and _; check for spaces or line breaks from copying", (pos, pos + bad.len_utf8())));
+            }
+            return Err(fail(
                 "token-base64",
                 format!("the token's {name} segment is not valid base64url"),
                 "the segment's length is impossible for base64; it was probably cut short",
                 range,
-            )
-        })?;
+            ));
+        };
         let json_text = String::from_utf8(bytes).map_err(|_| {
             fail(
                 "token-utf8",
@@ -361,7 +388,9 @@ pub fn decode_token(text: &str) -> Result<DecodedToken, Diagnostic> {
                 range,
             )
         })?;
-        let claims = object_claims(node).map_err(|node| {
+        // The header is kept whole; the payload, as the caller asks.
+        let kept: &dyn Fn(&str) -> bool = if i == 0 { &|_| true } else { keep };
+        let claims = object_claims(node, kept).map_err(|node| {
             fail(
                 "token-json",
                 format!(

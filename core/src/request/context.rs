@@ -208,6 +208,12 @@ impl ClaimFilter {
         self.names.iter().any(|n| n.eq_ignore_ascii_case(name))
     }
 
+    /// Reads claims JSON or a JWT as [`crate::read_claims_or_token`] does (the same
+    /// errors), building only the claims the policy can read: what a decision needs.
+    pub fn read(&self, text: &str) -> Result<crate::ClaimsInput, crate::Diagnostic> {
+        crate::request::claims::read_claims_or_token_keeping(text, &|name| self.keeps(name))
+    }
+
     /// The claims without those the policy cannot read.
     pub fn apply(&self, mut claims: Claims) -> Claims {
         claims.retain(|name| self.keeps(name));
