@@ -210,7 +210,10 @@ impl ClaimFilter {
 
     /// Reads claims JSON or a JWT as [`crate::read_claims_or_token`] does (the same
     /// errors), building only the claims the policy can read: what a decision needs.
-    pub fn read(&self, text: &str) -> Result<crate::ClaimsInput, crate::Diagnostic> {
+    pub fn read(
+        &self,
+        text: &str,
+    ) -> Result<crate::request::claims::ClaimsInput, crate::text::diagnostic::Diagnostic> {
         crate::request::claims::read_claims_or_token_keeping(text, &|name| self.keeps(name))
     }
 

@@ -140,11 +140,13 @@ pub fn lint_source(text: &str, options: &LintOptions) -> SourceLint {
 
 /// [`lint_source`], handing each policy found and its report to `each` as it is linted:
 /// for callers that want more of a policy than its findings (the layer-3 check reads its
-/// values) without finding the policies in the file a second time.
+/// values) without finding the policies in the file a second time. `each` may also trim
+/// the report before it is kept: a caller that writes only findings drops the replay,
+/// which is most of a report's memory (an account dump holds thousands of roles).
 pub fn lint_source_with(
     text: &str,
     options: &LintOptions,
-    each: &mut dyn FnMut(&FoundPolicy, &LintReport),
+    each: &mut dyn FnMut(&FoundPolicy, &mut LintReport),
 ) -> SourceLint {
     let (kind, found) = match find_policies(text) {
         Ok(x) => x,
@@ -159,8 +161,8 @@ pub fn lint_source_with(
     let documents: Vec<DocumentLint> = found
         .into_iter()
         .map(|p| {
-            let report = p.lint(options);
-            each(&p, &report);
+            let mut report = p.lint(options);
+            each(&p, &mut report);
             DocumentLint {
                 report,
                 resource: p.resource,
