@@ -462,13 +462,24 @@ pub(crate) enum TraceVersion {
 }
 
 impl TraceVersion {
-    /// An evaluation as JSON in this format (v2 self-contained: its `locations` inlined).
+    /// An evaluation as JSON in this format (v2 self-contained: its `locations` inlined),
+    /// to embed in another JSON value.
     pub(crate) fn json(self, e: &oidc_trust::Evaluation) -> serde_json::Value {
         let value = match self {
             TraceVersion::V1 => serde_json::to_value(e.v1()),
             TraceVersion::V2 => serde_json::to_value(e.one_shot()),
         };
         value.unwrap_or_default()
+    }
+
+    /// An evaluation as indented JSON text in this format, its fields in the documented
+    /// order (a `serde_json::Value` would sort them).
+    pub(crate) fn pretty(self, e: &oidc_trust::Evaluation) -> String {
+        let text = match self {
+            TraceVersion::V1 => serde_json::to_string_pretty(&e.v1()),
+            TraceVersion::V2 => serde_json::to_string_pretty(&e.one_shot()),
+        };
+        text.unwrap_or_default()
     }
 }
 

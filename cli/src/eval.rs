@@ -120,12 +120,7 @@ fn evaluate_files(args: &EvalArgs, style: &Style, out: &mut dyn Write) -> Result
         }
         Format::Json => {
             let report = evaluation.with_inputs(&diagnostics, header);
-            let json = args.trace_version.json(&report);
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            )?;
+            writeln!(out, "{}", args.trace_version.pretty(&report))?;
         }
     }
     let expected = args.expect.map(|e| match e {

@@ -72,6 +72,13 @@ fn json_output_is_the_versioned_trace() {
         None,
     );
     assert_eq!(out.status.code(), Some(0));
+    // Fields in the documented order, not sorted: the version first, the table last.
+    let printed = text(&out.stdout);
+    assert!(
+        printed.starts_with("{\n  \"version\": 2,\n  \"decision\""),
+        "{printed}"
+    );
+    assert!(printed.trim_end().ends_with("]\n}"), "locations last");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], 2);
     assert_eq!(v["decision"], "allow");
@@ -96,7 +103,12 @@ fn json_output_is_the_versioned_trace() {
         "--trace-version",
         "1",
     ];
-    let v1: serde_json::Value = serde_json::from_slice(&run(&args, None).stdout).unwrap();
+    let v1_text = text(&run(&args, None).stdout);
+    assert!(
+        v1_text.starts_with("{\n  \"version\": 1,\n  \"decision\""),
+        "{v1_text}"
+    );
+    let v1: serde_json::Value = serde_json::from_str(&v1_text).unwrap();
     assert_eq!(v1["version"], 1);
     assert_eq!(
         v1["statements"][0]["conditions"][1]["key"],

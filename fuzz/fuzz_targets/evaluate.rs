@@ -24,5 +24,13 @@ fuzz_target!(|data: &[u8]| {
     let Ok(request) = Request::new(&claims.claims, &options) else { return };
     let e = evaluate(&policy, &request);
     assert_eq!(decide(&policy, &request), e.decision);
-    assert_eq!(verdict(&policy, &request), (e.decision, e.reason));
+    assert_eq!(verdict(&policy, &request), (e.decision, e.reason.clone()));
+    // What the npm package's decision paths do: the request from the kept claims alone.
+    let Ok(kept) = filter.read(claims_text) else { unreachable!("read alike above") };
+    let filtered = Request::from_claims(kept.claims, &options);
+    assert_eq!(filtered.as_ref().err(), None, "the filter keeps what the request reads");
+    if let Ok(filtered) = filtered {
+        assert_eq!(verdict(&policy, &filtered), (e.decision, e.reason));
+        assert_eq!(decide(&policy, &filtered), e.decision);
+    }
 });

@@ -95,6 +95,13 @@ export function cases(lib, fixtures) {
       const fromJwt = compiled.evaluate(fixtures.jwt);
       equal(fromJwt.tokenHeader.alg, 'RS256');
       ok(!('tokenHeader' in first), 'no header for claims');
+      // A part read becomes plain data; a part can be assigned before it is read.
+      ok('value' in Object.getOwnPropertyDescriptor(first, 'statements'), 'statements settled');
+      second.notes = [];
+      deepEqual(second.notes, [], 'assignable');
+      // An input the engine refuses is refused at once, not when the explanation is read:
+      // here a lone surrogate in a claim the policy does not read.
+      throwsCode(() => compiled.evaluate({ ...claims, unread: '\ud800' }), 'json-syntax');
       // Read the explanation before free(): afterwards it throws, the verdict stays.
       const late = compiled.evaluate(fixtures.tokens.main);
       compiled.free();

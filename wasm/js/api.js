@@ -285,9 +285,11 @@ export class CompiledPolicy {
    */
   evaluate(claimsOrToken) {
     const compiled = this.#live();
+    // The whole claims go to the verdict too: the engine reads every claim (so a claim the
+    // policy does not read can still make the input invalid, as for the explanation) and
+    // builds only those the decision needs.
     const text = claimsText(claimsOrToken);
-    const decisionText = this.#decisionText(claimsOrToken);
-    const verdict = call(() => compiled.verdict(decisionText));
+    const verdict = call(() => compiled.verdict(text));
     let trace;
     const explain = () => {
       if (trace === undefined) {
@@ -302,9 +304,21 @@ export class CompiledPolicy {
       decision: verdict[0] === 1 ? 'allow' : 'deny',
       reason: kind === 'noAllow' ? { kind } : { kind, statements: Array.from(verdict.subarray(3)) },
     };
+    // Each part is an accessor until read (or assigned); then it is a plain data property,
+    // as in an eagerly built result.
+    const settle = (name, value) => Object.defineProperty(e, name, { value, writable: true, enumerable: true, configurable: true });
     const names = verdict[2] === 1 ? EXPLAINED_WITH_HEADER : EXPLAINED;
     for (const name of names) {
-      Object.defineProperty(e, name, { get: () => explain()[name], enumerable: true, configurable: true });
+      Object.defineProperty(e, name, {
+        get: () => {
+          const value = explain()[name];
+          settle(name, value);
+          return value;
+        },
+        set: (value) => settle(name, value),
+        enumerable: true,
+        configurable: true,
+      });
     }
     return e;
   }

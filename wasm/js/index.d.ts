@@ -150,8 +150,8 @@ export interface RequestSummary {
   action: string;
   catalog: string;
   /**
-   * The keys `ISSUER:NAME` that come from the token claim `NAME`, as the token has them:
-   * a string, or an array for a list.
+   * The keys `ISSUER:NAME` whose source is the token claim `NAME`: their values as AWS sees
+   * them (text; one string when there is one value, else an array).
    */
   claims?: Record<string, string | string[]>;
   /** The other request keys (AWS keys, what-if claims, given context). */
@@ -217,7 +217,7 @@ export interface ConditionTrace {
   keyAt: number;
   /**
    * The request's values for the key, when they are not simply those of the request key
-   * named like it (ASCII case-insensitively): look there first.
+   * named like it (ASCII case-insensitively): look there first. None when `absence` is set.
    */
   requestValues?: string[];
   /** Why the key is absent, when it is. */

@@ -69,8 +69,9 @@ pub fn evaluate(policy: &Policy, request: &Request) -> Evaluation {
         ));
     }
     // The reason comes from the same sorting as `verdict`'s: the two cannot disagree.
-    let applying = Applying::sort(policy, |s| {
-        statements.get(s.index).is_some_and(|t| t.applies)
+    // Traces are in the policy's order: the one at a statement's position is its own.
+    let applying = Applying::sort(policy, |at, _| {
+        statements.get(at).is_some_and(|t| t.applies)
     });
     let (decision, reason) = applying.reason(policy, request, account, role);
     let names = |idx: &[usize]| {

@@ -90,7 +90,7 @@ pub fn verdict(policy: &Policy, request: &Request) -> (Decision, DecisionReason)
     let account = resolve_account(policy, request);
     let role = resolve_role(policy, request);
     let action = request.action_lower.as_str();
-    Applying::sort(policy, |s| {
+    Applying::sort(policy, |_, s| {
         statement_applies(s, request, account, role, action)
     })
     .reason(policy, request, account, role)
@@ -107,18 +107,24 @@ pub(crate) struct Applying {
 }
 
 impl Applying {
-    /// Sorts the statements for which `applies` holds.
-    pub(crate) fn sort(policy: &Policy, applies: impl Fn(&Statement) -> bool) -> Applying {
+    /// Sorts the statements for which `applies` holds (given each statement's position in
+    /// the policy, and the statement).
+    pub(crate) fn sort(policy: &Policy, applies: impl Fn(usize, &Statement) -> bool) -> Applying {
         let mut a = Applying {
             trust_denies: Vec::new(),
             rcp_denies: Vec::new(),
             allows: Vec::new(),
         };
-        for s in policy.statements.iter().filter(|s| applies(s)) {
+        for (at, s) in policy.statements.iter().enumerate() {
+            if !applies(at, s) {
+                continue;
+            }
             match (s.effect, s.rcp.is_some()) {
                 (Effect::Deny, false) => a.trust_denies.push(s.index),
                 (Effect::Deny, true) => a.rcp_denies.push(s.index),
-                (Effect::Allow, _) => a.allows.push(s.index),
+                (Effect::Allow, false) => a.allows.push(s.index),
+                // An RCP never grants (only its Deny statements are merged in any case).
+                (Effect::Allow, true) => {}
             }
         }
         a

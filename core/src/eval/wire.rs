@@ -9,11 +9,11 @@
 //! `locations`.
 //!
 //! Besides the table, three things are written once instead of repeated:
-//! - `request.claims` holds the keys `ISSUER:NAME` that come from the claim `NAME` (the
-//!   usual case), as the token would: a string, or an array for a list; other keys stay in
-//!   `request.keys` with their `source`;
+//! - `request.claims` holds the keys `ISSUER:NAME` whose source is the claim `NAME` (the
+//!   usual case): their values, one string when there is one; other keys stay in
+//!   `request.keys` with their `source` (the order of the request's keys is not kept);
 //! - a condition's `requestValues` is left out when it is the values of the request key
-//!   named like the condition's key (ASCII case-insensitive);
+//!   named like the condition's key (ASCII case-insensitive), and absent with `absence`;
 //! - `request.principal` is left out when it is `arn:aws:iam::ACCOUNT:oidc-provider/ISSUER`
 //!   (the literal `ACCOUNT` when `account` is absent).
 //!
