@@ -102,6 +102,12 @@ export function cases(lib, fixtures) {
       // An input the engine refuses is refused at once, not when the explanation is read:
       // here a lone surrogate in a claim the policy does not read.
       throwsCode(() => compiled.evaluate({ ...claims, unread: '\ud800' }), 'json-syntax');
+      let deep = 'x';
+      for (let i = 0; i < 70; i++) deep = [deep];
+      throwsCode(() => compiled.evaluate({ ...claims, unread: deep }), 'json-syntax');
+      throwsCode(() => compiled.evaluate({ ...claims, unread: '€'.repeat(30000) }), 'input-too-large');
+      // Odd but accepted claims the policy does not read change nothing.
+      equal(compiled.evaluate({ ...JSON.parse(fixtures.tokens.main), unread: '€'.repeat(100), nested: [[{ a: '\\ud' }]] }).decision, 'allow');
       // Read the explanation before free(): afterwards it throws, the verdict stays.
       const late = compiled.evaluate(fixtures.tokens.main);
       compiled.free();
