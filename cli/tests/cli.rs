@@ -59,18 +59,16 @@ fn allow_deny_and_expectations() {
 
 #[test]
 fn json_output_is_the_versioned_trace() {
-    let out = run(
-        &[
-            "eval",
-            "--policy",
-            POLICY,
-            "--claims",
-            "examples/tokens/main.json",
-            "--format",
-            "json",
-        ],
-        None,
-    );
+    let eval = [
+        "eval",
+        "--policy",
+        POLICY,
+        "--claims",
+        "examples/tokens/main.json",
+        "--format",
+        "json",
+    ];
+    let out = run(&eval, None);
     assert_eq!(out.status.code(), Some(0));
     // Fields in the documented order, not sorted: the version first, the table last.
     let printed = text(&out.stdout);
@@ -92,17 +90,7 @@ fn json_output_is_the_versioned_trace() {
     );
     assert_eq!(v["locations"][key_at]["span"]["start"]["line"], 16);
     // v1 stays available for one release.
-    let mut args = vec![
-        "eval",
-        "--policy",
-        POLICY,
-        "--claims",
-        "examples/tokens/main.json",
-        "--format",
-        "json",
-        "--trace-version",
-        "1",
-    ];
+    let mut args = [&eval[..], &["--trace-version", "1"]].concat();
     let v1_text = text(&run(&args, None).stdout);
     assert!(
         v1_text.starts_with("{\n  \"version\": 1,\n  \"decision\""),

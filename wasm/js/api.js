@@ -227,20 +227,6 @@ function claimsList(list) {
   return list.map((claims, i) => claimsText(claims, i));
 }
 
-// Whether JSON text written by JSON.stringify might be refused by the engine's reader: over
-// its 64 KB limit (in UTF-8 bytes: up to three per UTF-16 unit), nested deeper than 64 levels (judged by counting every `{` and `[`, in
-// strings too: a token has a handful), or holding a `\u` escape of a lone surrogate (the
-// only escape JSON.stringify writes as `\ud...`; a literal `\ud` in a string also counts).
-function mightBeRefused(text) {
-  if (text.length * 3 > 64 * 1024 || text.includes('\\ud') || text.includes('\\uD')) return true;
-  let open = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c === 123 || c === 91) && ++open > 64) return true;
-  }
-  return false;
-}
-
 // The raw verdict's reason kinds, in the order `Compiled::verdict` numbers them.
 const REASON_KINDS = ['allowed', 'explicitDeny', 'rcpDeny', 'noAllow', 'tagSessionNotAllowed'];
 // The parts of a compiled evaluation built when first read.
@@ -300,13 +286,10 @@ export class CompiledPolicy {
   evaluate(claimsOrToken) {
     const compiled = this.#live();
     const text = claimsText(claimsOrToken);
-    // The verdict must refuse what the explanation would refuse. A claims object's JSON
-    // (from JSON.stringify, so valid JSON) is refused by the engine only when it is too
-    // large, nests too deep, or escapes a lone surrogate: unless the text might be any of
-    // those, the claims the policy reads are enough; otherwise the whole text goes, and the
-    // engine reads it all.
-    const verdictText = typeof claimsOrToken === 'string' || mightBeRefused(text) ? text : this.#decisionText(claimsOrToken);
-    const verdict = call(() => compiled.verdict(verdictText));
+    // The whole claims go to the verdict: the engine reads every claim (so one the policy
+    // does not read can still make the input invalid, exactly as for the explanation) and
+    // builds only those the decision needs.
+    const verdict = call(() => compiled.verdict(text));
     let trace;
     const explain = () => {
       if (trace === undefined) {

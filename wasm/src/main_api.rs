@@ -93,7 +93,11 @@ impl Compiled {
     #[wasm_bindgen(js_name = evaluateOneShot)]
     pub fn evaluate_one_shot(&self, claims: &str) -> Result<String, JsValue> {
         let (evaluation, header) = self.trace(claims).map_err(|d| fail(&d, &[]))?;
-        to_json(&evaluation.with_inputs(&self.warnings, header).one_shot())
+        to_json(
+            &evaluation
+                .with_inputs(&self.warnings, header)
+                .one_shot_with(&self.table),
+        )
     }
 
     /// Evaluates each input; returns a JSON array of v2 traces. The first bad input fails

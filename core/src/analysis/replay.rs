@@ -83,7 +83,7 @@ pub struct Replay {
 ///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
 ///   }]
 /// }"#;
-/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid");
+/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid"); // ok: a doc example on a literal input
 /// let replays = oidc_trust::replay(&policy);
 /// let r = &replays[0];
 /// assert_eq!(r.model, "github-actions");

@@ -119,7 +119,7 @@ impl RegionReport {
 ///     "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/api:*"}}
 ///   }]
 /// }"#;
-/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid");
+/// # let policy = oidc_trust::parse_policy(policy).policy.expect("valid"); // ok: a doc example on a literal input
 /// let regions = oidc_trust::who_can(&policy, None);
 /// assert_eq!(
 ///     regions[0].summary[0],

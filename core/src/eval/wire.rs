@@ -123,21 +123,6 @@ impl LocationTable {
         table
     }
 
-    /// How many locations the table holds.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether the table is empty.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// The index of `location` with `text`, if the table has it.
-    pub fn find(&self, location: &Location, text: Option<&str>) -> Option<u32> {
-        self.find_from(0, location, text)
-    }
-
     /// The index of `location` with `text`, looking at `hint` first: a trace visits the
     /// table in order, so the next location is almost always the one after the last. The
     /// exceptions (an operator shared by conditions, a value compared with several request
@@ -194,6 +179,7 @@ impl Evaluation {
         TraceV2 {
             evaluation: self,
             table: Table::Shared(table),
+            inline: false,
         }
     }
 
@@ -202,7 +188,18 @@ impl Evaluation {
     pub fn one_shot(&self) -> TraceV2<'_> {
         TraceV2 {
             evaluation: self,
-            table: Table::Inline(LocationTable::of_evaluation(self)),
+            table: Table::Owned(LocationTable::of_evaluation(self)),
+            inline: true,
+        }
+    }
+
+    /// [`Evaluation::one_shot`] with the table a compiled policy already holds (built by
+    /// [`LocationTable::of_policy`] from the same policy), instead of building it again.
+    pub fn one_shot_with<'a>(&'a self, table: &'a LocationTable) -> TraceV2<'a> {
+        TraceV2 {
+            evaluation: self,
+            table: Table::Shared(table),
+            inline: true,
         }
     }
 
@@ -225,7 +222,7 @@ impl Serialize for TraceV1<'_> {
 #[derive(Debug)]
 enum Table<'a> {
     Shared(&'a LocationTable),
-    Inline(LocationTable),
+    Owned(LocationTable),
 }
 
 /// An [`Evaluation`] written as trace format v2.
@@ -233,13 +230,15 @@ enum Table<'a> {
 pub struct TraceV2<'a> {
     evaluation: &'a Evaluation,
     table: Table<'a>,
+    /// Self-contained: the table and the policy's warnings written with the trace.
+    inline: bool,
 }
 
 impl TraceV2<'_> {
     fn table(&self) -> &LocationTable {
         match &self.table {
             Table::Shared(t) => t,
-            Table::Inline(t) => t,
+            Table::Owned(t) => t,
         }
     }
 }
@@ -288,7 +287,6 @@ impl Serialize for TraceV2<'_> {
             next: Cell::new(0),
         };
         let cursor = &cursor;
-        let inline = matches!(self.table, Table::Inline(_));
         let mut m = s.serialize_struct("Trace", 10)?;
         m.serialize_field("version", &TRACE_VERSION)?;
         m.serialize_field("decision", &e.decision)?;
@@ -307,7 +305,7 @@ impl Serialize for TraceV2<'_> {
         if let Some(header) = &e.token_header {
             m.serialize_field("tokenHeader", header)?;
         }
-        if inline {
+        if self.inline {
             m.serialize_field("diagnostics", &e.diagnostics)?;
             m.serialize_field("locations", table)?;
         }
@@ -360,14 +358,16 @@ impl Serialize for RequestV2<'_> {
                 _ => others.push(k),
             }
         }
-        let standard = format!(
-            "arn:aws:iam::{}:oidc-provider/{}",
-            r.account.as_deref().unwrap_or("ACCOUNT"),
-            r.issuer
-        );
+        // `arn:aws:iam::ACCOUNT:oidc-provider/ISSUER`, checked without building it.
+        let standard = r
+            .principal
+            .strip_prefix("arn:aws:iam::")
+            .and_then(|p| p.strip_prefix(r.account.as_deref().unwrap_or("ACCOUNT")))
+            .and_then(|p| p.strip_prefix(":oidc-provider/"))
+            == Some(r.issuer.as_str());
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("issuer", &r.issuer)?;
-        if r.principal != standard {
+        if !standard {
             m.serialize_entry("principal", &r.principal)?;
         }
         if let Some(a) = &r.account {
