@@ -11,7 +11,7 @@ import { measure } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const lib = await import(join(here, 'pkg', 'node.js'));
+const lib = { ...(await import(join(here, 'pkg', 'node.js'))), ...(await import(join(here, 'pkg', 'lint-node.js'))) };
 const terraform = await import(join(here, 'pkg', 'terraform-node.js'));
 const generator = await import(join(here, 'pkg', 'generate-node.js'));
 const read = (p) => readFileSync(join(root, p), 'utf8');
@@ -112,6 +112,10 @@ if (jsonAt > 0) {
   writeFileSync(process.argv[jsonAt + 1], JSON.stringify({
     node: process.version,
     wasm: { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length },
+    lintWasm: (() => {
+      const l = readFileSync(join(here, 'pkg', 'oidc_trust_lint_bg.wasm'));
+      return { raw: l.length, gzip: gzipSync(l, { level: 9 }).length };
+    })(),
     analysisWasm: (() => {
       const a = readFileSync(join(here, 'pkg', 'oidc_trust_analysis_bg.wasm'));
       return { raw: a.length, gzip: gzipSync(a, { level: 9 }).length };

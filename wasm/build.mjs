@@ -1,5 +1,5 @@
 // Builds the npm package `oidc-trust` into wasm/pkg/:
-//   cargo (wasm32, size profile) → wasm-bindgen (web + nodejs glue) → wasm-opt -Oz →
+//   cargo (wasm32, size profiles) → wasm-bindgen (web + nodejs glue) → wasm-opt →
 //   hand-written API layer and entry points → package.json, README, LICENSE, types.
 // One .wasm serves every runtime: wasm-bindgen emits byte-identical modules for its
 // targets (checked below), so only the JS glue differs.
@@ -29,15 +29,18 @@ function tool(bin) {
   return existsSync(local) ? local : bin;
 }
 
-// Four modules from one crate: the main one, `analysis` (whoCan, prove, diff),
-// `terraform` (the Terraform reader) and `generate` (the generator), each measured against
-// the size budget on its own.
+// Five modules from one crate: the main one (the evaluator), `lint`, `analysis` (whoCan,
+// prove, diff), `terraform` (the Terraform reader) and `generate` (the generator), each
+// measured against the size budget on its own. The main module is the hot path and has
+// room in its budget, so it is built for speed within size ("s", 1.4 to 1.6x faster than
+// "z"); the others for size ("z"). BENCHMARKS.md has the measurements.
 // Each feature build has its own target folder so that all stay cached.
 const modules = [
-  { name: 'oidc_trust_wasm', features: [], targetDir: join(root, 'target') },
-  { name: 'oidc_trust_analysis', features: ['--features', 'analysis'], targetDir: join(root, 'target', 'analysis') },
-  { name: 'oidc_trust_terraform', features: ['--features', 'terraform'], targetDir: join(root, 'target', 'terraform') },
-  { name: 'oidc_trust_generate', features: ['--features', 'generate'], targetDir: join(root, 'target', 'generate') },
+  { name: 'oidc_trust_wasm', features: [], targetDir: join(root, 'target'), profile: 'wasm-npm-fast', opt: '-Os' },
+  { name: 'oidc_trust_lint', features: ['--features', 'lint'], targetDir: join(root, 'target', 'lint'), profile: 'wasm-npm', opt: '-Oz' },
+  { name: 'oidc_trust_analysis', features: ['--features', 'analysis'], targetDir: join(root, 'target', 'analysis'), profile: 'wasm-npm', opt: '-Oz' },
+  { name: 'oidc_trust_terraform', features: ['--features', 'terraform'], targetDir: join(root, 'target', 'terraform'), profile: 'wasm-npm', opt: '-Oz' },
+  { name: 'oidc_trust_generate', features: ['--features', 'generate'], targetDir: join(root, 'target', 'generate'), profile: 'wasm-npm', opt: '-Oz' },
 ];
 const digest = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -51,13 +54,13 @@ if (playgroundAt > 0) {
   const wanted = `oidc_trust_${moduleAt > 0 ? process.argv[moduleAt + 1] : 'terraform'}`;
   const m = modules.find((x) => x.name === wanted);
   if (!m) throw new Error(`--module: no module ${wanted}`);
-  run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-npm', '--target-dir', m.targetDir, ...m.features]);
+  run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', m.profile, '--target-dir', m.targetDir, ...m.features]);
   const glue = join(scratch, `playground-${m.name}`);
   rmSync(glue, { recursive: true, force: true });
-  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-name', m.name, '--out-dir', glue, join(m.targetDir, 'wasm32-unknown-unknown', 'wasm-npm', 'oidc_trust_wasm.wasm')]);
+  run('wasm-bindgen', ['--target', 'web', '--no-typescript', '--out-name', m.name, '--out-dir', glue, join(m.targetDir, 'wasm32-unknown-unknown', m.profile, 'oidc_trust_wasm.wasm')]);
   mkdirSync(out, { recursive: true });
   if (dev) copyFileSync(join(glue, `${m.name}_bg.wasm`), join(out, `${m.name}_bg.wasm`));
-  else run(tool('wasm-opt'), ['-Oz', join(glue, `${m.name}_bg.wasm`), '-o', join(out, `${m.name}_bg.wasm`)]);
+  else run(tool('wasm-opt'), [m.opt, join(glue, `${m.name}_bg.wasm`), '-o', join(out, `${m.name}_bg.wasm`)]);
   copyFileSync(join(glue, `${m.name}.js`), join(out, `${m.name}.js`));
   process.exit(0);
 }
@@ -66,8 +69,8 @@ rmSync(scratch, { recursive: true, force: true });
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
 for (const m of modules) {
-  run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-npm', '--target-dir', m.targetDir, ...m.features]);
-  const built = join(m.targetDir, 'wasm32-unknown-unknown', 'wasm-npm', 'oidc_trust_wasm.wasm');
+  run('cargo', ['build', '--quiet', '-p', 'oidc-trust-wasm', '--target', 'wasm32-unknown-unknown', '--profile', m.profile, '--target-dir', m.targetDir, ...m.features]);
+  const built = join(m.targetDir, 'wasm32-unknown-unknown', m.profile, 'oidc_trust_wasm.wasm');
   for (const target of ['web', 'nodejs']) {
     run('wasm-bindgen', ['--target', target, '--no-typescript', '--out-name', m.name, '--out-dir', join(scratch, target), built]);
   }
@@ -79,7 +82,7 @@ for (const m of modules) {
     copyFileSync(join(scratch, 'web', `${m.name}_bg.wasm`), wasmOut);
   } else {
     // wasm-opt from npm binaryen: Debian's older build silently corrupts this output.
-    run(tool('wasm-opt'), ['-Oz', join(scratch, 'web', `${m.name}_bg.wasm`), '-o', wasmOut]);
+    run(tool('wasm-opt'), [m.opt, join(scratch, 'web', `${m.name}_bg.wasm`), '-o', wasmOut]);
   }
   copyFileSync(join(scratch, 'web', `${m.name}.js`), join(pkg, `${m.name}.js`));
   copyFileSync(join(scratch, 'nodejs', `${m.name}.js`), join(pkg, `${m.name}.cjs`));
@@ -89,15 +92,17 @@ for (const m of modules) {
 buildCli(pkg);
 
 const js = join(here, 'js');
-for (const file of ['cli.mjs', 'init.js', 'init.d.ts', 'api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'analysis.js', 'analysis-node.js', 'analysis-web.js', 'analysis.cjs', 'analysis.d.ts', 'terraform.js', 'terraform-node.js', 'terraform-web.js', 'terraform.cjs', 'terraform.d.ts', 'generate.js', 'generate-node.js', 'generate-web.js', 'generate.cjs', 'generate.d.ts', 'README.md']) {
+for (const file of ['cli.mjs', 'init.js', 'init.d.ts', 'api.js', 'node.js', 'web.js', 'index.cjs', 'index.d.ts', 'lint.js', 'lint-node.js', 'lint-web.js', 'lint.cjs', 'lint.d.ts', 'analysis.js', 'analysis-node.js', 'analysis-web.js', 'analysis.cjs', 'analysis.d.ts', 'terraform.js', 'terraform-node.js', 'terraform-web.js', 'terraform.cjs', 'terraform.d.ts', 'generate.js', 'generate-node.js', 'generate-web.js', 'generate.cjs', 'generate.d.ts', 'README.md']) {
   copyFileSync(join(js, file), join(pkg, file));
 }
 // The same declarations serve `require`: TypeScript wants a .d.cts beside a .cjs.
 copyFileSync(join(js, 'index.d.ts'), join(pkg, 'index.d.cts'));
+copyFileSync(join(js, 'lint.d.ts'), join(pkg, 'lint.d.cts'));
 copyFileSync(join(js, 'analysis.d.ts'), join(pkg, 'analysis.d.cts'));
 copyFileSync(join(js, 'terraform.d.ts'), join(pkg, 'terraform.d.cts'));
 copyFileSync(join(js, 'generate.d.ts'), join(pkg, 'generate.d.cts'));
 writeFileSync(join(pkg, 'api.cjs'), toCommonJs(readFileSync(join(js, 'api.js'), 'utf8')));
+writeFileSync(join(pkg, 'lint-impl.cjs'), toCommonJs(readFileSync(join(js, 'lint.js'), 'utf8')));
 writeFileSync(join(pkg, 'analysis-impl.cjs'), toCommonJs(readFileSync(join(js, 'analysis.js'), 'utf8')));
 writeFileSync(join(pkg, 'terraform-impl.cjs'), toCommonJs(readFileSync(join(js, 'terraform.js'), 'utf8')));
 writeFileSync(join(pkg, 'generate-impl.cjs'), toCommonJs(readFileSync(join(js, 'generate.js'), 'utf8')));
@@ -120,13 +125,14 @@ for (const m of modules) {
   console.log(`oidc-trust ${version}: oidc_trust_cli.wasm (npx oidc-trust) ${kb(cli.length)} raw, ${kb(gzipSync(cli, { level: 9 }).length)} gzip -9`);
 }
 
-// api.js, analysis.js, terraform.js and generate.js keep to `export function|class|const` at top
-// level (and the last two to one `import {...} from './api.js'`), so CommonJS is the same text
-// without `export`, the import as a require, and one module.exports line.
+// api.js, lint.js, analysis.js, terraform.js and generate.js keep to `export
+// function|class|const` at top level (and the others to `import {...}` from './api.js' or
+// './lint.js'), so CommonJS is the same text without `export`, the imports as requires (of
+// api.cjs and lint-impl.cjs), and one module.exports line.
 function toCommonJs(source) {
   const names = [];
   const body = source
-    .replace(/^import \{([^}]*)\} from '\.\/api\.js';$/m, "const {$1} = require('./api.cjs');")
+    .replace(/^import \{([^}]*)\} from '\.\/(api|lint)\.js';$/gm, (_, list, from) => `const {${list}} = require('./${from === 'api' ? 'api.cjs' : 'lint-impl.cjs'}');`)
     .replace(/^export (function|class|const) (\w+)/gm, (_, kind, id) => {
       names.push(id);
       return `${kind} ${id}`;

@@ -43,7 +43,7 @@ writeFileSync(join(project, 'fixtures.json'), JSON.stringify(fixtures()));
 
 // The package README's Node examples run as written (from the installed package).
 const readme = readFileSync(join(project, 'node_modules', 'oidc-trust', 'README.md'), 'utf8');
-const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => /^import .* from 'oidc-trust(\/terraform)?';$/m.test(code));
+const examples = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => /^import .* from 'oidc-trust(\/terraform|\/lint)?';$/m.test(code));
 examples.forEach((code, i) => writeFileSync(join(project, `readme-${i}.mjs`), code));
 // Its TypeScript examples are type-checked, compiled and run the same way.
 const tsExamples = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);

@@ -407,26 +407,6 @@ export function decodeToken(jwt, options) {
   return JSON.parse(call(() => glue.decodeToken(jwt, now)));
 }
 
-/**
- * Lints a policy: findings (holes proven by attacker replay, and mistakes), warnings, and
- * the replay itself. A policy IAM would refuse throws, with every error.
- */
-export function lint(policy, options) {
-  const glue = loaded();
-  const text = policyText(policy);
-  if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) {
-    throw usage('invalid-option', `the options must be an object, got ${describe(options)}`, 'e.g. { account: "123456789012" }');
-  }
-  const o = options ?? {};
-  for (const name of Object.keys(o)) {
-    if (!['account', 'catalog', 'rcps', 'roleArn'].includes(name)) {
-      throw usage('unknown-option', `unknown lint option \`${name}\``, 'the lint options are account, catalog, rcps, roleArn', `/${name}`);
-    }
-  }
-  const [rcps, names, role] = rcpsOption(o);
-  return JSON.parse(call(() => glue.lint(text, optionalString(o, 'account'), optionalString(o, 'catalog'), rcps, names, role)));
-}
-
 /** Parses a policy without evaluating it: the parsed policy (or null) and every diagnostic. */
 export function parsePolicy(text) {
   const glue = loaded();

@@ -11,7 +11,6 @@ module.exports = {
   compile: api.compile,
   evaluate: api.evaluate,
   decodeToken: api.decodeToken,
-  lint: api.lint,
   parsePolicy: api.parsePolicy,
   TRACE_VERSION: api.TRACE_VERSION,
 };

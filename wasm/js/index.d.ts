@@ -96,7 +96,7 @@ export interface EvaluateOptions {
  */
 export type Rcp = string | object | { name?: string; policy: string | object };
 
-/** Options of `lint`. */
+/** Options of `lint` (`oidc-trust/lint`). */
 export interface LintOptions {
   /** The account that should own the OIDC provider. */
   account?: string;
@@ -407,9 +407,6 @@ export interface LintReport {
   diagnostics: Diagnostic[];
   replays: Replay[];
 }
-
-/** Lints a policy: holes proven by attacker replay, and mistakes. */
-export declare function lint(policy: object | string, options?: LintOptions): LintReport;
 
 /** Parses a policy without evaluating it. */
 export declare function parsePolicy(policy: object | string): ParsedPolicy;

@@ -26,4 +26,4 @@ export function initSync(bytes) {
   loading = Promise.resolve();
 }
 
-export { OidcTrustError, CompiledPolicy, compile, evaluate, decodeToken, lint, parsePolicy, TRACE_VERSION } from './api.js';
+export { OidcTrustError, CompiledPolicy, compile, evaluate, decodeToken, parsePolicy, TRACE_VERSION } from './api.js';

@@ -7,4 +7,4 @@ import { bind } from './api.js';
 glue.initSync({ module: readFileSync(new URL('./oidc_trust_wasm_bg.wasm', import.meta.url)) });
 bind(glue);
 
-export { OidcTrustError, CompiledPolicy, compile, evaluate, decodeToken, lint, parsePolicy, TRACE_VERSION } from './api.js';
+export { OidcTrustError, CompiledPolicy, compile, evaluate, decodeToken, parsePolicy, TRACE_VERSION } from './api.js';

@@ -1,6 +1,7 @@
-// Node ESM entry of `oidc-trust/terraform`: the main module (which lints and evaluates)
-// and the Terraform reader's module, both loaded synchronously.
+// Node ESM entry of `oidc-trust/terraform`: the main module (which evaluates), the lint
+// module and the Terraform reader's module, all loaded synchronously.
 import './node.js';
+import './lint-node.js';
 import { readFileSync } from 'node:fs';
 import * as glue from './oidc_trust_terraform.js';
 import { bindTerraform } from './terraform.js';

@@ -1,6 +1,7 @@
-// Browser and Deno entry of `oidc-trust/terraform`: the main module (which lints and
-// evaluates) and the Terraform reader's module.
+// Browser and Deno entry of `oidc-trust/terraform`: the main module (which evaluates),
+// the lint module and the Terraform reader's module.
 import './web.js';
+import './lint-web.js';
 import init, * as glue from './oidc_trust_terraform.js';
 import { bindTerraform } from './terraform.js';
 

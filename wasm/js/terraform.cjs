@@ -1,6 +1,7 @@
 // Node CommonJS entry of `oidc-trust/terraform`.
 'use strict';
 require('./index.cjs');
+require('./lint.cjs');
 const glue = require('./oidc_trust_terraform.cjs');
 const terraform = require('./terraform-impl.cjs');
 const api = require('./api.cjs');

@@ -1,12 +1,14 @@
 // The Terraform API of the npm package (`oidc-trust/terraform`): reads `.tf` and
 // `.tf.json` text (a whole module, one file, or a pasted block) into trust policies, then
-// lints and evaluates them with the main module and moves every location into the HCL.
+// lints and evaluates them with the lint and main modules and moves every location into
+// the HCL.
 //
-// Its WebAssembly module holds only the reader: evaluation and lint run in the main
-// module, so the engine is not shipped twice. Like api.js, this file keeps to top-level
-// `export function|class|const` so the build can derive terraform-impl.cjs; its one import
-// is rewritten to a require.
-import { OidcTrustError, call, describe, evaluate, lint, usage } from './api.js';
+// Its WebAssembly module holds only the reader: evaluation and lint run in their own
+// modules, so the engine is not shipped twice. Like api.js, this file keeps to top-level
+// `export function|class|const` so the build can derive terraform-impl.cjs; its imports
+// are rewritten to requires.
+import { OidcTrustError, call, describe, evaluate, usage } from './api.js';
+import { lint } from './lint.js';
 
 let raw;
 

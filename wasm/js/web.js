@@ -6,4 +6,4 @@ import { bind } from './api.js';
 await init({ module_or_path: new URL('./oidc_trust_wasm_bg.wasm', import.meta.url) });
 bind(glue);
 
-export { OidcTrustError, CompiledPolicy, compile, evaluate, decodeToken, lint, parsePolicy, TRACE_VERSION } from './api.js';
+export { OidcTrustError, CompiledPolicy, compile, evaluate, decodeToken, parsePolicy, TRACE_VERSION } from './api.js';

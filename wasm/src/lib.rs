@@ -7,12 +7,12 @@
 //! `OidcTrustError`, `CompiledPolicy` — lives in `wasm/js/api.js`; these exports are its
 //! private raw layer.
 //!
-//! Four modules come from this crate: the main one (`main_api`: evaluate, compile, lint,
-//! decode, parse); with the `analysis` feature, `oidc-trust/analysis` (`analysis_api`:
-//! whoCan, prove, diff); with the `terraform` feature, `oidc-trust/terraform`
-//! (`terraform_api`: the Terraform reader); with the `generate` feature,
-//! `oidc-trust/generate` (`generate_api`). Each is measured against the package's size
-//! budget on its own.
+//! Five modules come from this crate: the main one (`main_api`: evaluate, compile, decode,
+//! parse); with the `lint` feature, `oidc-trust/lint` (`lint_api`); with the `analysis`
+//! feature, `oidc-trust/analysis` (`analysis_api`: whoCan, prove, diff); with the
+//! `terraform` feature, `oidc-trust/terraform` (`terraform_api`: the Terraform reader);
+//! with the `generate` feature, `oidc-trust/generate` (`generate_api`). Each is measured
+//! against the package's size budget on its own.
 //!
 //! Errors are returned as JSON text (`{"error": {...}, "diagnostics": [...]}`) thrown as a
 //! JS string, which `api.js` turns into an `OidcTrustError`. Nothing here panics: the
@@ -21,9 +21,14 @@
 use oidc_trust::Diagnostic;
 #[cfg(any(
     feature = "analysis",
+    not(any(feature = "lint", feature = "terraform", feature = "generate"))
+))]
+use oidc_trust::{parse_policy, Policy};
+#[cfg(any(
+    feature = "analysis",
     not(any(feature = "terraform", feature = "generate"))
 ))]
-use oidc_trust::{parse_policy, parse_rcp, Policy, Rcp};
+use oidc_trust::{parse_rcp, Rcp};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -34,7 +39,17 @@ mod analysis_api;
     not(any(feature = "analysis", feature = "terraform"))
 ))]
 mod generate_api;
-#[cfg(not(any(feature = "analysis", feature = "terraform", feature = "generate")))]
+#[cfg(all(
+    feature = "lint",
+    not(any(feature = "analysis", feature = "terraform", feature = "generate"))
+))]
+mod lint_api;
+#[cfg(not(any(
+    feature = "lint",
+    feature = "analysis",
+    feature = "terraform",
+    feature = "generate"
+)))]
 mod main_api;
 #[cfg(all(feature = "terraform", not(feature = "analysis")))]
 mod terraform_api;
@@ -42,7 +57,7 @@ mod terraform_api;
 /// Parses a policy, or fails with its first error and every diagnostic.
 #[cfg(any(
     feature = "analysis",
-    not(any(feature = "terraform", feature = "generate"))
+    not(any(feature = "lint", feature = "terraform", feature = "generate"))
 ))]
 pub(crate) fn policy_or_fail(text: &str) -> Result<(Policy, Vec<Diagnostic>), JsValue> {
     parse_policy(text)
@@ -76,7 +91,7 @@ pub(crate) fn rcps_or_fail(texts: &[String], names: &[String]) -> Result<Vec<Rcp
 /// The trust policy with the role's ARN and guarded by the RCPs (see [`rcps_or_fail`]).
 #[cfg(any(
     feature = "analysis",
-    not(any(feature = "terraform", feature = "generate"))
+    not(any(feature = "lint", feature = "terraform", feature = "generate"))
 ))]
 pub(crate) fn guarded_or_fail(
     text: &str,
@@ -105,6 +120,14 @@ pub(crate) fn pairs(flat: Vec<String>) -> Vec<(String, String)> {
     out
 }
 
+/// The catalog option, or the current catalog.
+#[cfg(not(any(feature = "analysis", feature = "terraform", feature = "generate")))]
+pub(crate) fn catalog_arg(catalog: Option<String>) -> Result<oidc_trust::CatalogVersion, JsValue> {
+    catalog.map_or(Ok(Default::default()), |c| {
+        oidc_trust::support::catalog_option(&c).map_err(|d| fail(&d, &[]))
+    })
+}
+
 pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(|e| {
         let d = Diagnostic::options(
@@ -123,7 +146,12 @@ pub(crate) fn fail(error: &Diagnostic, diagnostics: &[Diagnostic]) -> JsValue {
 }
 
 /// An error about item `index` of a list of claims.
-#[cfg(not(any(feature = "analysis", feature = "terraform", feature = "generate")))]
+#[cfg(not(any(
+    feature = "lint",
+    feature = "analysis",
+    feature = "terraform",
+    feature = "generate"
+)))]
 pub(crate) fn fail_at(error: &Diagnostic, index: usize) -> JsValue {
     wire(error, &[], Some(index))
 }

@@ -1,15 +1,14 @@
-//! The main module's exports: evaluate (one-shot and compiled), lint, decode, parse.
+//! The main module's exports: evaluate (one-shot and compiled), decode, parse.
 
-use oidc_trust::support::{catalog_option, time_option, token_time_notes};
+use oidc_trust::support::{time_option, token_time_notes};
 use oidc_trust::{
-    decide, decode_token, evaluate, lint, parse_policy, read_claims_or_token, verdict, ClaimFilter,
-    Decision, DecisionReason, Diagnostic, LintOptions, LocationTable, Policy, Request,
-    RequestOptions,
+    decide, decode_token, evaluate, parse_policy, read_claims_or_token, verdict, ClaimFilter,
+    Decision, DecisionReason, Diagnostic, LocationTable, Policy, Request, RequestOptions,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::{fail, fail_at, guarded_or_fail, rcps_or_fail, to_json};
+use crate::{catalog_arg, fail, fail_at, guarded_or_fail, to_json};
 
 #[cfg(feature = "swb-bench")]
 #[path = "swb_bench.rs"]
@@ -185,13 +184,6 @@ impl Compiled {
     }
 }
 
-/// The catalog option, or the current catalog.
-fn catalog_arg(catalog: Option<String>) -> Result<oidc_trust::CatalogVersion, JsValue> {
-    catalog.map_or(Ok(Default::default()), |c| {
-        catalog_option(&c).map_err(|d| fail(&d, &[]))
-    })
-}
-
 /// The evaluation-time option, if given.
 fn now_arg(now: Option<String>) -> Result<Option<i64>, JsValue> {
     now.map(|t| time_option(&t).map_err(|d| fail(&d, &[])))
@@ -226,33 +218,6 @@ impl Compiled {
         let (request, _) = self.request(claims, true)?;
         Ok(decide(&self.policy, &request) == Decision::Allow)
     }
-}
-
-/// Lints a policy: the report (findings, warnings, attacker replay) as JSON; a policy IAM
-/// would refuse fails with every error.
-#[wasm_bindgen(js_name = lint)]
-pub fn lint_json(
-    policy: &str,
-    account: Option<String>,
-    catalog: Option<String>,
-    rcps: Vec<String>,
-    rcp_names: Vec<String>,
-    role: Option<String>,
-) -> Result<String, JsValue> {
-    let catalog = catalog_arg(catalog)?;
-    let report = lint(
-        policy,
-        &LintOptions {
-            account,
-            catalog,
-            rcps: rcps_or_fail(&rcps, &rcp_names)?,
-            role,
-        },
-    );
-    if let Some(first) = report.diagnostics.iter().find(|d| d.is_error()) {
-        return Err(fail(first, &report.diagnostics));
-    }
-    to_json(&report)
 }
 
 /// Parses a policy without evaluating: `{"policy": {...} | null, "diagnostics": [...]}`.

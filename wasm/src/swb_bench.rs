@@ -76,6 +76,13 @@ impl Compiled {
     }
 }
 
+/// The lint report out as text (the `oidc-trust/lint` module's path, here beside the other
+/// so that both run in one module).
+#[wasm_bindgen(js_name = lintText)]
+pub fn lint_text(policy: &str) -> Result<String, JsValue> {
+    to_json(&lint(policy, &LintOptions::default()))
+}
+
 /// The lint report out as an object.
 #[wasm_bindgen(js_name = lintSwb)]
 pub fn lint_swb(policy: &str) -> Result<JsValue, JsValue> {

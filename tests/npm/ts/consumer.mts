@@ -1,6 +1,8 @@
 // A TypeScript user of the package (ES modules). Type-checked with tsc --noEmit; it
 // must compile against the published .d.ts without casts.
-import { compile, decodeToken, evaluate, lint, OidcTrustError, parsePolicy, TRACE_VERSION } from 'oidc-trust';
+import { compile, decodeToken, evaluate, OidcTrustError, parsePolicy, TRACE_VERSION } from 'oidc-trust';
+import { lint } from 'oidc-trust/lint';
+import type { Finding as LintFinding } from 'oidc-trust/lint';
 import { diff, prove, whoCan } from 'oidc-trust/analysis';
 import type { Proof } from 'oidc-trust/analysis';
 import { evaluateTerraform, lintTerraform, readTerraform } from 'oidc-trust/terraform';
@@ -36,6 +38,7 @@ const firstKey: string | undefined = parsed.policy?.statements[0]?.conditions[0]
 const alg = decodeToken('a.b.c').header['alg'];
 const report: LintReport = lint(policy, { account: '123456789012' });
 const critical: Finding[] = report.findings.filter((f) => f.severity === 'critical');
+const sameFinding: LintFinding[] = critical;
 const who: string[] = whoCan(policy).flatMap((r) => r.summary);
 const proof: Proof = prove(policy, { sub: 'repo:acme/*' });
 const counter = proof.result === 'counterexample' ? proof.claims : undefined;
@@ -66,4 +69,4 @@ const loadedDecision: Decision = evaluateLoaded(policy, { sub: 'x' }).decision;
 // @ts-expect-error: variables are text, as after --var
 readTerraform('x', { vars: { count: 3 } });
 
-void [decision, failing, version, keyOfFirst, many, decisions, firstKey, alg, critical, who, counter, widened, found, located, perResource, tfDecision, loadedDecision];
+void [decision, failing, version, keyOfFirst, many, decisions, firstKey, alg, critical, sameFinding, who, counter, widened, found, located, perResource, tfDecision, loadedDecision];
