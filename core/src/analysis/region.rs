@@ -30,6 +30,9 @@ pub struct Atom {
     pub ignore_case: bool,
     #[serde(skip)]
     parts: Vec<Part>,
+    /// The positions of the `*` parts, ascending: the closure visits only these.
+    #[serde(skip)]
+    stars: Vec<usize>,
 }
 
 impl Atom {
@@ -56,19 +59,26 @@ impl Atom {
             });
             rest = &rest[c.len_utf8()..];
         }
+        let stars = (0..parts.len())
+            .filter(|i| parts[*i] == Part::Star)
+            .collect();
         Atom {
             text: text.to_string(),
             glob,
             ignore_case,
             parts,
+            stars,
         }
     }
 
     /// Whether `s` is in the language (used to check tokens against a region).
     pub fn matches(&self, s: &str) -> bool {
         let mut set = self.start();
+        let mut next = Vec::with_capacity(set.len());
         for c in s.chars() {
-            set = self.step(&set, c);
+            next.clear();
+            self.step_into(&set, c, &mut next);
+            std::mem::swap(&mut set, &mut next);
             if set.iter().all(|w| *w == 0) {
                 return false;
             }
@@ -80,9 +90,11 @@ impl Atom {
         (self.parts.len() + 1).div_ceil(64)
     }
 
+    /// Adds the positions a `*` can skip to. `stars` ascends, so a run of stars is
+    /// followed to its end in one pass.
     fn closure(&self, set: &mut [u64]) {
-        for i in 0..self.parts.len() {
-            if set[i / 64] >> (i % 64) & 1 == 1 && self.parts[i] == Part::Star {
+        for &i in &self.stars {
+            if set[i / 64] >> (i % 64) & 1 == 1 {
                 set[(i + 1) / 64] |= 1 << ((i + 1) % 64);
             }
         }
@@ -95,28 +107,33 @@ impl Atom {
         set
     }
 
-    fn eq(&self, a: char, b: char) -> bool {
-        a == b || self.ignore_case && fold(a) == fold(b)
-    }
-
-    fn step(&self, set: &[u64], c: char) -> Vec<u64> {
-        let mut next = vec![0u64; self.words()];
-        for (i, part) in self.parts.iter().enumerate() {
-            if set[i / 64] >> (i % 64) & 1 == 0 {
-                continue;
-            }
-            let to = match part {
-                Part::Lit(l) if self.eq(*l, c) => Some(i + 1),
-                Part::Lit(_) => None,
-                Part::One => Some(i + 1),
-                Part::Star => Some(i),
-            };
-            if let Some(j) = to {
-                next[j / 64] |= 1 << (j % 64);
+    /// The position set after reading `c`, appended to `out` (the search lays every
+    /// atom's set end to end in one vector). Visits only the positions in `set`: the
+    /// region search steps every atom on every character of its alphabet, and most
+    /// positions of a long pattern are not live at once.
+    fn step_into(&self, set: &[u64], c: char, out: &mut Vec<u64>) {
+        let at = out.len();
+        out.resize(at + self.words(), 0);
+        let next = &mut out[at..];
+        let folded = if self.ignore_case { fold(c) } else { c };
+        for (w, word) in set.iter().enumerate() {
+            let mut bits = *word;
+            while bits != 0 {
+                let i = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                // The last position (past every part) accepts and reads nothing.
+                let to = match self.parts.get(i) {
+                    Some(Part::Lit(l)) if *l == c || self.ignore_case && fold(*l) == folded => {
+                        i + 1
+                    }
+                    Some(Part::One) => i + 1,
+                    Some(Part::Star) => i,
+                    Some(Part::Lit(_)) | None => continue,
+                };
+                next[to / 64] |= 1 << (to % 64);
             }
         }
-        self.closure(&mut next);
-        next
+        self.closure(next);
     }
 
     fn accepts(&self, set: &[u64]) -> bool {
@@ -346,12 +363,10 @@ pub fn find_value(tests: &[Test]) -> Found {
     for (a, _, _) in &atoms {
         offsets.push(offsets.last().copied().unwrap_or(0) + a.words());
     }
-    let set = |state: &[u64], i: usize| {
-        state
-            .get(offsets[i]..offsets[i + 1])
-            .unwrap_or(&[])
-            .to_vec()
-    };
+    // Atom `i`'s position set within a product state.
+    fn slice<'a>(state: &'a [u64], offsets: &[usize], i: usize) -> &'a [u64] {
+        state.get(offsets[i]..offsets[i + 1]).unwrap_or(&[])
+    }
     // Whether some atom of test `ti` satisfies `accept`.
     let passes = |ti: usize, accept: &dyn Fn(usize) -> bool| {
         atoms
@@ -361,10 +376,9 @@ pub fn find_value(tests: &[Test]) -> Found {
             .any(|(i, _)| accept(i))
     };
     let accepting = |state: &[u64]| {
-        tests
-            .iter()
-            .enumerate()
-            .all(|(ti, t)| passes(ti, &|i| atoms[i].0.accepts(&set(state, i))) != t.negated)
+        tests.iter().enumerate().all(|(ti, t)| {
+            passes(ti, &|i| atoms[i].0.accepts(slice(state, &offsets, i))) != t.negated
+        })
     };
     let start: Vec<u64> = atoms.iter().flat_map(|(a, _, _)| a.start()).collect();
     // Breadth-first: states are numbered in visiting order, so the queue is a cursor.
@@ -395,14 +409,13 @@ pub fn find_value(tests: &[Test]) -> Found {
             return Found::Undecided;
         }
         for &c in &alphabet {
-            let next: Vec<u64> = atoms
-                .iter()
-                .enumerate()
-                .flat_map(|(ai, (a, _, _))| a.step(&set(&order[i], ai), c))
-                .collect();
+            let mut next: Vec<u64> = Vec::with_capacity(offsets.last().copied().unwrap_or(0));
+            for (ai, (a, _, _)) in atoms.iter().enumerate() {
+                a.step_into(slice(&order[i], &offsets, ai), c, &mut next);
+            }
             // A positive test whose every atom is dead can never pass again.
             let dead = tests.iter().enumerate().any(|(ti, t)| {
-                !t.negated && !passes(ti, &|ai| set(&next, ai).iter().any(|w| *w != 0))
+                !t.negated && !passes(ti, &|ai| slice(&next, &offsets, ai).iter().any(|w| *w != 0))
             });
             if dead || seen.find(&order, &next).is_some() {
                 continue;
