@@ -12,10 +12,21 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { loadPolicy } from '@cloud-copilot/iam-policy';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const oidc = await import(join(root, 'wasm', 'pkg', 'node.js'));
+// iam-simulate's core engine, which `runSimulation` wraps: `authorize` over loaded policies
+// and a built request. The package does not export it, so it is imported from its files
+// (the path of version 0.1.173, which bench/package.json pins). Its public unvalidated path,
+// `runUnsafeSimulation`, cannot stand in: it loads a resource policy without the name the
+// engine reads, and throws.
+const dist = join(here, 'node_modules', '@cloud-copilot', 'iam-simulate', 'dist', 'esm');
+const { authorize } = await import(join(dist, 'core_engine', 'CoreSimulatorEngine.js'));
+const { AwsRequestImpl } = await import(join(dist, 'request', 'request.js'));
+const { RequestContextImpl } = await import(join(dist, 'requestContext.js'));
+const { DiscoveryContextKeyConstraints } = await import(join(dist, 'context_keys', 'discoveryContextKeyConstraints.js'));
 
 const GH = 'token.actions.githubusercontent.com';
 const PROVIDER = `arn:aws:iam::123456789012:oidc-provider/${GH}`;
@@ -64,15 +75,35 @@ const simulation = (contextVariables) => ({
   },
 });
 
-// Decisions first: the engines must agree on every token.
+// The core engine as a caller holding a loaded policy would run it: the policy loaded once
+// (as `compile` parses once), the request built from each token's keys, then `authorize`,
+// whose analysis holds every statement's and condition's result (its explanation).
+const loaded = loadPolicy(policy, { name: 'trust' });
+const core = (contextVariables, resourcePolicy = loaded) => authorize({
+  request: new AwsRequestImpl(PROVIDER, { resource: 'arn:aws:iam::123456789012:role/deploy', accountId: '123456789012' }, 'sts:AssumeRoleWithWebIdentity', new RequestContextImpl(contextVariables)),
+  sessionPolicy: undefined,
+  identityPolicies: [],
+  serviceControlPolicies: [],
+  resourceControlPolicies: [],
+  resourcePolicy,
+  permissionBoundaries: undefined,
+  vpcEndpointPolicies: undefined,
+  simulationParameters: { simulationMode: 'Strict', discoveryContextKeyConstraints: new DiscoveryContextKeyConstraints([]) },
+});
+
+// Decisions first: the engines must agree on every token, through each path.
 let agree = 0;
 const disagreements = [];
 for (let i = 0; i < tokens.length; i++) {
   const ours = compiled.decide(tokens[i]);
   const r = await runSimulation(simulation(contexts[i]), {});
-  const theirs = r.resultType === 'single' && r.overallResult === 'Allowed' ? 'allow' : 'deny';
-  if (ours === theirs) agree++;
-  else disagreements.push(`${tokens[i].sub}: oidc-trust ${ours}, iam-simulate ${theirs} (${r.resultType} ${r.overallResult ?? ''})`);
+  const paths = {
+    runSimulation: r.resultType === 'single' && r.overallResult === 'Allowed' ? 'allow' : 'deny',
+    authorize: core(contexts[i]).result === 'Allowed' ? 'allow' : 'deny',
+  };
+  const differing = Object.entries(paths).filter(([, theirs]) => theirs !== ours);
+  if (differing.length === 0) agree++;
+  else disagreements.push(`${tokens[i].sub}: oidc-trust ${ours}, ${differing.map(([p, d]) => `${p} ${d}`).join(', ')}`);
 }
 const allowed = tokens.filter((t) => compiled.decide(t) === 'allow').length;
 
@@ -92,6 +123,9 @@ async function rate(fn, perCall = 1, ms = 1500) {
 let k = 0;
 const next = () => k++ % tokens.length;
 const sim = await rate(async () => { const i = next(); await runSimulation(simulation(contexts[i]), {}); });
+const engine = await rate(() => { core(contexts[next()]); });
+// One-shot against one-shot: the policy loaded on every call, as `evaluate` parses it.
+const engineOneShot = await rate(() => { core(contexts[next()], loadPolicy(policy, { name: 'trust' })); });
 const oneShot = await rate(() => { oidc.evaluate(policyText, tokens[next()]); });
 const oneShotDecide = await rate(() => { const c = oidc.compile(policyText); c.decide(tokens[next()]); c.free(); });
 const many = await rate(() => { compiled.evaluateMany(tokens); }, tokens.length);
@@ -101,11 +135,15 @@ compiled.free();
 const fmt = (x) => Math.round(x).toLocaleString('en-US');
 console.log(`oidc-trust vs @cloud-copilot/iam-simulate 0.1.173 — Node ${process.version}, one core, ${tokens.length} tokens (${allowed} allowed)`);
 console.log(`decisions agree on ${agree}/${tokens.length} tokens${disagreements.length ? `:\n  ${disagreements.join('\n  ')}` : ''}`);
-console.log(`iam-simulate runSimulation (decision + explanation)   ${fmt(sim).padStart(10)} /s`);
-console.log(`oidc-trust evaluate, one-shot (parse + full trace)    ${fmt(oneShot).padStart(10)} /s   ${(oneShot / sim).toFixed(1)}×`);
-console.log(`oidc-trust compile().decide, one-shot (no trace)     ${fmt(oneShotDecide).padStart(10)} /s   ${(oneShotDecide / sim).toFixed(1)}×`);
-console.log(`oidc-trust compile().evaluateMany (full trace)        ${fmt(many).padStart(10)} /s   ${(many / sim).toFixed(1)}×`);
-console.log(`oidc-trust compile().decideMany (decision only)       ${fmt(decideMany).padStart(10)} /s   ${(decideMany / sim).toFixed(1)}×`);
+const line = (name, x, against) => console.log(`${name.padEnd(58)} ${fmt(x).padStart(10)} /s   ${(x / sim).toFixed(1)}× / ${(x / against).toFixed(1)}×`);
+console.log(`${'iam-simulate runSimulation (validated; decision + explanation)'.padEnd(58)} ${fmt(sim).padStart(10)} /s`);
+console.log(`${'iam-simulate authorize, policy loaded per call (core engine)'.padEnd(58)} ${fmt(engineOneShot).padStart(10)} /s`);
+console.log(`${'iam-simulate authorize, policy loaded once (core engine)'.padEnd(58)} ${fmt(engine).padStart(10)} /s`);
+console.log('oidc-trust, rate against runSimulation / against the core engine (one-shot against per call, compiled against once):');
+line('oidc-trust evaluate, one-shot (parse + full trace)', oneShot, engineOneShot);
+line('oidc-trust compile().decide, one-shot (no trace)', oneShotDecide, engineOneShot);
+line('oidc-trust compile().evaluateMany (full trace)', many, engine);
+line('oidc-trust compile().decideMany (decision only)', decideMany, engine);
 
 const jsonAt = process.argv.indexOf('--json');
 if (jsonAt > 0) {
@@ -114,6 +152,6 @@ if (jsonAt > 0) {
     tokens: tokens.length,
     agree,
     disagreements,
-    perSecond: { iamSimulate: sim, evaluate: oneShot, decide: oneShotDecide, evaluateMany: many, decideMany },
+    perSecond: { iamSimulate: sim, iamSimulateCore: engine, iamSimulateCoreOneShot: engineOneShot, evaluate: oneShot, decide: oneShotDecide, evaluateMany: many, decideMany },
   }, null, 2));
 }

@@ -117,15 +117,21 @@ table(['Run', 'native', 'npx (WASI)'], cliBench.figures.map((f) => [`\`${f.args}
 say('### Node: the npm package against @cloud-copilot/iam-simulate (same process, same tokens)');
 say();
 const ps = compare.perSecond;
-const ratio = (x) => `${(x / ps.iamSimulate).toFixed(1)}×`;
-say(`Decisions agree on ${compare.agree}/${compare.tokens} tokens${compare.disagreements.length ? ` (disagreements: ${compare.disagreements.join('; ')})` : ''}.`);
+const ratio = (x, of = ps.iamSimulate) => `${(x / of).toFixed(1)}×`;
+const target = (x, n, core) => `≥ ${n}× ${mark(x / ps.iamSimulate >= n)}${core ? ` / ${mark(x / core >= n)}` : ''}`;
+say(`Decisions agree on ${compare.agree}/${compare.tokens} tokens${compare.disagreements.length ? ` (disagreements: ${compare.disagreements.join('; ')})` : ''}, through \`runSimulation\` and through the core engine it wraps (\`authorize\`, imported from the package's files: it is not exported). The core engine is timed as a caller holding the loaded policy would call it (the one-shot calls against it loading the policy on every call, as \`evaluate\` parses it).`);
 say();
-table(['Engine, call', 'Rate', 'vs iam-simulate', 'Target'], [
-  ['iam-simulate `runSimulation` (decision + explanation)', rate(ps.iamSimulate), '1×', ''],
-  ['oidc-trust `evaluate(policy, claims)`, one-shot, full trace', rate(ps.evaluate), ratio(ps.evaluate), `≥ 10× ${mark(ps.evaluate / ps.iamSimulate >= 10)}`],
-  ['oidc-trust `compile(policy).evaluateMany(tokens)`, full traces', rate(ps.evaluateMany), ratio(ps.evaluateMany), `≥ 30× ${mark(ps.evaluateMany / ps.iamSimulate >= 30)}`],
-  ['oidc-trust `compile(policy).decide(claims)`, one-shot, decision only', rate(ps.decide), ratio(ps.decide), ''],
-  ['oidc-trust `compile(policy).decideMany(tokens)`, decisions only', rate(ps.decideMany), ratio(ps.decideMany), `≥ 100× ${mark(ps.decideMany / ps.iamSimulate >= 100)}`],
+const coreCells = (x, of) => (of ? ratio(x, of) : '');
+table(['Engine, call', 'Rate', 'vs `runSimulation`', 'vs core engine', 'Target (vs `runSimulation` / core)'], [
+  ['iam-simulate `runSimulation` (validated; decision + explanation)', rate(ps.iamSimulate), '1×', '', ''],
+  ...(ps.iamSimulateCore ? [
+    ['iam-simulate core engine `authorize`, policy loaded per call', rate(ps.iamSimulateCoreOneShot), ratio(ps.iamSimulateCoreOneShot), '1×', ''],
+    ['iam-simulate core engine `authorize`, policy loaded once', rate(ps.iamSimulateCore), ratio(ps.iamSimulateCore), '1×', ''],
+  ] : []),
+  ['oidc-trust `evaluate(policy, claims)`, one-shot, full trace', rate(ps.evaluate), ratio(ps.evaluate), coreCells(ps.evaluate, ps.iamSimulateCoreOneShot), target(ps.evaluate, 10, ps.iamSimulateCoreOneShot)],
+  ['oidc-trust `compile(policy).evaluateMany(tokens)`, full traces', rate(ps.evaluateMany), ratio(ps.evaluateMany), coreCells(ps.evaluateMany, ps.iamSimulateCore), target(ps.evaluateMany, 30, ps.iamSimulateCore)],
+  ['oidc-trust `compile(policy).decide(claims)`, one-shot, decision only', rate(ps.decide), ratio(ps.decide), coreCells(ps.decide, ps.iamSimulateCoreOneShot), ''],
+  ['oidc-trust `compile(policy).decideMany(tokens)`, decisions only', rate(ps.decideMany), ratio(ps.decideMany), coreCells(ps.decideMany, ps.iamSimulateCore), target(ps.decideMany, 100, ps.iamSimulateCore)],
 ]);
 const fig = (name) => node.figures.find((f) => f.name === name)?.ns;
 const jwtRatios = ['basic-repo', 'hardening-layer2', 'hardening-layer4']

@@ -232,6 +232,28 @@ export function cases(lib, fixtures) {
     compiled.free();
   });
 
+  add('a list crosses as one text, and what it cannot carry takes the per-item path with the same answers', () => {
+    const compiled = lib.compile(fixtures.policies['basic-repo']);
+    const main = fixtures.tokens.main;
+    // A NUL of its own: the per-item path, the same error and index as a lone call gives.
+    const alone = throwsCode(() => compiled.evaluate('{"sub": "a\0b"}'), undefined);
+    for (const many of [() => compiled.evaluateMany([main, '{"sub": "a\0b"}']), () => compiled.decideMany([main, '{"sub": "a\0b"}'])]) {
+      const err = throwsCode(many, alone.code);
+      equal(err.index, 1);
+      equal(err.message, alone.message);
+    }
+    // Lone surrogates at the ends of neighbouring items stay apart: each item is read as alone.
+    const high = '{"sub": "repo:acme/api:ref:refs/heads/main\uD83D", "aud": "sts.amazonaws.com", "iss": "https://token.actions.githubusercontent.com"}';
+    const low = '\uDE00{"sub": "repo:acme/api:ref:refs/heads/main"}';
+    const one = (t) => { try { return compiled.evaluate(t).decision; } catch (e) { return e.code; } };
+    const expected = [one(high), one(main)];
+    deepEqual(compiled.decideMany([high, main]), expected, 'decideMany with a trailing lone surrogate');
+    deepEqual(compiled.evaluateMany([high, main]).map((e) => e.decision), expected, 'evaluateMany with a trailing lone surrogate');
+    const lowErr = throwsCode(() => compiled.evaluateMany([high, low]), one(low));
+    equal(lowErr.index, 1);
+    compiled.free();
+  });
+
   add('huge and deeply nested inputs are refused with an error, not a crash', () => {
     const policy = fixtures.policies['basic-repo'];
     throwsCode(() => lib.evaluate(' '.repeat(300 * 1024) + policy, fixtures.tokens.main), 'input-too-large');

@@ -103,19 +103,16 @@ impl Compiled {
     /// the call, with its index.
     #[wasm_bindgen(js_name = evaluateMany)]
     pub fn evaluate_many(&self, inputs: Vec<String>) -> Result<String, JsValue> {
-        let mut out = String::with_capacity(inputs.len() * 2048 + 2);
-        out.push('[');
-        for (i, claims) in inputs.iter().enumerate() {
-            let (evaluation, header) = self.trace(claims).map_err(|d| fail_at(&d, i))?;
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(&to_json(
-                &evaluation.with_inputs(&[], header).wire(&self.table),
-            )?);
-        }
-        out.push(']');
-        Ok(out)
+        self.evaluate_each(inputs.iter().map(String::as_str), inputs.len())
+    }
+
+    /// [`Compiled::evaluate_many`] over one text: the inputs joined by NUL, which crosses
+    /// the boundary in one copy where a list of strings crosses one string at a time. The
+    /// caller joins only inputs without a NUL of their own (no JSON text or JWT holds one
+    /// raw), so the pieces are exactly the inputs.
+    #[wasm_bindgen(js_name = evaluateJoined)]
+    pub fn evaluate_joined(&self, joined: &str, count: usize) -> Result<String, JsValue> {
+        self.evaluate_each(joined.split('\0'), count)
     }
 
     /// The policy's locations, each with the text written there, as a JSON array: the
@@ -159,11 +156,14 @@ impl Compiled {
     /// The decisions alone, one byte each (1 allow, 0 deny).
     #[wasm_bindgen(js_name = decideMany)]
     pub fn decide_many(&self, inputs: Vec<String>) -> Result<Vec<u8>, JsValue> {
-        inputs
-            .iter()
-            .enumerate()
-            .map(|(i, c)| self.decision(c).map(u8::from).map_err(|d| fail_at(&d, i)))
-            .collect()
+        self.decide_each(inputs.iter().map(String::as_str))
+    }
+
+    /// [`Compiled::decide_many`] over the inputs joined by NUL (as
+    /// [`Compiled::evaluate_joined`]).
+    #[wasm_bindgen(js_name = decideJoined)]
+    pub fn decide_joined(&self, joined: &str) -> Result<Vec<u8>, JsValue> {
+        self.decide_each(joined.split('\0'))
     }
 
     /// The claim names (lower-case, a JSON array) a decision can depend on: callers holding claims
@@ -212,6 +212,33 @@ impl Compiled {
     ) -> Result<(oidc_trust::Evaluation, Option<oidc_trust::Claims>), Diagnostic> {
         let (request, header) = self.request(claims, false)?;
         Ok((evaluate(&self.policy, &request), header))
+    }
+
+    fn evaluate_each<'a>(
+        &self,
+        inputs: impl Iterator<Item = &'a str>,
+        count: usize,
+    ) -> Result<String, JsValue> {
+        let mut out = String::with_capacity(count.saturating_mul(2048).saturating_add(2));
+        out.push('[');
+        for (i, claims) in inputs.enumerate() {
+            let (evaluation, header) = self.trace(claims).map_err(|d| fail_at(&d, i))?;
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&to_json(
+                &evaluation.with_inputs(&[], header).wire(&self.table),
+            )?);
+        }
+        out.push(']');
+        Ok(out)
+    }
+
+    fn decide_each<'a>(&self, inputs: impl Iterator<Item = &'a str>) -> Result<Vec<u8>, JsValue> {
+        inputs
+            .enumerate()
+            .map(|(i, c)| self.decision(c).map(u8::from).map_err(|d| fail_at(&d, i)))
+            .collect()
     }
 
     fn decision(&self, claims: &str) -> Result<bool, Diagnostic> {
