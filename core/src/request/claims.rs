@@ -216,7 +216,8 @@ fn read_claims_keeping(text: &str, keep: &dyn Fn(&str) -> bool) -> Result<Claims
             (0, 0),
         ));
     }
-    let node = r.json(text)?;
+    // Left-out claims are read (a malformed one is the same error) but not built.
+    let node = r.json_keeping(text, Some(keep))?;
     object_claims(node, keep).map_err(|node| {
         r.make(
             Severity::Error,
@@ -380,7 +381,9 @@ fn decode_token_keeping(
                 range,
             )
         })?;
-        let node = json::parse(&json_text).map_err(|e| {
+        // The header is kept whole; the payload, as the caller asks (read whole, built in part).
+        let kept: &dyn Fn(&str) -> bool = if i == 0 { &|_| true } else { keep };
+        let node = json::parse_keeping(&json_text, Some(kept)).map_err(|e| {
             fail(
                 "token-json",
                 format!("the token's {name} is not JSON: {}", e.message),
@@ -388,8 +391,6 @@ fn decode_token_keeping(
                 range,
             )
         })?;
-        // The header is kept whole; the payload, as the caller asks.
-        let kept: &dyn Fn(&str) -> bool = if i == 0 { &|_| true } else { keep };
         let claims = object_claims(node, kept).map_err(|node| {
             fail(
                 "token-json",

@@ -155,7 +155,16 @@ impl<'a> Reporter<'a> {
     /// Reads `text` as JSON; a syntax error becomes a `json-syntax` diagnostic where
     /// reading stopped.
     pub(crate) fn json(&self, text: &str) -> Result<crate::text::json::Node, Diagnostic> {
-        crate::text::json::parse(text).map_err(|e| {
+        self.json_keeping(text, None)
+    }
+
+    /// [`Reporter::json`] through [`crate::text::json::parse_keeping`].
+    pub(crate) fn json_keeping(
+        &self,
+        text: &str,
+        keep: Option<&dyn Fn(&str) -> bool>,
+    ) -> Result<crate::text::json::Node, Diagnostic> {
+        crate::text::json::parse_keeping(text, keep).map_err(|e| {
             self.make(
                 Severity::Error,
                 "json-syntax",
