@@ -232,6 +232,21 @@ export function cases(lib, fixtures) {
     compiled.free();
   });
 
+  add('texts of every length cross the boundary intact (short ones copied, long ones encoded)', () => {
+    const compiled = lib.compile(fixtures.policies['basic-repo']);
+    for (let pad = 40; pad <= 90; pad++) {
+      for (const tail of ['', 'é', '😀', 'ü€😀', '\uD83D']) {
+        const sub = `repo:acme/api:ref:refs/heads/${'x'.repeat(pad)}${tail}`;
+        // Written by hand: JSON.stringify would escape a lone surrogate (which the engine refuses).
+        const text = `{"sub": "${sub}", "aud": "sts.amazonaws.com", "iss": "https://token.actions.githubusercontent.com"}`;
+        // A raw lone surrogate is not text: encoding it gives U+FFFD, at any length.
+        const expected = tail === '\uD83D' ? sub.replace('\uD83D', '\uFFFD') : sub;
+        equal(compiled.evaluate(text).request.claims.sub, expected, `length ${text.length}, tail ${JSON.stringify(tail)}`);
+      }
+    }
+    compiled.free();
+  });
+
   add('a list crosses as one text, and what it cannot carry takes the per-item path with the same answers', () => {
     const compiled = lib.compile(fixtures.policies['basic-repo']);
     const main = fixtures.tokens.main;
