@@ -13,26 +13,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { buildCli } from './cli-build.mjs';
+import { copyGlue } from './glue.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const pkg = join(here, 'pkg');
 const scratch = join(root, 'target', 'npm-glue');
 const dev = process.argv.includes('--dev');
-
-// wasm-bindgen's glue copies a string into WebAssembly memory one character at a time in
-// JavaScript while it is ASCII, and hands only the rest to TextEncoder.encodeInto. For the
-// texts this package moves (a 1.4 KB JWT, a list of tokens joined into one text) that loop
-// costs 2.9 us per 1.4 KB where encodeInto takes 0.1 us: a string longer than 64 characters
-// goes straight to the glue's own encodeInto path (the one it takes for non-ASCII text).
-// The glue comes from the wasm-bindgen version pinned in Cargo.toml; the build stops if its
-// loop is not found exactly once.
-function copyGlue(from, to) {
-  const loop = 'for (; offset < len; offset++) {';
-  const text = readFileSync(from, 'utf8');
-  if (text.split(loop).length !== 2) throw new Error(`${from}: wasm-bindgen's string copy loop not found once; review copyGlue in build.mjs`);
-  writeFileSync(to, text.replace(loop, 'for (; offset < len && len <= 64; offset++) {'));
-}
 
 function run(cmd, args) {
   execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { copyGlue } from './glue.mjs';
 import { measure } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -27,7 +28,9 @@ function build(name, features, profile, opt) {
   const out = join(target, 'glue');
   run('wasm-bindgen', ['--target', 'nodejs', '--no-typescript', '--out-name', name, '--out-dir', out, join(target, 'wasm32-unknown-unknown', profile, 'oidc_trust_wasm.wasm')]);
   run(local('wasm-opt'), [opt, join(out, `${name}_bg.wasm`), '-o', join(out, `${name}_bg.wasm`)]);
-  return { glue: require(join(out, `${name}.js`)), wasm: join(out, `${name}_bg.wasm`) };
+  // The package's glue (wasm/glue.mjs), as a caller gets it; CommonJS for require().
+  copyGlue(join(out, `${name}.js`), join(out, `${name}.cjs`));
+  return { glue: require(join(out, `${name}.cjs`)), wasm: join(out, `${name}_bg.wasm`) };
 }
 
 const main = build('swb_main', 'swb-bench', 'wasm-npm-fast', '-Os');

@@ -27,8 +27,9 @@ pub(crate) fn run(args: &EvalArgs, out: &mut dyn Write) -> std::io::Result<Exit>
     };
     let stdin = std::io::stdin();
     let mut out = std::io::BufWriter::new(out);
-    // Tools often check many tokens against one policy: keep the last parsed one.
-    let mut cache: Option<(String, Policy)> = None;
+    // Tools often check many tokens against one policy: keep the last parsed one, with its
+    // warnings (each traced line carries them, as `eval --format json` does).
+    let mut cache: Option<(String, Policy, Vec<Diagnostic>)> = None;
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
         if line.trim().is_empty() {
@@ -86,7 +87,7 @@ fn one(
     obj: &Map<String, Value>,
     args: &EvalArgs,
     base: &oidc_trust::RequestOptions,
-    cache: &mut Option<(String, Policy)>,
+    cache: &mut Option<(String, Policy, Vec<Diagnostic>)>,
 ) -> Result<Value, (Value, Diagnostic)> {
     let id = obj.get("id").cloned().unwrap_or(Value::Null);
     let fail = |d: Diagnostic| (id.clone(), d);
@@ -118,18 +119,21 @@ fn one(
     if let Some(v) = str_field(obj, "account").map_err(fail)? {
         options.account = Some(v);
     }
-    if cache.as_ref().is_none_or(|(text, _)| *text != policy_text) {
-        let (policy, _) = parse_policy(&policy_text)
+    if cache
+        .as_ref()
+        .is_none_or(|(text, _, _)| *text != policy_text)
+    {
+        let (policy, warnings) = parse_policy(&policy_text)
             .into_result()
             .map_err(|refused| fail(refused.error))?;
-        *cache = Some((policy_text, policy));
+        *cache = Some((policy_text, policy, warnings));
     }
-    let Some((_, policy)) = cache.as_ref() else {
+    let Some((_, policy, warnings)) = cache.as_ref() else {
         return Err(fail(usage_error("internal", "no policy".into(), "")));
     };
     let request = Request::from_claims(claims, &options).map_err(fail)?;
     Ok(if args.trace {
-        let e = evaluate(policy, &request);
+        let e = evaluate(policy, &request).with_inputs(warnings, None);
         json!({ "id": id, "decision": e.decision, "trace": args.trace_version.json(&e) })
     } else {
         json!({ "id": id, "decision": decide(policy, &request) })

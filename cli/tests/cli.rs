@@ -193,4 +193,12 @@ fn batch_answers_every_line_in_order() {
         line["trace"]["locations"].is_array(),
         "each line stands alone"
     );
+    // With its policy's warnings, as `eval --format json` gives them.
+    let unversioned = r#"{"id": 2, "policy": {"Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:acme/api:ref:refs/heads/main"}}}]}, "claims": {"sub": "repo:acme/api:ref:refs/heads/main", "iss": "https://token.actions.githubusercontent.com"}}"#;
+    let out = run(
+        &["eval", "--batch", "--trace"],
+        Some(&format!("{unversioned}\n")),
+    );
+    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(line["trace"]["diagnostics"][0]["code"], "missing-version");
 }

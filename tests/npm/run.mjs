@@ -88,8 +88,8 @@ suite('tsc (nodenext, esm + cjs)', bin('tsc'), ['-p', 'ts/tsconfig.json'], check
 suite('tsc (bundler)', bin('tsc'), ['-p', 'ts/tsconfig.bundler.json'], check);
 suite('publint', bin('publint'), ['run', join(project, 'node_modules', 'oidc-trust'), '--strict'], check);
 // `oidc-trust/init` is ESM by design (bundlers, browsers; Node has the main entry), and
-// `oidc-trust/wasm` is the module's bytes, not code: attw judges the rest.
-suite('attw', bin('attw'), [tarball, '--format', 'table-flipped', '--exclude-entrypoints', 'wasm', '--ignore-rules', 'cjs-resolves-to-esm'], check);
+// `oidc-trust/wasm` and `oidc-trust/lint/wasm` are modules' bytes, not code: attw judges the rest.
+suite('attw', bin('attw'), [tarball, '--format', 'table-flipped', '--exclude-entrypoints', 'wasm', 'lint/wasm', '--ignore-rules', 'cjs-resolves-to-esm'], check);
 
 const wasm = statSync(join(project, 'node_modules', 'oidc-trust', 'oidc_trust_wasm_bg.wasm')).size;
 console.log(`\n${lines.join('\n')}\ninstalled oidc_trust_wasm_bg.wasm: ${(wasm / 1000).toFixed(1)} KB raw`);

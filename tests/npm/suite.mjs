@@ -247,6 +247,24 @@ export function cases(lib, fixtures) {
     compiled.free();
   });
 
+  add('a long list crosses in chunks: every result in order, and an error keeps its index in the whole list', () => {
+    const compiled = lib.compile(fixtures.policies['basic-repo']);
+    const main = fixtures.tokens.main;
+    // Over 256 Ki characters in all, so more than one chunk.
+    const list = Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? main : JSON.stringify({ ...JSON.parse(main), sub: `repo:other/x${i}:ref:refs/heads/main`, pad: 'p'.repeat(900) })));
+    ok(list.reduce((n, t) => n + t.length + 1, 0) > 1 << 18, 'the list spans chunks');
+    const one = list.map((t) => compiled.decide(t));
+    deepEqual(compiled.decideMany(list), one, 'decideMany');
+    deepEqual(compiled.evaluateMany(list).map((e) => e.decision), one, 'evaluateMany');
+    for (const bad of [5, 390]) {
+      const broken = list.slice();
+      broken[bad] = '{"sub": 1';
+      equal(throwsCode(() => compiled.evaluateMany(broken), 'json-syntax').index, bad, `evaluateMany error index ${bad}`);
+      equal(throwsCode(() => compiled.decideMany(broken), 'json-syntax').index, bad, `decideMany error index ${bad}`);
+    }
+    compiled.free();
+  });
+
   add('a list crosses as one text, and what it cannot carry takes the per-item path with the same answers', () => {
     const compiled = lib.compile(fixtures.policies['basic-repo']);
     const main = fixtures.tokens.main;

@@ -227,11 +227,34 @@ function claimsList(list) {
   return list.map((claims, i) => claimsText(claims, i));
 }
 
-// A list of texts crosses the boundary as one, joined by NUL, when none holds a NUL of its
-// own (no JSON text or JWT does; one that does is refused by the engine, through the
-// per-string path, with its index): one copy instead of one per string.
-function joinable(texts) {
-  return texts.length > 0 && !texts.some((t) => t.includes('\0'));
+// A list of texts crosses the boundary in chunks of up to LIST_CHUNK characters, each as one
+// text joined by NUL: one copy per chunk instead of one per string. The glue reserves 3 bytes
+// per character while it encodes a text (wasm/build.mjs, copyGlue, which keeps the
+// exact-size copy above this length), and the module's memory never shrinks, so a chunk
+// bounds what a long list costs it. A chunk that holds a NUL of its own (no JSON text or
+// JWT does; the engine refuses one) crosses item by item, so every error is the item's,
+// with its index in the whole list.
+const LIST_CHUNK = 1 << 18;
+
+function inChunks(texts, joined, each) {
+  const results = [];
+  for (let start = 0; start < texts.length;) {
+    let end = start + 1;
+    let size = texts[start].length;
+    while (end < texts.length && size + 1 + texts[end].length <= LIST_CHUNK) {
+      size += 1 + texts[end].length;
+      end++;
+    }
+    const part = texts.slice(start, end);
+    try {
+      results.push(call(() => (part.some((t) => t.includes('\0')) ? each(part) : joined(part.join('\0'), part.length))));
+    } catch (e) {
+      if (e instanceof OidcTrustError && e.index !== undefined) e.index += start;
+      throw e;
+    }
+    start = end;
+  }
+  return results;
 }
 
 // The raw verdict's reason kinds, in the order `Compiled::verdict` numbers them.
@@ -334,7 +357,8 @@ export class CompiledPolicy {
   evaluateMany(list) {
     const compiled = this.#live();
     const texts = claimsList(list);
-    return JSON.parse(call(() => (joinable(texts) ? compiled.evaluateJoined(texts.join('\0'), texts.length) : compiled.evaluateMany(texts))));
+    return inChunks(texts, (joined, n) => compiled.evaluateJoined(joined, n), (part) => compiled.evaluateMany(part))
+      .flatMap((traces) => JSON.parse(traces));
   }
 
   // A decision reads only the claims the policy names: a claims object crosses the
@@ -361,8 +385,8 @@ export class CompiledPolicy {
     const compiled = this.#live();
     if (!Array.isArray(list)) claimsList(list);
     const texts = list.map((claims, i) => this.#decisionText(claims, i));
-    const bytes = call(() => (joinable(texts) ? compiled.decideJoined(texts.join('\0')) : compiled.decideMany(texts)));
-    return Array.from(bytes, (b) => (b === 1 ? 'allow' : 'deny'));
+    return inChunks(texts, (joined) => compiled.decideJoined(joined), (part) => compiled.decideMany(part))
+      .flatMap((bytes) => Array.from(bytes, (b) => (b === 1 ? 'allow' : 'deny')));
   }
 
   /** Releases the WebAssembly memory now (garbage collection would, later). */

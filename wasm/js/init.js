@@ -2,9 +2,14 @@
 // Call `await init()` once (it fetches the .wasm next to this file, which bundlers copy
 // through `new URL(..., import.meta.url)`), or `initSync(bytes)` with the module's bytes
 // (`oidc-trust/wasm`, e.g. through esbuild's binary loader); then use the API as usual.
+// `lint` has its own module: `await initLint()` (or `initLintSync(bytes)`, with
+// `oidc-trust/lint/wasm`) loads it.
 import initGlue, { initSync as initGlueSync } from './oidc_trust_wasm.js';
 import * as glue from './oidc_trust_wasm.js';
+import initLintGlue, { initSync as initLintGlueSync } from './oidc_trust_lint.js';
+import * as lintGlue from './oidc_trust_lint.js';
 import { bind } from './api.js';
+import { bindLint } from './lint.js';
 
 let loading;
 
@@ -26,4 +31,25 @@ export function initSync(bytes) {
   loading = Promise.resolve();
 }
 
+let lintLoading;
+
+/**
+ * Loads the linter's WebAssembly module (`lint`), its own module so that those who only
+ * evaluate do not fetch it: from `input`, or the `.wasm` next to this file.
+ */
+export function initLint(input) {
+  lintLoading ??= initLintGlue({ module_or_path: input ?? new URL('./oidc_trust_lint_bg.wasm', import.meta.url) }).then(() => {
+    bindLint(lintGlue);
+  });
+  return lintLoading;
+}
+
+/** Loads the linter's module from its bytes (`oidc-trust/lint/wasm`), synchronously. */
+export function initLintSync(bytes) {
+  initLintGlueSync({ module: bytes });
+  bindLint(lintGlue);
+  lintLoading = Promise.resolve();
+}
+
 export { OidcTrustError, CompiledPolicy, compile, evaluate, decodeToken, parsePolicy, TRACE_VERSION } from './api.js';
+export { lint } from './lint.js';

@@ -9,7 +9,7 @@ import { evaluateTerraform, lintTerraform, readTerraform } from 'oidc-trust/terr
 import type { TerraformPolicy, TerraformSource } from 'oidc-trust/terraform';
 import { generate } from 'oidc-trust/generate';
 import type { Generated, Intent } from 'oidc-trust/generate';
-import { init, initSync, evaluate as evaluateLoaded } from 'oidc-trust/init';
+import { init, initSync, initLint, initLintSync, evaluate as evaluateLoaded, lint as lintLoaded } from 'oidc-trust/init';
 import type { CompiledPolicy, ConditionTrace, Decision, Evaluation, EvaluateOptions, Finding, LintReport } from 'oidc-trust';
 
 const policy = { Version: '2012-10-17', Statement: [] };
@@ -65,8 +65,11 @@ generate({ repositories: ['acme/api'] });
 void [controls, checked];
 await init();
 initSync(new Uint8Array(8));
+await initLint();
+initLintSync(new Uint8Array(8));
+const lintedLoaded: LintReport = lintLoaded('{}');
 const loadedDecision: Decision = evaluateLoaded(policy, { sub: 'x' }).decision;
 // @ts-expect-error: variables are text, as after --var
 readTerraform('x', { vars: { count: 3 } });
 
-void [decision, failing, version, keyOfFirst, many, decisions, firstKey, alg, critical, sameFinding, who, counter, widened, found, located, perResource, tfDecision, loadedDecision];
+void [decision, failing, version, keyOfFirst, many, decisions, firstKey, alg, critical, sameFinding, who, counter, widened, found, located, perResource, tfDecision, loadedDecision, lintedLoaded];

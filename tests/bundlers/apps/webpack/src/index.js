@@ -1,4 +1,8 @@
-import { init, evaluate } from 'oidc-trust/init';
+import { init, initLint, evaluate, lint } from 'oidc-trust/init';
 import { claims, policy, show } from '../verdict.js';
 
-init().then(() => show(evaluate(policy, claims).decision), (e) => show(`error: ${e}`));
+// The evaluator and the linter are two modules: both load before the verdict shows.
+Promise.all([init(), initLint()]).then(
+  () => show(lint(policy).findings.length > 0 ? evaluate(policy, claims).decision : 'lint gave no findings'),
+  (e) => show(`error: ${e}`),
+);
