@@ -11,44 +11,53 @@ import * as lintGlue from './oidc_trust_lint.js';
 import { bind } from './api.js';
 import { bindLint } from './lint.js';
 
-let loading;
+// One module's loading: asynchronous (once, however often it is called) or from its bytes.
+// `where` gives the `.wasm` next to this file, written as `new URL(..., import.meta.url)`
+// at the call site so that bundlers see it and copy the file.
+function loader(initGlue, initGlueSync, glue, bindGlue, where) {
+  let loading;
+  return {
+    load(input) {
+      loading ??= initGlue({ module_or_path: input ?? where() }).then(() => {
+        bindGlue(glue);
+      });
+      return loading;
+    },
+    loadSync(bytes) {
+      initGlueSync({ module: bytes });
+      bindGlue(glue);
+      loading = Promise.resolve();
+    },
+  };
+}
+
+const main = loader(initGlue, initGlueSync, glue, bind, () => new URL('./oidc_trust_wasm_bg.wasm', import.meta.url));
+const linter = loader(initLintGlue, initLintGlueSync, lintGlue, bindLint, () => new URL('./oidc_trust_lint_bg.wasm', import.meta.url));
 
 /**
  * Loads the WebAssembly module: from `input` (a URL, a Response, bytes or a compiled
  * module) or from the `.wasm` next to this file. Safe to call more than once.
  */
 export function init(input) {
-  loading ??= initGlue({ module_or_path: input ?? new URL('./oidc_trust_wasm_bg.wasm', import.meta.url) }).then(() => {
-    bind(glue);
-  });
-  return loading;
+  return main.load(input);
 }
 
 /** Loads the WebAssembly module from its bytes (or a compiled module), synchronously. */
 export function initSync(bytes) {
-  initGlueSync({ module: bytes });
-  bind(glue);
-  loading = Promise.resolve();
+  main.loadSync(bytes);
 }
-
-let lintLoading;
 
 /**
  * Loads the linter's WebAssembly module (`lint`), its own module so that those who only
  * evaluate do not fetch it: from `input`, or the `.wasm` next to this file.
  */
 export function initLint(input) {
-  lintLoading ??= initLintGlue({ module_or_path: input ?? new URL('./oidc_trust_lint_bg.wasm', import.meta.url) }).then(() => {
-    bindLint(lintGlue);
-  });
-  return lintLoading;
+  return linter.load(input);
 }
 
 /** Loads the linter's module from its bytes (`oidc-trust/lint/wasm`), synchronously. */
 export function initLintSync(bytes) {
-  initLintGlueSync({ module: bytes });
-  bindLint(lintGlue);
-  lintLoading = Promise.resolve();
+  linter.loadSync(bytes);
 }
 
 export { OidcTrustError, CompiledPolicy, compile, evaluate, decodeToken, parsePolicy, TRACE_VERSION } from './api.js';
