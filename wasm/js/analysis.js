@@ -2,20 +2,13 @@
 // the role, proofs, and policy diffs. Its own WebAssembly module keeps the main one small.
 // Like api.js, this file keeps to top-level `export function|const` so the build can
 // derive analysis.cjs; its one import is rewritten to a require.
-import { call, describe, escapePointer, optionalString, policyText, rcpsOption, usage } from './api.js';
+import { call, describe, escapePointer, optionalString, policyText, rcpsOption, usage, moduleSlot } from './api.js';
 
-let raw;
+const slot = moduleSlot('analysis', 'oidc-trust/analysis');
 
 /** Internal: installs the loaded analysis glue. Not part of the public API. */
 export function bindAnalysis(glue) {
-  raw = glue;
-}
-
-function loadedAnalysis() {
-  if (raw === undefined) {
-    throw usage('not-initialized', 'the analysis module is not loaded', "import 'oidc-trust/analysis', not its internal files");
-  }
-  return raw;
+  slot.bind(glue);
 }
 
 /**
@@ -23,7 +16,7 @@ function loadedAnalysis() {
  * Options: `issuer`, and the organisation's `rcps` (with `roleArn`) to subtract.
  */
 export function whoCan(policy, options) {
-  const glue = loadedAnalysis();
+  const glue = slot.get();
   const text = policyText(policy);
   const o = options ?? {};
   const issuer = optionalString(o, 'issuer');
@@ -36,7 +29,7 @@ export function whoCan(policy, options) {
  * counterexample: { result: "proved" | "counterexample" | "inconclusive", ... }.
  */
 export function prove(policy, only, options) {
-  const glue = loadedAnalysis();
+  const glue = slot.get();
   const text = policyText(policy);
   if (only === null || typeof only !== 'object' || Array.isArray(only) || Object.keys(only).length === 0) {
     throw usage('invalid-argument', `the constraints must be an object of claim → glob, got ${describe(only)}`, 'e.g. { sub: "repo:acme/api:ref:refs/heads/*" }', '', 'options');
@@ -59,7 +52,7 @@ export function prove(policy, only, options) {
 
 /** What a policy change newly admits and refuses, per issuer, with a token each. */
 export function diff(oldPolicy, newPolicy) {
-  const glue = loadedAnalysis();
+  const glue = slot.get();
   const a = policyText(oldPolicy);
   const b = policyText(newPolicy);
   return JSON.parse(call(() => glue.diff(a, b)));

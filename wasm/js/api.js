@@ -66,6 +66,25 @@ export function call(fn) {
   }
 }
 
+/**
+ * Internal: where one of the package's other modules (`what`, imported as `entry`) keeps
+ * its glue: its entry point installs it (`bind`), and each call asks for it (`get`).
+ */
+export function moduleSlot(what, entry) {
+  let raw;
+  return {
+    bind(glue) {
+      raw = glue;
+    },
+    get() {
+      if (raw === undefined) {
+        throw usage('not-initialized', `the ${what} module is not loaded`, `import '${entry}', not its internal files`);
+      }
+      return raw;
+    },
+  };
+}
+
 function loaded() {
   if (raw === undefined) {
     throw usage('not-initialized', 'the WebAssembly module is not loaded', "with 'oidc-trust/init', call `await init()` (or `initSync(bytes)`) first; otherwise import the package entry point, not its internal files");

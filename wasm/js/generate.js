@@ -4,13 +4,13 @@
 // the generator's templates do not fit the main module's size budget.
 // Like api.js, this file keeps to top-level `export function|const` so the build can derive
 // generate-impl.cjs; its one import is rewritten to a require.
-import { call, describe, usage } from './api.js';
+import { call, describe, usage, moduleSlot } from './api.js';
 
-let raw;
+const slot = moduleSlot('generator', 'oidc-trust/generate');
 
 /** Internal: installs the loaded generator glue. Not part of the public API. */
 export function bindGenerate(glue) {
-  raw = glue;
+  slot.bind(glue);
 }
 
 /**
@@ -20,9 +20,7 @@ export function bindGenerate(glue) {
  * express throws an OidcTrustError whose pointer names the field (`/branches`).
  */
 export function generate(intent) {
-  if (raw === undefined) {
-    throw usage('not-initialized', 'the generator module is not loaded', "import 'oidc-trust/generate', not its internal files");
-  }
+  const glue = slot.get();
   let text;
   if (typeof intent === 'string') {
     text = intent;
@@ -36,5 +34,5 @@ export function generate(intent) {
     throw usage('invalid-argument', `the intent must be an object, got ${describe(intent)}`,
       'e.g. { provider: "github", account: "123456789012", repositories: ["acme/api"], branches: ["main"] }', '', 'spec');
   }
-  return JSON.parse(call(() => raw.generate(text)));
+  return JSON.parse(call(() => glue.generate(text)));
 }

@@ -3,20 +3,13 @@
 // large as the evaluator, which keeps the main module small and fast. Like api.js, this
 // file keeps to top-level `export function|const` so the build can derive lint-impl.cjs;
 // its one import is rewritten to a require.
-import { call, describe, optionalString, policyText, rcpsOption, usage } from './api.js';
+import { call, describe, optionalString, policyText, rcpsOption, usage, moduleSlot } from './api.js';
 
-let raw;
+const slot = moduleSlot('lint', 'oidc-trust/lint');
 
 /** Internal: installs the loaded lint glue. Not part of the public API. */
 export function bindLint(glue) {
-  raw = glue;
-}
-
-function loadedLint() {
-  if (raw === undefined) {
-    throw usage('not-initialized', 'the lint module is not loaded', "import 'oidc-trust/lint', not its internal files");
-  }
-  return raw;
+  slot.bind(glue);
 }
 
 /**
@@ -24,7 +17,7 @@ function loadedLint() {
  * the replay itself. A policy IAM would refuse throws, with every error.
  */
 export function lint(policy, options) {
-  const glue = loadedLint();
+  const glue = slot.get();
   const text = policyText(policy);
   if (options !== undefined && options !== null && (typeof options !== 'object' || Array.isArray(options))) {
     throw usage('invalid-option', `the options must be an object, got ${describe(options)}`, 'e.g. { account: "123456789012" }');

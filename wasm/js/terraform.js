@@ -7,21 +7,14 @@
 // modules, so the engine is not shipped twice. Like api.js, this file keeps to top-level
 // `export function|class|const` so the build can derive terraform-impl.cjs; its imports
 // are rewritten to requires.
-import { OidcTrustError, call, describe, evaluate, usage } from './api.js';
+import { OidcTrustError, call, describe, evaluate, usage, moduleSlot } from './api.js';
 import { lint } from './lint.js';
 
-let raw;
+const slot = moduleSlot('Terraform', 'oidc-trust/terraform');
 
 /** Internal: installs the loaded Terraform glue. Not part of the public API. */
 export function bindTerraform(glue) {
-  raw = glue;
-}
-
-function loadedTerraform() {
-  if (raw === undefined) {
-    throw usage('not-initialized', 'the Terraform module is not loaded', "import 'oidc-trust/terraform', not its internal files");
-  }
-  return raw;
+  slot.bind(glue);
 }
 
 // Files cross the boundary flat: path, text, path, text...
@@ -257,7 +250,7 @@ export class TerraformSource {
  * (paths among the files, as `--var-file`).
  */
 export function readTerraform(source, options) {
-  const glue = loadedTerraform();
+  const glue = slot.get();
   const files = sourceFiles(source);
   const { vars, varFiles } = readArgs(options);
   const alone = typeof source === 'string';

@@ -199,6 +199,12 @@ pub(crate) fn decode_base64url(text: &str) -> Option<Vec<u8>> {
     decode_with(text, &URL_SEXTETS)
 }
 
+/// Whether `b` is a base64url character (padding aside): the alphabet `decode_base64url`
+/// reads, for saying where a token stops being base64url.
+pub(crate) fn is_base64url(b: u8) -> bool {
+    URL_SEXTETS[usize::from(b)] != 0xff
+}
+
 fn decode_with(text: &str, table: &[u8; 256]) -> Option<Vec<u8>> {
     let value = |b: u8| u32::from(table[usize::from(b)]);
     let trimmed = text.trim_end_matches('=').as_bytes();

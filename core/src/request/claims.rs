@@ -7,7 +7,7 @@
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use crate::policy::value::{decode_base64url, format_epoch};
+use crate::policy::value::{decode_base64url, format_epoch, is_base64url};
 use crate::text::diagnostic::{Diagnostic, Reporter, Severity};
 use crate::text::json::{self, Kind, Node};
 use crate::text::note::Note;
@@ -196,12 +196,15 @@ pub struct ClaimsInput {
 
 /// Reads claims from a JSON object.
 pub fn read_claims(text: &str) -> Result<Claims, Diagnostic> {
-    read_claims_keeping(text, &|_| true)
+    read_claims_keeping(text, None)
 }
 
-/// [`read_claims`], keeping only the claims `keep` names (the others are read, so errors
-/// are the same, but not kept).
-fn read_claims_keeping(text: &str, keep: &dyn Fn(&str) -> bool) -> Result<Claims, Diagnostic> {
+/// [`read_claims`], keeping only the claims `keep` names, if given (the others are read,
+/// so errors are the same, but not built).
+fn read_claims_keeping(
+    text: &str,
+    keep: Option<&dyn Fn(&str) -> bool>,
+) -> Result<Claims, Diagnostic> {
     let r = Reporter::new(text, "claims");
     if text.len() > MAX_CLAIMS_BYTES {
         return Err(r.make(
@@ -217,8 +220,8 @@ fn read_claims_keeping(text: &str, keep: &dyn Fn(&str) -> bool) -> Result<Claims
         ));
     }
     // Left-out claims are read (a malformed one is the same error) but not built.
-    let node = r.json_keeping(text, Some(keep))?;
-    object_claims(node, keep).map_err(|node| {
+    let node = r.json_keeping(text, keep)?;
+    object_claims(node).map_err(|node| {
         r.make(
             Severity::Error,
             "claims-not-object",
@@ -230,14 +233,13 @@ fn read_claims_keeping(text: &str, keep: &dyn Fn(&str) -> bool) -> Result<Claims
     })
 }
 
-/// The claims of an object node that `keep` names; any other node comes back for the
-/// error message.
-fn object_claims(node: Node, keep: &dyn Fn(&str) -> bool) -> Result<Claims, Node> {
+/// The claims of an object node (read with the claims to keep: the others are not in it);
+/// any other node comes back for the error message.
+fn object_claims(node: Node) -> Result<Claims, Node> {
     match node.kind {
         Kind::Object(members) => Ok(Claims::from_pairs(
             members
                 .into_iter()
-                .filter(|m| keep(&m.key))
                 .map(|m| (m.key, ClaimValue::from_node(m.value))),
         )),
         kind => Err(Node { kind, ..node }),
@@ -253,15 +255,15 @@ pub fn is_claims_json(text: &str) -> bool {
 
 /// Reads claims from a JSON object or a raw JWT, whichever `text` is.
 pub fn read_claims_or_token(text: &str) -> Result<ClaimsInput, Diagnostic> {
-    read_claims_or_token_keeping(text, &|_| true)
+    read_claims_or_token_keeping(text, None)
 }
 
-/// [`read_claims_or_token`], keeping only the claims `keep` names: every claim is still
-/// read (a malformed one is the same error), but only those are built, which is most of
-/// the cost of a whole token when a decision reads a few.
+/// [`read_claims_or_token`], keeping only the claims `keep` names, if given: every claim
+/// is still read (a malformed one is the same error), but only those are built, which is
+/// most of the cost of a whole token when a decision reads a few.
 pub(crate) fn read_claims_or_token_keeping(
     text: &str,
-    keep: &dyn Fn(&str) -> bool,
+    keep: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<ClaimsInput, Diagnostic> {
     if is_claims_json(text) {
         Ok(ClaimsInput {
@@ -279,13 +281,13 @@ pub(crate) fn read_claims_or_token_keeping(
 
 /// Decodes a JWT (`header.payload.signature`, base64url) without checking its signature.
 pub fn decode_token(text: &str) -> Result<DecodedToken, Diagnostic> {
-    decode_token_keeping(text, &|_| true)
+    decode_token_keeping(text, None)
 }
 
-/// [`decode_token`], keeping only the payload's claims that `keep` names.
+/// [`decode_token`], keeping only the payload's claims that `keep` names, if given.
 fn decode_token_keeping(
     text: &str,
-    keep: &dyn Fn(&str) -> bool,
+    keep: Option<&dyn Fn(&str) -> bool>,
 ) -> Result<DecodedToken, Diagnostic> {
     let r = Reporter::new(text, "token");
     let fail =
@@ -357,10 +359,7 @@ fn decode_token_keeping(
         }
         // Decoding checks every character; only a failure is looked at again, to say where.
         let Some(bytes) = decode_base64url(seg) else {
-            if let Some(at) = seg
-                .bytes()
-                .position(|b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'='))
-            {
+            if let Some(at) = seg.bytes().position(|b| !(is_base64url(b) || b == b'=')) {
                 // A non-ASCII character starts at a char boundary: the first bad byte is its first.
                 let bad = seg.get(at..).and_then(|t| t.chars().next()).unwrap_or('?');
                 let pos = range.0 + at;
@@ -382,16 +381,16 @@ fn decode_token_keeping(
             )
         })?;
         // The header is kept whole; the payload, as the caller asks (read whole, built in part).
-        let kept: &dyn Fn(&str) -> bool = if i == 0 { &|_| true } else { keep };
-        let node = json::parse_keeping(&json_text, Some(kept)).map_err(|e| {
-            fail(
-                "token-json",
-                format!("the token's {name} is not JSON: {}", e.message),
-                "this is not a JWT, or the segment is damaged",
-                range,
-            )
-        })?;
-        let claims = object_claims(node, kept).map_err(|node| {
+        let node =
+            json::parse_keeping(&json_text, if i == 0 { None } else { keep }).map_err(|e| {
+                fail(
+                    "token-json",
+                    format!("the token's {name} is not JSON: {}", e.message),
+                    "this is not a JWT, or the segment is damaged",
+                    range,
+                )
+            })?;
+        let claims = object_claims(node).map_err(|node| {
             fail(
                 "token-json",
                 format!(

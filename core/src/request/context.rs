@@ -214,7 +214,7 @@ impl ClaimFilter {
         &self,
         text: &str,
     ) -> Result<crate::request::claims::ClaimsInput, crate::text::diagnostic::Diagnostic> {
-        crate::request::claims::read_claims_or_token_keeping(text, &|name| self.keeps(name))
+        crate::request::claims::read_claims_or_token_keeping(text, Some(&|name| self.keeps(name)))
     }
 
     /// The claims without those the policy cannot read.
